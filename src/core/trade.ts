@@ -1,0 +1,131 @@
+/**
+ * The trade record: the contract between decode, classify, metrics, the store and every output.
+ *
+ * Raw token amounts are u64 on chain, so they are `bigint` in code and decimal strings in JSON
+ * and SQL text columns; nothing on the way converts them to floating point.
+ */
+
+export type Side = 'buy' | 'sell';
+
+export interface Trade {
+  signature: string;
+  slot: number | null;
+  /** Unix seconds from the transaction's block; null when the source did not carry it (gRPC). */
+  blockTime: number | null;
+  /** Position of the transaction in its block when the source knows it (getBlock), else null. */
+  txIndex: number | null;
+  /**
+   * Where the swap instruction sits: "outer.inner". `outer` is the 0-based index of the
+   * top-level instruction; `inner` is 0 for the top-level instruction itself and k (1-based)
+   * for the k-th entry of its inner-instruction list.
+   */
+  ixPath: string;
+  /** Short venue name from the registry (e.g. "pumpfun", "raydium-amm-v4", "unknown"). */
+  venue: string;
+  /** The swap program that moved the pool's tokens. */
+  programId: string;
+  /** Pool / market / bonding curve account, when the venue exposes one. */
+  pool: string | null;
+  /** The wallet whose funds moved: the signer behind a router, the DCA owner, the order maker. */
+  trader: string;
+  /** Of the base (non-quote) token: buy = trader paid quote and received base. */
+  side: Side;
+  baseMint: string;
+  baseAmount: bigint;
+  baseDecimals: number;
+  quoteMint: string;
+  quoteAmount: bigint;
+  quoteDecimals: number;
+  /** Lamports of SOL on the quote side when the quote is SOL/WSOL, else null. */
+  solAmount: bigint | null;
+  /** Aggregator or router the swap came through (e.g. "jupiter-v6", "okx"), or null. */
+  router: string | null;
+  /** Bot platform or router the trade came through (Photon, BullX, Jupiter …), or null. */
+  platform: string | null;
+  /** A Jupiter DCA (recurring) fill, credited to the order's owner. */
+  isDca: boolean;
+  /** A Jupiter limit-order fill, credited to the order's maker. */
+  isLimitOrder: boolean;
+  /** Fee reported by the venue for this leg (raw units of feeMint), when it reports one. */
+  fee: bigint | null;
+  feeMint: string | null;
+  /** Transaction fee in lamports (base + priority). */
+  txFee: number;
+  /** Compute-unit price in micro-lamports, 0 when none was set. */
+  priorityFee: number;
+  /** Lamports sent to Jito tip accounts in this transaction. */
+  jitoTip: number;
+  /** First signer (fee payer) of the transaction. */
+  signer: string;
+}
+
+export const WSOL_MINT = 'So11111111111111111111111111111111111111112';
+
+/** The JSON form used by `decode --json` and any program reading solflow output. */
+export interface TradeJson {
+  signature: string;
+  slot: number | null;
+  blockTime: number | null;
+  txIndex: number | null;
+  ixPath: string;
+  venue: string;
+  programId: string;
+  pool: string | null;
+  trader: string;
+  side: Side;
+  baseMint: string;
+  baseAmount: string;
+  baseDecimals: number;
+  quoteMint: string;
+  quoteAmount: string;
+  quoteDecimals: number;
+  solAmount: string | null;
+  router: string | null;
+  platform: string | null;
+  isDca: boolean;
+  isLimitOrder: boolean;
+  fee: string | null;
+  feeMint: string | null;
+  txFee: number;
+  priorityFee: number;
+  jitoTip: number;
+  signer: string;
+}
+
+export function tradeToJson(t: Trade): TradeJson {
+  return {
+    ...t,
+    baseAmount: t.baseAmount.toString(),
+    quoteAmount: t.quoteAmount.toString(),
+    solAmount: t.solAmount === null ? null : t.solAmount.toString(),
+    fee: t.fee === null ? null : t.fee.toString(),
+  };
+}
+
+export function tradeFromJson(j: TradeJson): Trade {
+  return {
+    ...j,
+    baseAmount: BigInt(j.baseAmount),
+    quoteAmount: BigInt(j.quoteAmount),
+    solAmount: j.solAmount === null ? null : BigInt(j.solAmount),
+    fee: j.fee === null || j.fee === undefined ? null : BigInt(j.fee),
+  };
+}
+
+/** Total order of trades: (slot, position in block, instruction path). */
+export function compareTrades(a: Trade, b: Trade): number {
+  const sa = a.slot ?? -1;
+  const sb = b.slot ?? -1;
+  if (sa !== sb) return sa - sb;
+  const ia = a.txIndex ?? -1;
+  const ib = b.txIndex ?? -1;
+  if (ia !== ib) return ia - ib;
+  if (a.signature !== b.signature) return a.signature < b.signature ? -1 : 1;
+  return compareIxPath(a.ixPath, b.ixPath);
+}
+
+export function compareIxPath(a: string, b: string): number {
+  const [ao, ai] = a.split('.').map(Number);
+  const [bo, bi] = b.split('.').map(Number);
+  return ao - bo || ai - bi;
+}
