@@ -1,0 +1,93 @@
+/**
+ * Opening the database: path resolution (--db, SOLFLOW_DB, ./solflow.db), the pragmas every
+ * connection gets, migrations for writers, a version check for readers, and a Kysely instance
+ * over the same better-sqlite3 connection.
+ */
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { DB } from './schema.js';
+import { checkVersion, loadMigrations, migrate } from './migrate.js';
+
+export const DEFAULT_DB_PATH = './solflow.db';
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+export interface OpenOptions {
+  /** File path; defaults to resolveDbPath(). ':memory:' works for writers (tests, demos). */
+  path?: string;
+  /** Readers open the file read-only and never migrate. */
+  readonly?: boolean;
+  busyTimeoutMs?: number;
+  /** Directory of NNN_*.sql files (tests point it at fixtures); defaults to the package's sql/. */
+  sqlDir?: string;
+}
+
+export interface SolflowDb {
+  path: string;
+  readonly: boolean;
+  schemaVersion: number;
+  /** The raw connection: the batched writer uses prepared statements on it directly. */
+  sqlite: Database.Database;
+  kysely: Kysely<DB>;
+  close(): Promise<void>;
+}
+
+/** --db beats SOLFLOW_DB beats ./solflow.db. */
+export function resolveDbPath(cliValue?: string | null, env: NodeJS.ProcessEnv = process.env): string {
+  if (cliValue) return cliValue;
+  if (env.SOLFLOW_DB) return env.SOLFLOW_DB;
+  return DEFAULT_DB_PATH;
+}
+
+/**
+ * The same pragmas on every connection (the earlier tool's writer had none and no busy timeout).
+ * journal_mode is persistent in the file, so only writers set it.
+ */
+export function applyPragmas(sqlite: Database.Database, opts: { readonly: boolean; busyTimeoutMs: number }): void {
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs))}`);
+  if (!opts.readonly) sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('temp_store = MEMORY');
+  sqlite.pragma('cache_size = -32000'); // 32 MB page cache
+  sqlite.pragma('foreign_keys = ON');
+  if (opts.readonly) sqlite.pragma('query_only = ON');
+}
+
+export function openDatabase(opts: OpenOptions = {}): SolflowDb {
+  const path = opts.path ?? resolveDbPath();
+  if (/^postgres(ql)?:\/\//i.test(path)) {
+    throw new Error('PostgreSQL databases are not supported yet; use a SQLite file path for --db');
+  }
+  const readonly = opts.readonly === true;
+  const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  if (readonly && path !== ':memory:' && !existsSync(path)) {
+    throw new Error(`no database at ${path}; ingest something first or pass --db PATH`);
+  }
+  const sqlite = new Database(path, { readonly, fileMustExist: readonly });
+  try {
+    applyPragmas(sqlite, { readonly, busyTimeoutMs });
+    const migrations = loadMigrations(opts.sqlDir);
+    const schemaVersion = readonly
+      ? checkVersion(sqlite, path, migrations, true)
+      : migrate(sqlite, path, migrations);
+    const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    let closed = false;
+    return {
+      path,
+      readonly,
+      schemaVersion,
+      sqlite,
+      kysely,
+      async close() {
+        if (closed) return;
+        closed = true;
+        // destroy() closes the connection only if Kysely ever used it; close it ourselves too.
+        await kysely.destroy();
+        if (sqlite.open) sqlite.close();
+      },
+    };
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Trade <-> trades-row conversion. The writer binds positional arrays (fast path); readers get
+ * Trade objects back with exact bigints.
+ */
+import type { Trade } from '../core/trade.js';
+import type { ClassifiedTrade } from '../core/flow/types.js';
+
+/** Column order of TRADE_INSERT_SQL and tradeParams(). */
+export const TRADE_COLUMNS = [
+  'signature', 'ix_path', 'slot', 'block_time', 'tx_index', 'venue', 'program_id', 'pool', 'trader', 'side',
+  'base_mint', 'base_amount', 'base_decimals', 'quote_mint', 'quote_amount', 'quote_decimals', 'sol_amount',
+  'router', 'platform', 'is_dca', 'is_limit_order', 'fee', 'fee_mint', 'tx_fee', 'priority_fee', 'jito_tip',
+  'signer', 'is_bot', 'bot_reasons', 'inserted_at',
+] as const;
+
+export const TRADE_INSERT_SQL =
+  `INSERT INTO trades (${TRADE_COLUMNS.join(', ')}) VALUES (${TRADE_COLUMNS.map(() => '?').join(', ')})` +
+  ' ON CONFLICT (signature, ix_path) DO NOTHING';
+
+const EMPTY_REASONS = '[]';
+
+export function tradeParams(t: Trade | ClassifiedTrade, insertedAt: number): unknown[] {
+  const c = t as Partial<ClassifiedTrade>;
+  const reasons = c.botReasons;
+  return [
+    t.signature, t.ixPath, t.slot, t.blockTime, t.txIndex, t.venue, t.programId, t.pool, t.trader, t.side,
+    t.baseMint, t.baseAmount.toString(), t.baseDecimals, t.quoteMint, t.quoteAmount.toString(), t.quoteDecimals,
+    t.solAmount, // bigint binds as INTEGER
+    t.router, t.platform, t.isDca ? 1 : 0, t.isLimitOrder ? 1 : 0,
+    t.fee === null ? null : t.fee.toString(), t.feeMint, t.txFee, t.priorityFee, t.jitoTip,
+    t.signer, c.isBot ? 1 : 0, reasons && reasons.length > 0 ? JSON.stringify(reasons) : EMPTY_REASONS, insertedAt,
+  ];
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+const IX_PATH = /^\d+\.\d+$/;
+
+/** Cheap checks before SQL sees the row; returns why a trade cannot be stored, or null. */
+export function invalidTrade(t: Trade): string | null {
+  if (!t || typeof t.signature !== 'string' || t.signature.length === 0) return 'missing signature';
+  if (typeof t.ixPath !== 'string' || !IX_PATH.test(t.ixPath)) return `bad ixPath ${String(t.ixPath)}`;
+  if (t.side !== 'buy' && t.side !== 'sell') return `bad side ${String(t.side)}`;
+  if (!t.baseMint || !t.quoteMint || !t.trader || !t.signer) return 'missing mint, trader or signer';
+  for (const [name, v] of [['baseAmount', t.baseAmount], ['quoteAmount', t.quoteAmount]] as const) {
+    if (typeof v !== 'bigint' || v < 0n || v > U64_MAX) return `bad ${name}`;
+  }
+  if (t.solAmount !== null && (typeof t.solAmount !== 'bigint' || t.solAmount < 0n || t.solAmount > U64_MAX >> 1n)) {
+    return 'bad solAmount';
+  }
+  return null;
+}
+
+/** A trades row as read with safeIntegers(true) or plain numbers; both are accepted. */
+export type TradeRow = Record<(typeof TRADE_COLUMNS)[number], unknown>;
+
+const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+
+export function rowToTrade(r: TradeRow): ClassifiedTrade {
+  return {
+    signature: r.signature as string,
+    ixPath: r.ix_path as string,
+    slot: numOrNull(r.slot),
+    blockTime: numOrNull(r.block_time),
+    txIndex: numOrNull(r.tx_index),
+    venue: r.venue as string,
+    programId: r.program_id as string,
+    pool: (r.pool as string | null) ?? null,
+    trader: r.trader as string,
+    side: r.side as 'buy' | 'sell',
+    baseMint: r.base_mint as string,
+    baseAmount: BigInt(r.base_amount as string),
+    baseDecimals: num(r.base_decimals),
+    quoteMint: r.quote_mint as string,
+    quoteAmount: BigInt(r.quote_amount as string),
+    quoteDecimals: num(r.quote_decimals),
+    solAmount: r.sol_amount === null || r.sol_amount === undefined ? null : BigInt(r.sol_amount as number | bigint),
+    router: (r.router as string | null) ?? null,
+    platform: (r.platform as string | null) ?? null,
+    isDca: num(r.is_dca) === 1,
+    isLimitOrder: num(r.is_limit_order) === 1,
+    fee: r.fee === null || r.fee === undefined ? null : BigInt(r.fee as string),
+    feeMint: (r.fee_mint as string | null) ?? null,
+    txFee: num(r.tx_fee),
+    priorityFee: num(r.priority_fee),
+    jitoTip: num(r.jito_tip),
+    signer: r.signer as string,
+    isBot: num(r.is_bot) === 1,
+    botReasons: JSON.parse(r.bot_reasons as string) as string[],
+  };
+}

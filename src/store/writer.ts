@@ -1,0 +1,318 @@
+/**
+ * The one batched writer. Everything solflow writes while ingesting goes through here:
+ *
+ *  - a queue bounded by `batchSize` (+ the size of the write() that crossed it): when it fills,
+ *    write() flushes right away and then yields to the event loop before resolving, so a fast
+ *    producer that awaits write() is paced by the database (backpressure, no unbounded memory);
+ *  - one transaction per batch; a short timer flushes a partial batch, close() always flushes;
+ *  - trades insert idempotently on (signature, ix_path); token_metrics rows are coalesced per
+ *    (mint, window) inside the queue (only the latest value matters) and never overwrite a row
+ *    with an older chain time; signals insert idempotently on (mint, type, signature);
+ *  - counters: written / duplicate / rejected (plus metrics, signals, flag updates, batches).
+ *
+ * better-sqlite3 is synchronous, so a flush blocks this thread for its duration (a few ms per
+ * thousand rows). That is the price of one connection and no worker hop; it keeps ordering and
+ * error handling trivial.
+ */
+import type Database from 'better-sqlite3';
+import type { ClassifiedTrade, Signal, WindowMetrics } from '../core/flow/types.js';
+import type { Trade } from '../core/trade.js';
+import { invalidTrade, TRADE_INSERT_SQL, tradeParams } from './rows.js';
+
+export interface FlagUpdate {
+  signature: string;
+  ixPath: string;
+  isBot: boolean;
+  botReasons: string[];
+}
+
+export interface WriteBatch {
+  trades?: readonly (Trade | ClassifiedTrade)[];
+  /**
+   * Trades that arrived behind the flow engine's watermark (or behind what the database already
+   * held): stored like any other, and counted in `lateWritten` when they were new, so the
+   * caller knows a recompute is due.
+   */
+  lateTrades?: readonly (Trade | ClassifiedTrade)[];
+  metrics?: readonly WindowMetrics[];
+  signals?: readonly Signal[];
+  flagUpdates?: readonly FlagUpdate[];
+}
+
+export interface WriterOptions {
+  /** Rows per transaction; also the queue length that triggers a flush. */
+  batchSize?: number;
+  /** Flush a partial batch after this long. */
+  flushIntervalMs?: number;
+  /** Wall clock for *_at columns (tests pin it). */
+  now?: () => number;
+  /** Told about each rejected row (bad data or a row-level SQL error). */
+  onReject?: (what: 'trade' | 'signal' | 'metrics', item: unknown, reason: string) => void;
+}
+
+export interface WriterCounters {
+  written: number;
+  duplicate: number;
+  rejected: number;
+  lateWritten: number;
+  metricsWritten: number;
+  signalsWritten: number;
+  signalsDuplicate: number;
+  flagsUpdated: number;
+  batches: number;
+  /** Milliseconds spent inside transactions. */
+  writeMs: number;
+  queued: number;
+}
+
+export interface Writer {
+  write(batch: WriteBatch): Promise<void>;
+  /** Write everything queued now, in as many transactions as batchSize needs. */
+  flush(): void;
+  /** Flush, then run fn inside its own transaction (maintenance such as a flow recompute). */
+  exclusive<T>(fn: (sqlite: Database.Database) => T): T;
+  counters(): WriterCounters;
+  /** Flush and stop the timer. The connection stays open (its owner closes it). */
+  close(): Promise<void>;
+}
+
+const METRICS_UPSERT_SQL = `INSERT INTO token_metrics (mint, window, as_of, as_of_slot, buy_volume, sell_volume,
+  buy_count, sell_count, net_flow, unique_wallets, unique_buyers, unique_sellers, bot_volume, bot_trades,
+  bot_wallets, bot_share, dca_volume, dca_buy_volume, dca_trades, dca_wallets, dca_share, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (mint, window) DO UPDATE SET as_of = excluded.as_of, as_of_slot = excluded.as_of_slot,
+  buy_volume = excluded.buy_volume, sell_volume = excluded.sell_volume, buy_count = excluded.buy_count,
+  sell_count = excluded.sell_count, net_flow = excluded.net_flow, unique_wallets = excluded.unique_wallets,
+  unique_buyers = excluded.unique_buyers, unique_sellers = excluded.unique_sellers,
+  bot_volume = excluded.bot_volume, bot_trades = excluded.bot_trades, bot_wallets = excluded.bot_wallets,
+  bot_share = excluded.bot_share, dca_volume = excluded.dca_volume, dca_buy_volume = excluded.dca_buy_volume,
+  dca_trades = excluded.dca_trades, dca_wallets = excluded.dca_wallets, dca_share = excluded.dca_share,
+  updated_at = excluded.updated_at
+  WHERE excluded.as_of >= token_metrics.as_of`;
+
+const SIGNAL_INSERT_SQL = `INSERT INTO signals (mint, type, strength, window, block_time, slot, signature,
+  inputs_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (mint, type, signature) DO NOTHING`;
+
+// first/last seen are min/max over everything seen, whatever order trades arrive in.
+const TOKEN_UPSERT_SQL = `INSERT INTO tokens (mint, decimals, first_seen_slot, first_seen_time, last_seen_slot,
+  last_seen_time, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (mint) DO UPDATE SET decimals = excluded.decimals,
+  first_seen_slot = min(coalesce(tokens.first_seen_slot, excluded.first_seen_slot), coalesce(excluded.first_seen_slot, tokens.first_seen_slot)),
+  first_seen_time = min(coalesce(tokens.first_seen_time, excluded.first_seen_time), coalesce(excluded.first_seen_time, tokens.first_seen_time)),
+  last_seen_slot = max(coalesce(tokens.last_seen_slot, excluded.last_seen_slot), coalesce(excluded.last_seen_slot, tokens.last_seen_slot)),
+  last_seen_time = max(coalesce(tokens.last_seen_time, excluded.last_seen_time), coalesce(excluded.last_seen_time, tokens.last_seen_time)),
+  updated_at = excluded.updated_at`;
+
+const FLAG_UPDATE_SQL = 'UPDATE trades SET is_bot = ?, bot_reasons = ? WHERE signature = ? AND ix_path = ?';
+
+interface QueuedTrade {
+  trade: Trade | ClassifiedTrade;
+  late: boolean;
+}
+
+interface TokenSeen {
+  decimals: number;
+  minSlot: number | null;
+  minTime: number | null;
+  maxSlot: number | null;
+  maxTime: number | null;
+}
+
+const minN = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+const maxN = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+
+export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}): Writer {
+  const batchSize = Math.max(1, opts.batchSize ?? 5000);
+  const flushIntervalMs = opts.flushIntervalMs ?? 100;
+  const now = opts.now ?? Date.now;
+  const onReject = opts.onReject;
+
+  const insertTrade = sqlite.prepare(TRADE_INSERT_SQL);
+  const upsertMetrics = sqlite.prepare(METRICS_UPSERT_SQL);
+  const insertSignal = sqlite.prepare(SIGNAL_INSERT_SQL);
+  const upsertToken = sqlite.prepare(TOKEN_UPSERT_SQL);
+  const updateFlags = sqlite.prepare(FLAG_UPDATE_SQL);
+
+  let trades: QueuedTrade[] = [];
+  let metrics = new Map<string, WindowMetrics>();
+  let signals: Signal[] = [];
+  let flags: FlagUpdate[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let closed = false;
+
+  const c: WriterCounters = {
+    written: 0, duplicate: 0, rejected: 0, lateWritten: 0, metricsWritten: 0, signalsWritten: 0,
+    signalsDuplicate: 0, flagsUpdated: 0, batches: 0, writeMs: 0, queued: 0,
+  };
+
+  const queued = () => trades.length + metrics.size + signals.length + flags.length;
+
+  type Delta = Pick<WriterCounters, 'written' | 'duplicate' | 'rejected' | 'lateWritten' | 'metricsWritten' | 'signalsWritten' | 'signalsDuplicate' | 'flagsUpdated'>;
+
+  /**
+   * One transaction: up to batchSize rows taken from the front of each queue. Counts go to a
+   * delta that is added only after COMMIT, so a failed batch that is retried is not counted twice.
+   */
+  const writeBatch = sqlite.transaction(
+    (ts: QueuedTrade[], ms: WindowMetrics[], ss: Signal[], fs: FlagUpdate[], at: number): Delta => {
+      const c: Delta = { written: 0, duplicate: 0, rejected: 0, lateWritten: 0, metricsWritten: 0, signalsWritten: 0, signalsDuplicate: 0, flagsUpdated: 0 };
+      const reject = (what: 'trade' | 'signal' | 'metrics', item: unknown, reason: string) => {
+        c.rejected++;
+        onReject?.(what, item, reason);
+      };
+      const seen = new Map<string, TokenSeen>();
+      for (const { trade: t, late } of ts) {
+        const bad = invalidTrade(t);
+        if (bad) {
+          reject('trade', t, bad);
+          continue;
+        }
+        let changes: number;
+        try {
+          changes = insertTrade.run(tradeParams(t, at)).changes;
+        } catch (err) {
+          // A row-level failure aborts only its statement, not the batch.
+          reject('trade', t, (err as Error).message);
+          continue;
+        }
+        if (changes === 0) {
+          c.duplicate++;
+          continue;
+        }
+        c.written++;
+        if (late) c.lateWritten++;
+        const s = seen.get(t.baseMint);
+        if (s === undefined) {
+          seen.set(t.baseMint, { decimals: t.baseDecimals, minSlot: t.slot, minTime: t.blockTime, maxSlot: t.slot, maxTime: t.blockTime });
+        } else {
+          s.decimals = t.baseDecimals;
+          s.minSlot = minN(s.minSlot, t.slot);
+          s.maxSlot = maxN(s.maxSlot, t.slot);
+          s.minTime = minN(s.minTime, t.blockTime);
+          s.maxTime = maxN(s.maxTime, t.blockTime);
+        }
+      }
+      for (const [mint, s] of seen) upsertToken.run(mint, s.decimals, s.minSlot, s.minTime, s.maxSlot, s.maxTime, at);
+      for (const m of ms) {
+        try {
+          upsertMetrics.run(
+            m.mint, m.window, m.asOf, m.asOfSlot, m.buyVolume, m.sellVolume, m.buyCount, m.sellCount, m.netFlow,
+            m.uniqueWallets, m.uniqueBuyers, m.uniqueSellers, m.botVolume, m.botTrades, m.botWallets, m.botShare,
+            m.dcaVolume, m.dcaBuyVolume, m.dcaTrades, m.dcaWallets, m.dcaShare, at,
+          );
+          c.metricsWritten++;
+        } catch (err) {
+          reject('metrics', m, (err as Error).message);
+        }
+      }
+      for (const s of ss) {
+        try {
+          const r = insertSignal.run(s.mint, s.type, s.strength, s.window, s.blockTime, s.slot, s.signature, JSON.stringify(s.inputs), at);
+          if (r.changes === 0) c.signalsDuplicate++;
+          else c.signalsWritten++;
+        } catch (err) {
+          reject('signal', s, (err as Error).message);
+        }
+      }
+      for (const f of fs) {
+        c.flagsUpdated += updateFlags.run(f.isBot ? 1 : 0, JSON.stringify(f.botReasons), f.signature, f.ixPath).changes;
+      }
+      return c;
+    },
+  );
+
+  function flush(): void {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    while (queued() > 0) {
+      // Take up to batchSize rows, trades first (the bulk), then the small queues.
+      let room = batchSize;
+      const ts = trades.length <= room ? trades : trades.slice(0, room);
+      trades = ts === trades ? [] : trades.slice(room);
+      room -= ts.length;
+      const fs = flags.length <= room ? flags : flags.slice(0, Math.max(0, room));
+      flags = fs === flags ? [] : flags.slice(fs.length);
+      room -= fs.length;
+      const ss = signals.length <= room ? signals : signals.slice(0, Math.max(0, room));
+      signals = ss === signals ? [] : signals.slice(ss.length);
+      room -= ss.length;
+      let ms: WindowMetrics[] = [];
+      if (room > 0 && metrics.size > 0) {
+        if (metrics.size <= room) {
+          ms = [...metrics.values()];
+          metrics = new Map();
+        } else {
+          for (const [k, m] of metrics) {
+            if (ms.length >= room) break;
+            ms.push(m);
+            metrics.delete(k);
+          }
+        }
+      }
+      const t0 = performance.now();
+      let d: Delta;
+      try {
+        d = writeBatch.immediate(ts, ms, ss, fs, now());
+      } catch (err) {
+        // Nothing of this batch was committed: put it back so a retry (or close) can write it.
+        trades = ts.concat(trades);
+        flags = fs.concat(flags);
+        signals = ss.concat(signals);
+        for (const m of ms) if (!metrics.has(key(m))) metrics.set(key(m), m);
+        throw err;
+      }
+      for (const k of Object.keys(d) as (keyof Delta)[]) c[k] += d[k];
+      c.writeMs += performance.now() - t0;
+      c.batches++;
+    }
+  }
+
+  const key = (m: WindowMetrics) => `${m.mint}\u0000${m.window}`;
+
+  function schedule() {
+    if (timer || closed || flushIntervalMs <= 0) return;
+    timer = setTimeout(() => {
+      timer = null;
+      try {
+        flush();
+      } catch (err) {
+        // The rows stay queued; the next write() or close() retries and surfaces the error.
+        onReject?.('trade', null, `background flush failed: ${(err as Error).message}`);
+      }
+    }, flushIntervalMs);
+    timer.unref();
+  }
+
+  return {
+    async write(batch) {
+      if (closed) throw new Error('writer is closed');
+      if (batch.trades) for (const t of batch.trades) trades.push({ trade: t, late: false });
+      if (batch.lateTrades) for (const t of batch.lateTrades) trades.push({ trade: t, late: true });
+      if (batch.metrics) for (const m of batch.metrics) metrics.set(key(m), m);
+      if (batch.signals) for (const s of batch.signals) signals.push(s);
+      if (batch.flagUpdates) for (const f of batch.flagUpdates) flags.push(f);
+      if (queued() >= batchSize) {
+        flush();
+        // Let timers, sockets and the TUI run between batches.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      } else {
+        schedule();
+      }
+    },
+    flush,
+    exclusive(fn) {
+      flush();
+      return sqlite.transaction(() => fn(sqlite)).immediate();
+    },
+    counters() {
+      return { ...c, queued: queued() };
+    },
+    async close() {
+      if (closed) return;
+      flush();
+      closed = true;
+    },
+  };
+}
