@@ -1,0 +1,110 @@
+/**
+ * What every venue decoder gets: the normalised transaction, the labels, the movements, and the
+ * one place that turns "trader paid X, received Y at pool P" into a Trade (base/quote, side,
+ * trader attribution).
+ */
+import type { Labels } from '../labels.js';
+import { WSOL_MINT, type Trade } from '../trade.js';
+import type { Movement } from './movements.js';
+import { ixPath, type Ix, type TxView } from './txview.js';
+
+export interface DecodeContext {
+  view: TxView;
+  labels: Labels;
+  movements: Map<number, Movement>;
+}
+
+/** A swap as a venue decoder sees it, before orientation into base/quote. */
+export interface Leg {
+  ix: Ix;
+  venue: string;
+  programId: string;
+  pool: string | null;
+  /** The account that acted for the trader in the instruction (may be a router PDA). */
+  actor: string;
+  inMint: string;
+  inAmount: bigint;
+  outMint: string;
+  outAmount: bigint;
+  fee?: bigint | null;
+  feeMint?: string | null;
+  /** Set when the venue names the real owner (DCA user, order maker). */
+  traderOverride?: string;
+  isDca?: boolean;
+  isLimitOrder?: boolean;
+}
+
+/**
+ * The wallet whose funds moved. A signer acting directly is the trader; behind a router
+ * authority or PDA it is the signer whose balances moved in the leg's mints (in a bundle each
+ * leg belongs to its own payer), else the fee payer.
+ */
+export function resolveTrader(ctx: DecodeContext, actor: string, inMint: string, outMint: string): string {
+  const { view } = ctx;
+  if (view.signerSet.has(actor)) return actor;
+  if (view.signers.length === 1) return view.signers[0];
+  for (const s of view.signers) {
+    if (signerMoved(view, s, inMint, -1) || signerMoved(view, s, outMint, 1)) return s;
+  }
+  return view.feePayer;
+}
+
+function signerMoved(view: TxView, signer: string, mint: string, direction: 1 | -1): boolean {
+  if (mint === WSOL_MINT) {
+    const d = view.lamportDelta.get(signer) ?? 0;
+    // A fee payer always loses lamports; only count more than fees and rent.
+    if (direction === -1 ? d < -(view.fee + 2_100_000) : d > 0) return true;
+  }
+  for (const [acct, delta] of view.tokenDelta) {
+    const info = view.tokenAccounts.get(acct);
+    if (info && info.owner === signer && info.mint === mint && (direction === 1 ? delta > 0n : delta < 0n)) return true;
+  }
+  return false;
+}
+
+export function decimalsOf(ctx: DecodeContext, mint: string): number {
+  return ctx.view.mintDecimals.get(mint) ?? 0;
+}
+
+/** Orient a leg: quote is the higher-ranked quote mint; neither on the list → received token is base. */
+export function legToTrade(ctx: DecodeContext, leg: Leg): Trade {
+  const { view, labels } = ctx;
+  const rIn = labels.quoteRank.get(leg.inMint) ?? Infinity;
+  const rOut = labels.quoteRank.get(leg.outMint) ?? Infinity;
+  // Trader paid quote and received base → buy.
+  const isBuy = rIn < rOut || (rIn === Infinity && rOut === Infinity);
+  const baseMint = isBuy ? leg.outMint : leg.inMint;
+  const baseAmount = isBuy ? leg.outAmount : leg.inAmount;
+  const quoteMint = isBuy ? leg.inMint : leg.outMint;
+  const quoteAmount = isBuy ? leg.inAmount : leg.outAmount;
+  const trader = leg.traderOverride ?? resolveTrader(ctx, leg.actor, leg.inMint, leg.outMint);
+  return {
+    signature: view.signature,
+    slot: view.slot,
+    blockTime: view.blockTime,
+    txIndex: view.txIndex,
+    ixPath: ixPath(leg.ix),
+    venue: leg.venue,
+    programId: leg.programId,
+    pool: leg.pool,
+    trader,
+    side: isBuy ? 'buy' : 'sell',
+    baseMint,
+    baseAmount,
+    baseDecimals: decimalsOf(ctx, baseMint),
+    quoteMint,
+    quoteAmount,
+    quoteDecimals: decimalsOf(ctx, quoteMint),
+    solAmount: quoteMint === WSOL_MINT ? quoteAmount : null,
+    router: null,
+    platform: null,
+    isDca: leg.isDca ?? false,
+    isLimitOrder: leg.isLimitOrder ?? false,
+    fee: leg.fee ?? null,
+    feeMint: leg.fee != null ? (leg.feeMint ?? null) : null,
+    txFee: view.fee,
+    priorityFee: view.computeUnitPrice,
+    jitoTip: 0,
+    signer: view.feePayer,
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Anchor self-CPI events: an inner instruction of program P, invoked by P itself, whose data is
+ * EVENT_IX_TAG (e445a52e51cb9a1d) + the event discriminator + the Borsh body. Unlike
+ * `Program data:` logs they survive the 10 kB log cut-off, so they are read first.
+ */
+import { hex } from './borsh.js';
+import { ixBytes, type Ix, type TxView } from './txview.js';
+
+const TAG = [0xe4, 0x45, 0xa5, 0x2e, 0x51, 0xcb, 0x9a, 0x1d];
+
+export interface AnchorEvent {
+  ix: Ix;
+  programId: string;
+  /** hex of the 8-byte event discriminator */
+  disc: string;
+  body: Uint8Array;
+}
+
+export function readEvent(ix: Ix): AnchorEvent | null {
+  if (ix.data === null || ix.data.length < 22) return null;
+  const b = ixBytes(ix);
+  if (b.length < 16) return null;
+  for (let i = 0; i < 8; i++) if (b[i] !== TAG[i]) return null;
+  return { ix, programId: ix.programId, disc: hex(b, 8, 16), body: b.subarray(16) };
+}
+
+/** Events a program emitted directly under instruction `ix` (its self-CPI children). */
+export function childEvents(view: TxView, ix: Ix): AnchorEvent[] {
+  const out: AnchorEvent[] = [];
+  for (const c of ix.children) {
+    const child = view.ixs[c];
+    if (child.programId !== ix.programId) continue;
+    const ev = readEvent(child);
+    if (ev) out.push(ev);
+  }
+  return out;
+}
+
+/** All self-CPI events of one program anywhere in the transaction. */
+export function programEvents(view: TxView, programId: string): AnchorEvent[] {
+  const out: AnchorEvent[] = [];
+  for (const ix of view.ixs) {
+    if (ix.inner === 0 || ix.programId !== programId) continue;
+    const parent = view.ixs[ix.parent];
+    if (!parent || parent.programId !== programId) continue;
+    const ev = readEvent(ix);
+    if (ev) out.push(ev);
+  }
+  return out;
+}
+
+export function ixDisc(ix: Ix): string {
+  const b = ixBytes(ix);
+  return hex(b, 0, 8);
+}
