@@ -9,7 +9,9 @@
  * platform fees.
  */
 import { WSOL_MINT, type Trade } from '../trade.js';
-import { buildTxView } from './txview.js';
+import { buildTxView, ixBytes, type TxView } from './txview.js';
+import { extractMovements, SYSTEM_PROGRAM } from './movements.js';
+import { base58Encode } from './base58.js';
 import type { RawTransaction } from './rawtx.js';
 
 export interface BalanceMismatch {
@@ -28,6 +30,38 @@ export interface BalanceCheckOptions {
 
 const RENT_TOKEN_ACCOUNT = 2_039_280n;
 
+/**
+ * Lamports a wallet spent around its swaps rather than in them: rent for accounts it created,
+ * and SOL sent outside any pool instruction (tips, platform fees, priority "bribes").
+ */
+function sidePayments(view: TxView, tradedPaths: Set<string>): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  const add = (who: string, v: bigint) => out.set(who, (out.get(who) ?? 0n) + v);
+  for (const m of extractMovements(view, base58Encode).values()) {
+    if (!m.native) continue;
+    let traded = false;
+    for (let p = m.ixId; p >= 0; p = view.ixs[p].parent) {
+      const ix = view.ixs[p];
+      if (tradedPaths.has(`${ix.outer}.${ix.inner}`)) traded = true;
+    }
+    if (!traded) add(m.fromOwner, m.amount);
+  }
+  for (const ix of view.ixs) {
+    if (ix.programId !== SYSTEM_PROGRAM) continue;
+    if (ix.parsed?.type === 'createAccount' || ix.parsed?.type === 'createAccountWithSeed') {
+      add(String(ix.parsed.info.source), BigInt(String(ix.parsed.info.lamports)));
+    } else if (!ix.parsed && ix.data) {
+      const b = ixBytes(ix);
+      if (b.length >= 12 && b[0] === 0 && b[1] === 0 && b[2] === 0 && b[3] === 0) {
+        let v = 0n;
+        for (let i = 11; i >= 4; i--) v = (v << 8n) | BigInt(b[i]);
+        add(ix.accounts[0], v);
+      }
+    }
+  }
+  return out;
+}
+
 function abs(v: bigint): bigint {
   return v < 0n ? -v : v;
 }
@@ -41,21 +75,20 @@ export function checkTradesAgainstBalances(
   const solTol = options.solTolerance ?? 0.03;
   const view = buildTxView(raw);
   const expected = new Map<string, Map<string, bigint>>();
+  const gross = new Map<string, bigint>();
   for (const t of trades) {
     if (t.isDca || t.isLimitOrder) continue; // the owner's funds sit in the order's vaults
     const m = expected.get(t.trader) ?? new Map<string, bigint>();
     const buy = t.side === 'buy';
-    const add = (mint: string, v: bigint) => m.set(mint, (m.get(mint) ?? 0n) + v);
+    const add = (mint: string, v: bigint) => {
+      m.set(mint, (m.get(mint) ?? 0n) + v);
+      gross.set(`${t.trader}:${mint}`, (gross.get(`${t.trader}:${mint}`) ?? 0n) + abs(v));
+    };
     add(t.baseMint, buy ? t.baseAmount : -t.baseAmount);
     add(t.quoteMint, buy ? -t.quoteAmount : t.quoteAmount);
     expected.set(t.trader, m);
   }
-  // Accounts created in this transaction cost rent that the trader may or may not get back.
-  let created = 0n;
-  for (const ix of view.ixs) {
-    if (ix.parsed?.type === 'createAccount' || ix.parsed?.type === 'create' || ix.parsed?.type === 'createIdempotent') created++;
-    else if (ix.programId === 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL' && !ix.parsed) created++;
-  }
+  const sidePaid = sidePayments(view, new Set(trades.map((t) => t.ixPath)));
   const mismatches: BalanceMismatch[] = [];
   for (const [trader, mints] of expected) {
     for (const [mint, exp] of mints) {
@@ -69,10 +102,13 @@ export function checkTradesAgainstBalances(
         let lamports = BigInt(view.lamportDelta.get(trader) ?? 0);
         if (trader === view.feePayer) lamports += BigInt(view.fee);
         actual += lamports;
-        const slack = BigInt(Math.ceil(Number(abs(exp)) * solTol)) + (created + 2n) * RENT_TOKEN_ACCOUNT + 5_000_000n;
+        const slack = BigInt(Math.ceil(Number(abs(exp)) * solTol)) + (sidePaid.get(trader) ?? 0n) + 2n * RENT_TOKEN_ACCOUNT;
         if (abs(actual - exp) > slack) mismatches.push({ trader, mint, expected: exp, actual });
       } else {
-        const slack = BigInt(Math.ceil(Number(abs(exp)) * tokenTol));
+        // Token-2022 transfer fees are withheld from what the receiver gets.
+        const tol = view.token2022Mints.has(mint) ? Math.max(tokenTol, 0.1) : tokenTol;
+        // Relative to everything that moved: a route's hops cancel to a small net.
+        const slack = BigInt(Math.ceil(Number(gross.get(`${trader}:${mint}`) ?? abs(exp)) * tol));
         if (abs(actual - exp) > slack) mismatches.push({ trader, mint, expected: exp, actual });
       }
     }

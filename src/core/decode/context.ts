@@ -12,6 +12,12 @@ export interface DecodeContext {
   view: TxView;
   labels: Labels;
   movements: Map<number, Movement>;
+  /**
+   * Owners whose tokens move under two or more different swap instructions: a route's holder
+   * (the trader or its router PDA) takes part in every hop, while each pool's vault owner
+   * shows up in its own hop only.
+   */
+  sharedOwners: Set<string>;
 }
 
 /** A swap as a venue decoder sees it, before orientation into base/quote. */

@@ -17,6 +17,7 @@ import { buildTxView, ixBytes, type Ix, type TxView } from './txview.js';
 import { decodeByVaultDelta } from './vault-delta.js';
 import { VENUE_DECODERS } from './venues/index.js';
 import { applyJupiterOrders } from './venues/jupiter-orders.js';
+import { fillJupiterHops } from './venues/jupiter.js';
 import { annotate } from './annotate.js';
 import type { RawTransaction } from './rawtx.js';
 
@@ -36,9 +37,10 @@ export function decodeTransaction(raw: RawTransaction, options: DecodeOptions = 
   if (meta.err !== null && meta.err !== undefined) return [];
   if (!mayHoldSwap(view, labels)) return [];
   readComputeUnitPrice(view, raw);
-  const ctx: DecodeContext = { view, labels, movements: extractMovements(view, base58Encode) };
+  const movements = extractMovements(view, base58Encode);
+  const ctx: DecodeContext = { view, labels, movements, sharedOwners: findSharedOwners(view, labels, movements) };
   const legs = walk(ctx);
-  const finalLegs = applyJupiterOrders(ctx, legs);
+  const finalLegs = applyJupiterOrders(ctx, fillJupiterHops(ctx, legs));
   const trades = finalLegs.map((leg) => legToTrade(ctx, leg));
   annotate(ctx, trades, finalLegs);
   return trades;
@@ -65,6 +67,7 @@ function walk(ctx: DecodeContext): Leg[] {
     let moves: Movement[] = [];
     const own = movements.get(i);
     if (own) moves.push(own);
+    pairSplitSwaps(ctx, ix, pending, legsAt, swapBelow);
     let below = 0;
     for (const c of ix.children) {
       const cm = pending[c];
@@ -104,6 +107,60 @@ function walk(ctx: DecodeContext): Leg[] {
   const out: Leg[] = [];
   for (let i = 0; i < n; i++) if (legsAt[i]) out.push(...legsAt[i]!);
   return out;
+}
+
+function findSharedOwners(view: TxView, labels: Labels, movements: Map<number, Movement>): Set<string> {
+  const seen = new Map<string, number>();
+  const shared = new Set<string>();
+  for (const m of movements.values()) {
+    // nearest enclosing pool (or unknown) program
+    let p = view.ixs[m.ixId].parent;
+    while (p >= 0) {
+      const label = labels.programs.get(view.ixs[p].programId);
+      if (!label || label.kind === 'dex') break;
+      p = view.ixs[p].parent;
+    }
+    if (p < 0) continue;
+    for (const owner of [m.fromOwner, m.toOwner]) {
+      const at = seen.get(owner);
+      if (at === undefined) seen.set(owner, p);
+      else if (at !== p) shared.add(owner);
+    }
+  }
+  return shared;
+}
+
+/**
+ * Order-book venues reached through a router place the order in one instruction and settle in
+ * the next (OpenBook/Serum new_order + settle_funds): neither moves both tokens alone. Two
+ * adjacent calls of the same pool program, together a swap, are one leg.
+ */
+function pairSplitSwaps(
+  ctx: DecodeContext,
+  parent: Ix,
+  pending: Array<Movement[] | null>,
+  legsAt: Array<Leg[] | null>,
+  swapBelow: Uint8Array,
+): void {
+  const kids = parent.children;
+  for (let k = 0; k + 1 < kids.length; k++) {
+    const a = kids[k];
+    const b = kids[k + 1];
+    const ia = ctx.view.ixs[a];
+    if (ia.programId !== ctx.view.ixs[b].programId || legsAt[a] || legsAt[b]) continue;
+    const label = ctx.labels.programs.get(ia.programId);
+    if (!label || label.kind !== 'dex') continue;
+    const pa = pending[a];
+    const pb = pending[b];
+    if (!pa?.length || !pb?.length) continue;
+    const leg = decodeByVaultDelta(ctx, ia, pa.concat(pb), label.name, label.pool);
+    if (!leg) continue;
+    legsAt[a] = [leg];
+    pending[a] = null;
+    pending[b] = null;
+    swapBelow[a] = 1;
+    k++;
+  }
 }
 
 function readComputeUnitPrice(view: TxView, raw: RawTransaction): void {

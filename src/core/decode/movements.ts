@@ -16,6 +16,8 @@ export interface Movement {
   ixId: number;
   mint: string;
   amount: bigint;
+  /** What the destination got: less than `amount` when a Token-2022 transfer fee was withheld. */
+  received: bigint;
   from: string;
   to: string;
   /** Wallet (or PDA) that owns the source/destination; for lamports, the account itself. */
@@ -165,6 +167,11 @@ export function extractMovements(view: TxView, encoder: (b: Uint8Array) => strin
       if (!ta.has(m.to)) ta.set(m.to, { mint, owner: null });
     }
   }
+  const touches = new Map<string, number>();
+  for (const m of raws) {
+    touches.set(m.from, (touches.get(m.from) ?? 0) + 1);
+    touches.set(m.to, (touches.get(m.to) ?? 0) + 1);
+  }
   const out = new Map<number, Movement>();
   for (const m of raws) {
     if (!m.mint) continue;
@@ -181,7 +188,12 @@ export function extractMovements(view: TxView, encoder: (b: Uint8Array) => strin
       if (fo && !fo.owner && m.authority) fo.owner = m.authority;
       toOwner = to?.owner ?? m.to;
     }
-    out.set(m.ixId, { ixId: m.ixId, mint: m.mint, amount: m.amount, from: m.from, to: m.to, fromOwner, toOwner, authority: m.authority, native: m.native });
+    let received = m.amount;
+    if (view.token2022Mints.has(m.mint) && (touches.get(m.to) ?? 0) === 1) {
+      const d = view.tokenDelta.get(m.to);
+      if (d !== undefined && d > 0n && d < m.amount) received = d;
+    }
+    out.set(m.ixId, { ixId: m.ixId, mint: m.mint, amount: m.amount, received, from: m.from, to: m.to, fromOwner, toOwner, authority: m.authority, native: m.native });
   }
   return out;
 }

@@ -56,6 +56,8 @@ export interface TxView {
   ixs: Ix[];
   tokenAccounts: Map<string, TokenAccountInfo>;
   mintDecimals: Map<string, number>;
+  /** Mints owned by the Token-2022 program (their transfers may withhold a fee). */
+  token2022Mints: Set<string>;
   /** Lamport change per account key (post − pre), only for accounts that changed. */
   lamportDelta: Map<string, number>;
   /** Token balance change per token account (raw), only for accounts that changed. */
@@ -134,6 +136,7 @@ export function buildTxView(raw: RawTransaction): TxView {
     ixs,
     tokenAccounts: new Map(),
     mintDecimals: new Map([[WSOL_MINT, 9]]),
+    token2022Mints: new Set(),
     lamportDelta: new Map(),
     tokenDelta: new Map(),
     logs: meta.logMessages ?? [],
@@ -159,6 +162,7 @@ function readTokenBalances(view: TxView, balances: RawTokenBalance[], sign: bigi
     if (!view.tokenAccounts.has(key)) view.tokenAccounts.set(key, { mint: b.mint, owner: b.owner ?? null });
     else if (b.owner && !view.tokenAccounts.get(key)!.owner) view.tokenAccounts.get(key)!.owner = b.owner;
     view.mintDecimals.set(b.mint, b.uiTokenAmount.decimals);
+    if (b.programId === 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb') view.token2022Mints.add(b.mint);
     const amount = BigInt(b.uiTokenAmount.amount) * sign;
     const next = (view.tokenDelta.get(key) ?? 0n) + amount;
     view.tokenDelta.set(key, next);

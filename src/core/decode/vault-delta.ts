@@ -28,28 +28,31 @@ function isUserSide(ctx: DecodeContext, owner: string): boolean {
   return ctx.view.signerSet.has(owner) || ctx.labels.routerAuthorities.has(owner);
 }
 
-/** Largest per-counterparty sum of one mint in one direction relative to `actor`. */
-function largestGroup(moves: Movement[], actor: string, mint: string, paying: boolean): { amount: bigint; counterparty: string } {
+type IsActor = (owner: string) => boolean;
+
+/** Largest per-counterparty sum of one mint in one direction relative to the actor side. */
+function largestGroup(moves: Movement[], isActor: IsActor, mint: string, paying: boolean): { amount: bigint; counterparty: string } {
   const sums = new Map<string, bigint>();
   for (const m of moves) {
     if (m.mint !== mint) continue;
-    if (paying && m.fromOwner === actor && m.toOwner !== actor) {
-      sums.set(m.toOwner, (sums.get(m.toOwner) ?? 0n) + m.amount);
-    } else if (!paying && m.toOwner === actor && m.fromOwner !== actor) {
-      sums.set(m.fromOwner, (sums.get(m.fromOwner) ?? 0n) + m.amount);
-    }
+    const fromActor = isActor(m.fromOwner);
+    const toActor = isActor(m.toOwner);
+    if (paying && fromActor && !toActor) sums.set(m.toOwner, (sums.get(m.toOwner) ?? 0n) + m.received);
+    else if (!paying && toActor && !fromActor) sums.set(m.fromOwner, (sums.get(m.fromOwner) ?? 0n) + m.amount);
   }
   let best = { amount: 0n, counterparty: '' };
   for (const [cp, amount] of sums) if (amount > best.amount) best = { amount, counterparty: cp };
   return best;
 }
 
-function summarizeFor(moves: Movement[], actor: string): FlowSummary | null {
-  // Net per mint from the actor's point of view: positive = actor paid.
+function summarizeFor(moves: Movement[], isActor: IsActor, actor: string): FlowSummary | null {
+  // Net per mint from the actor side's point of view: positive = actor paid.
   const net = new Map<string, bigint>();
   for (const m of moves) {
-    if (m.fromOwner === actor && m.toOwner !== actor) net.set(m.mint, (net.get(m.mint) ?? 0n) + m.amount);
-    else if (m.toOwner === actor && m.fromOwner !== actor) net.set(m.mint, (net.get(m.mint) ?? 0n) - m.amount);
+    const fromActor = isActor(m.fromOwner);
+    const toActor = isActor(m.toOwner);
+    if (fromActor && !toActor) net.set(m.mint, (net.get(m.mint) ?? 0n) + m.amount);
+    else if (toActor && !fromActor) net.set(m.mint, (net.get(m.mint) ?? 0n) - m.amount);
   }
   let inMint = '';
   let inNet = 0n;
@@ -65,8 +68,8 @@ function summarizeFor(moves: Movement[], actor: string): FlowSummary | null {
     }
   }
   if (!inMint || !outMint || inMint === outMint) return null;
-  const paid = largestGroup(moves, actor, inMint, true);
-  const got = largestGroup(moves, actor, outMint, false);
+  const paid = largestGroup(moves, isActor, inMint, true);
+  const got = largestGroup(moves, isActor, outMint, false);
   if (paid.amount === 0n || got.amount === 0n) return null;
   return {
     actor,
@@ -79,25 +82,66 @@ function summarizeFor(moves: Movement[], actor: string): FlowSummary | null {
   };
 }
 
+/**
+ * Pool-centric reading, for when the trader side is not one recognisable owner (paid from one
+ * account, paid out to another wallet): the first transfer pays the pool; the pool's payment of
+ * another mint is the other leg.
+ */
+function summarizeByPool(moves: Movement[], first: Movement): FlowSummary | null {
+  const pool = first.toOwner;
+  const payer = first.fromOwner;
+  let inAmount = 0n;
+  const outs = new Map<string, { amount: bigint; to: string }>();
+  for (const m of moves) {
+    if (m.mint === first.mint && m.toOwner === pool && m.fromOwner !== pool) inAmount += m.received;
+    else if (m.fromOwner === pool && m.mint !== first.mint && m.toOwner !== pool) {
+      const cur = outs.get(m.mint) ?? { amount: 0n, to: m.toOwner };
+      cur.amount += m.amount;
+      outs.set(m.mint, cur);
+    }
+  }
+  let best: { mint: string; amount: bigint } | null = null;
+  for (const [mint, o] of outs) if (!best || o.amount > best.amount) best = { mint, amount: o.amount };
+  if (!best || inAmount === 0n) return null;
+  return { actor: payer, inMint: first.mint, inAmount, inCounterparty: pool, outMint: best.mint, outAmount: best.amount, outCounterparty: pool };
+}
+
 /** Who acted for the trader among these movements, and what flowed. */
 export function summarizeSwap(ctx: DecodeContext, moves: Movement[]): FlowSummary | null {
   if (moves.length < 2) return null;
   let mintsDiffer = false;
   for (let i = 1; i < moves.length; i++) if (moves[i].mint !== moves[0].mint) mintsDiffer = true;
   if (!mintsDiffer) return null;
-  const tried = new Set<string>();
+  // The trader side may span a signer and a router authority (paid in by one, out to the other).
+  const userSide: IsActor = (o) => isUserSide(ctx, o);
+  let actor: string | null = null;
   for (const m of moves) {
-    for (const owner of [m.fromOwner, m.toOwner]) {
-      if (tried.has(owner) || !isUserSide(ctx, owner)) continue;
-      tried.add(owner);
-      const s = summarizeFor(moves, owner);
-      if (s) return s;
+    if (ctx.view.signerSet.has(m.fromOwner)) { actor = m.fromOwner; break; }
+    if (ctx.view.signerSet.has(m.toOwner)) { actor = m.toOwner; break; }
+  }
+  if (!actor) {
+    for (const m of moves) {
+      if (isUserSide(ctx, m.fromOwner)) { actor = m.fromOwner; break; }
+      if (isUserSide(ctx, m.toOwner)) { actor = m.toOwner; break; }
     }
+  }
+  if (actor) {
+    const s = summarizeFor(moves, userSide, actor);
+    if (s) return s;
+  }
+  for (const m of moves) {
+    const shared = ctx.sharedOwners.has(m.fromOwner) ? m.fromOwner : ctx.sharedOwners.has(m.toOwner) ? m.toOwner : null;
+    if (!shared) continue;
+    const s = summarizeFor(moves, (o) => o === shared, shared);
+    if (s) return s;
+    break;
   }
   // Behind an unknown router PDA: the payer of the first transfer is the trader side.
   const first = moves[0].fromOwner;
-  if (!tried.has(first)) return summarizeFor(moves, first);
-  return null;
+  const s = summarizeFor(moves, (o) => o === first, first);
+  if (s) return s;
+  const firstPaid = moves.find((m) => userSide(m.fromOwner)) ?? moves[0];
+  return summarizeByPool(moves, firstPaid);
 }
 
 export function decodeByVaultDelta(

@@ -96,11 +96,9 @@ export function applyJupiterOrders(ctx: DecodeContext, legs: Leg[]): Leg[] {
   if (!progs.has(DCA_PROGRAM) && !progs.has(LIMIT_V2) && !progs.has(LIMIT_V1)) return legs;
   const fills = [...dcaFills(ctx), ...limitFills(ctx)];
   if (fills.length === 0) return legs;
-  const { labels, view } = ctx;
-  const keeperSigned = view.signers.some((s) => labels.dcaKeepers.has(s) || labels.limitOrderKeepers.has(s));
-  // The route legs of a fill transaction are the keeper's: the fill replaces them.
-  const routeLegs = keeperSigned || fills.length > 0 ? legs : [];
-  const kept = legs.filter((l) => !routeLegs.includes(l));
+  // Every swap in a fill transaction is the keeper's route for the fill: the fill replaces them.
+  const routeLegs = legs;
+  const kept: Leg[] = [];
   for (const f of fills) {
     const hop = routeLegs.length === 1 ? routeLegs[0] : null;
     // Without an event amount (v1 limit orders log theirs), the single route leg is the fill.

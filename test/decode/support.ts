@@ -1,0 +1,35 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RawTransaction } from '../../src/core/decode/rawtx.js';
+
+export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
+
+export interface ManifestEntry {
+  signature: string;
+  dex?: string;
+  encoding?: string;
+  version?: unknown;
+}
+
+export function manifest(): Map<string, ManifestEntry> {
+  const rows = readFileSync(join(FIXTURES, 'manifest.jsonl'), 'utf8').trim().split('\n');
+  return new Map(rows.map((l) => JSON.parse(l) as ManifestEntry).map((m) => [m.signature, m]));
+}
+
+export function realSignatures(): string[] {
+  return readdirSync(join(FIXTURES, 'tx'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
+}
+
+export function loadTx(signature: string, dir = 'tx'): RawTransaction {
+  return JSON.parse(readFileSync(join(FIXTURES, dir, `${signature}.json`), 'utf8')) as RawTransaction;
+}
+
+/** Find a fixture by signature prefix (test tables stay readable). */
+export function sig(prefix: string): string {
+  const hit = realSignatures().filter((s) => s.startsWith(prefix));
+  if (hit.length !== 1) throw new Error(`${prefix}: ${hit.length} fixtures match`);
+  return hit[0];
+}
