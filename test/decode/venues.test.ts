@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeTransaction } from '../../src/core/decode/index.js';
 import { loadTx, sig } from './support.js';
+import { compileLabels, DEFAULT_LABELS_FILE } from '../../src/core/labels.js';
 
 type Row = [string, string, string, 'buy' | 'sell', string, string, string, string, string, string | null];
 
@@ -30,7 +31,7 @@ const PINNED: Row[] = [
   ['3QHC6GMfi2', '3.0', 'meteora-damm-v2', 'buy', '4KCqTCbhV4qkCTGcc7adxSym5j7irot7ZW7EEVUJ2s7C', '10049442880', 'So11111111111111111111111111111111111111112', '3853747', '8QXHLs61dPPz9V4SLKPw7WN1vsuRpgGqxVo3Wtc55jWy', 'yJLejZTJeMnETVDuUcbucL3FhEydMBsFLWtqnY9NABf'], // n=2
   ['3p36wGRa19', '3.2', 'phoenix', 'sell', 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', '249243111', 'So11111111111111111111111111111111111111112', '1154100000', 'GKj54MVFppoYsxPU9jMn7CMniVRAuveFadyTtFhn1vXy', 'B8a4RCvFaG9AFsatCZLpGLkbCPytyr9K6jSZWLQZDjg1'], // n=3
   ['4VhDRLUK5Q', '8.2', 'solfi', 'sell', '6p6xgHyF7AeE6TZkSmFsko444wqoP15icUSqi2jfGiPN', '49563', 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', '543506', '8VCfQcnssNJznDqDoDDuzoKhdxgZWwwe5ikcKbAVWet5', '3AbG3ZA19fJKjTSTMTCz7j2bodPagXog4PwTBi8H7UA4'], // n=2
-  ['51SfoFAgv3', '3.2', 'unknown', 'buy', 'oreoN2tQbHXVaZsr3pf66A48miqcBXCDJozganhEJgz', '188382438', 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', '20000000', 'AVYG9UHetNHT1FEDPLv9pN2sCCH4CLsjvkzGjVXBfEiS', 'J4uBbeoWpZE8fH58PM1Fp9n9K6f1aThyeVCyRdJbaXqt'], // n=2
+  ['51SfoFAgv3', '3.2', 'invariant', 'buy', 'oreoN2tQbHXVaZsr3pf66A48miqcBXCDJozganhEJgz', '188382438', 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', '20000000', 'AVYG9UHetNHT1FEDPLv9pN2sCCH4CLsjvkzGjVXBfEiS', 'J4uBbeoWpZE8fH58PM1Fp9n9K6f1aThyeVCyRdJbaXqt'], // n=2
   ['53mugqLKTa', '2.0', 'boop', 'sell', 'M9QGLh7U64McMoEU8Xb4ANWW76Teom4fnTwphUBboop', '399211831516600', 'So11111111111111111111111111111111111111112', '11755127', 'G8SNiK7rp1vYTG4KcRS9EDn439HCdsweLUo9BCHWdtbw', 'DVPYKtdDp48jSmS6j8UBbnKFkNh55ywQMfpyJBgSemMk'], // n=1
   ['5DJFLgNiZD', '4.5', 'goonfi', 'sell', 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', '65819076', 'So11111111111111111111111111111111111111112', '291301114', '4dC1XCS2R2rqm1TXgq2K2QX4T5eCSYTW5QSu4TJAYh23', '4ynTYgJK5ruYx3AZMRjCHrJk1qkm61fePF7dkbvRQD46'], // n=1
   ['5LuTa5k9Uv', '2.3', 'zerofi', 'buy', 'JUPyiwrYJFskUPiHa7hkeR8VUtAeFoSYbKedZNsDvCN', '2143812', 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', '1090650', 'DtMUkCoeyzs35B6EpQQxPyyog6TRwXxV1W1Acp8nWBNa', 'HWcEXBF7Gu2HnjBPfrSYpUKYrV4bBrkMJRWnb5Qn1zUe'], // n=1
@@ -53,4 +54,23 @@ describe('one transaction per venue, exact amounts', () => {
       });
     });
   }
+});
+
+describe('a program nobody labelled', () => {
+  it('is decoded from its vaults and named by its program id', () => {
+    const labels = compileLabels(DEFAULT_LABELS_FILE);
+    labels.programs.delete('HyaB3W9q6XdA5xwpU4XnSZV94htfmbmqJXZcEbRaJutt');
+    const t = decodeTransaction(loadTx(sig('51SfoFAgv3')), { labels }).find((x) => x.ixPath === '3.2')!;
+    expect(t.venue).toBe('unknown');
+    expect(t.programId).toBe('HyaB3W9q6XdA5xwpU4XnSZV94htfmbmqJXZcEbRaJutt');
+    expect([t.side, t.baseAmount, t.quoteAmount]).toEqual(['buy', 188382438n, 20000000n]);
+  });
+
+  it('that routes to known pools is a router, not an extra trade', () => {
+    // ArbiT5 wraps a Jupiter route: without its label it is still not reported as a swap.
+    const labels = compileLabels(DEFAULT_LABELS_FILE);
+    labels.programs.delete('ArbiT5roZVrSvdXE4AWiBGkTMZrU1hWV7i7yuAhcJZBW');
+    const trades = decodeTransaction(loadTx(sig('vRYNRDqsLW')), { labels });
+    expect(trades.map((t) => t.venue)).toEqual(['humidifi', 'raydium-clmm']);
+  });
 });
