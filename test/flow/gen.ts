@@ -19,10 +19,11 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** Flat strings, like JSON.parse gives (string concatenation would build slow ropes). */
 export function b58(r: () => number, len = 44): string {
-  let s = '';
-  for (let i = 0; i < len; i++) s += B58[Math.floor(r() * 58)];
-  return s;
+  const codes = new Array<number>(len);
+  for (let i = 0; i < len; i++) codes[i] = B58.charCodeAt(Math.floor(r() * 58));
+  return String.fromCharCode(...codes);
 }
 
 let counter = 0;

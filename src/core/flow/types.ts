@@ -18,7 +18,10 @@ export const WINDOWS: ReadonlyArray<{ name: WindowName; seconds: number }> = [
 /** A trade after classification: the bot flag (automated behaviour) with its reasons. */
 export interface ClassifiedTrade extends Trade {
   isBot: boolean;
-  /** Machine-readable reasons, e.g. "rate:12 trades/30s", "sandwich:front", "round-trip:same-slot". */
+  /**
+   * Machine-readable reasons, e.g. "rate:12 tx/60s", "sandwich:front", "round-trip:same-slot".
+   * Unflagged trades from the engine share one frozen empty array: copy before mutating.
+   */
   botReasons: string[];
 }
 
@@ -69,4 +72,19 @@ export interface Signal {
   signature: string;
   /** The numbers that triggered it. */
   inputs: Record<string, number>;
+}
+
+/** What one call into the flow engine produced. */
+export interface FlowOutput {
+  /** Trades that became final, in canonical order, with their bot flags. */
+  trades: ClassifiedTrade[];
+  /**
+   * Trades that arrived after the engine had already finalised their slot (a backfill filling
+   * an older range, a very late live delivery, or a re-delivered duplicate). They are passed
+   * through unflagged and not counted in the windows: store them and recompute (pipeline.ts).
+   */
+  late: ClassifiedTrade[];
+  /** Latest numbers of every token whose windows changed (all six windows each). */
+  metrics: WindowMetrics[];
+  signals: Signal[];
 }

@@ -1,0 +1,320 @@
+/**
+ * Flow signals. The earlier tool compared nested cumulative windows ("5m flow > 15m flow", which
+ * really means the 5-15 minute slice was net selling) and fired on every trade. Here every
+ * comparison is between disjoint time slices, expressed as SOL per minute, each condition has a
+ * minimum sample, and firing goes through a small state machine per (token, signal):
+ *
+ *   enter   - the strict condition; fires if the signal is not active and the cooldown passed
+ *   hold    - a looser condition; while it holds the signal stays active and cannot re-fire
+ *             (hysteresis); once it fails the signal re-arms
+ *
+ * An active signal also re-arms if it was not evaluated for longer than its window (the token
+ * went quiet, so "still holding" is unknown) or after `maxActiveSeconds`, so its state depends on
+ * bounded history only. Signals are evaluated at most once per token per chain second, after all
+ * trades of that second (see engine.ts).
+ *
+ * Slices (from the exact window sums): 0-1m, 1-15m, 0-5m, 5-15m, 15-60m.
+ */
+import type { SignalOptions } from './options.js';
+import type { Signal, SignalType, WindowName } from './types.js';
+import { WINDOWS } from './types.js';
+import { windowIndex, type Agg, type TokenWindows } from './windows.js';
+
+const LAMPORTS = 1e9;
+const I1M = windowIndex('1m');
+const I5M = windowIndex('5m');
+const I15M = windowIndex('15m');
+const I1H = windowIndex('1h');
+
+export interface SignalState {
+  active: boolean;
+  firedAt: number;
+  lastEval: number;
+}
+
+const NONE = 0;
+const HOLD = 1;
+const ENTER = 2;
+
+interface Def {
+  type: SignalType;
+  window: WindowName;
+  /** NONE, HOLD (loose condition only) or ENTER (strict, implies hold). */
+  test(t: TokenWindows, o: SignalOptions): number;
+  /** Strength 0..1 and the triggering numbers; only called when the signal fires. */
+  describe(t: TokenWindows, o: SignalOptions): { strength: number; inputs: Record<string, number> };
+}
+
+const net = (a: Agg) => a.buyVol - a.sellVol;
+const cnt = (a: Agg) => a.buyCnt + a.sellCnt;
+const botShare = (a: Agg) => (a.buyVol + a.sellVol > 0 ? a.botVol / (a.buyVol + a.sellVol) : 0);
+const sol = (lamports: number) => lamports / LAMPORTS;
+const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : x > 0 ? 1 : 0);
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+function slices(t: TokenWindows) {
+  const [m1, m5, m15, m1h] = [t.aggs[I1M], t.aggs[I5M], t.aggs[I15M], t.aggs[I1H]];
+  return {
+    m1, m5, m15, m1h,
+    // SOL per minute in each disjoint slice (lamports/min).
+    r0to1: net(m1),
+    r1to15: (net(m15) - net(m1)) / 14,
+    r0to5: net(m5) / 5,
+    r5to15: (net(m15) - net(m5)) / 10,
+    r15to60: (net(m1h) - net(m15)) / 45,
+  };
+}
+
+/** BREAKOUT: inflow over the last 5 minutes runs at a multiple of the pace before it. */
+const breakout: Def = {
+  type: 'BREAKOUT',
+  window: '5m',
+  test(t, o) {
+    const b = o.breakout;
+    const s = slices(t);
+    if (s.r0to5 <= 0) return NONE;
+    const ref = Math.max(s.r5to15, s.r15to60, 0);
+    const accel = ref > 0 ? s.r0to5 / ref : Infinity;
+    if (accel < b.holdAcceleration) return NONE;
+    const enter =
+      accel >= b.acceleration &&
+      net(s.m5) >= b.minNetSol * LAMPORTS &&
+      cnt(s.m5) >= b.minTrades &&
+      s.m5.wallets >= b.minWallets &&
+      botShare(s.m5) <= b.maxBotShare;
+    return enter ? ENTER : HOLD;
+  },
+  describe(t, o) {
+    const s = slices(t);
+    const ref = Math.max(s.r5to15, s.r15to60, 0);
+    const accel = ref > 0 ? s.r0to5 / ref : Infinity;
+    const bs = botShare(s.m5);
+    const strength =
+      0.35 * clamp01(accel / (3 * o.breakout.acceleration)) +
+      0.25 * clamp01(s.m5.wallets / 20) +
+      0.2 * clamp01(sol(net(s.m5)) / 50) +
+      0.2 * (1 - bs);
+    return {
+      strength: clamp01(strength),
+      inputs: {
+        net5mSol: sol(net(s.m5)),
+        rate0to5mSolPerMin: sol(s.r0to5),
+        rate5to15mSolPerMin: sol(s.r5to15),
+        rate15to60mSolPerMin: sol(s.r15to60),
+        // -1 = no earlier inflow to compare with (JSON has no Infinity).
+        acceleration: Number.isFinite(accel) ? accel : -1,
+        trades5m: cnt(s.m5),
+        wallets5m: s.m5.wallets,
+        botShare5m: bs,
+      },
+    };
+  },
+};
+
+/** REACCUMULATION: DCA buyers keep accumulating and spot flow turns back to inflow after a selling slice. */
+const reaccumulation: Def = {
+  type: 'REACCUMULATION',
+  window: '15m',
+  test(t, o) {
+    const r = o.reaccumulation;
+    const s = slices(t);
+    const dcaNet = 2 * s.m15.dcaBuyVol - s.m15.dcaVol;
+    if (dcaNet <= 0 || net(s.m5) <= 0) return NONE;
+    const enter =
+      dcaNet >= r.minDcaNetSol * LAMPORTS &&
+      s.m15.dcaWallets >= r.minDcaWallets &&
+      s.r5to15 < 0 &&
+      cnt(s.m5) >= r.minTrades;
+    return enter ? ENTER : HOLD;
+  },
+  describe(t) {
+    const s = slices(t);
+    const dcaNet = 2 * s.m15.dcaBuyVol - s.m15.dcaVol;
+    const turn = (s.r0to5 - s.r5to15) / Math.max(Math.abs(s.r5to15), 0.1 * LAMPORTS);
+    const strength =
+      0.3 * clamp01(sol(dcaNet) / 10) +
+      0.2 * clamp01(s.m15.dcaWallets / 5) +
+      0.3 * clamp01(sol(net(s.m5)) / 50) +
+      0.2 * clamp01(turn);
+    return {
+      strength: clamp01(strength),
+      inputs: {
+        dcaNet15mSol: sol(dcaNet),
+        dcaWallets15m: s.m15.dcaWallets,
+        net5mSol: sol(net(s.m5)),
+        rate0to5mSolPerMin: sol(s.r0to5),
+        rate5to15mSolPerMin: sol(s.r5to15),
+        trades5m: cnt(s.m5),
+      },
+    };
+  },
+};
+
+/** Fewest wallets holding `topShare` of the 5m SOL inflow, over the number of SOL buyers. */
+function focus(t: TokenWindows, topShare: number): { focus: number; buyers: number; top: number; inflow: number } {
+  const vals: number[] = [];
+  let inflow = 0;
+  for (const r of t.buyers5m) {
+    if (r.buy5m > 0) {
+      vals.push(r.buy5m);
+      inflow += r.buy5m;
+    }
+  }
+  if (vals.length === 0) return { focus: 1, buyers: 0, top: 0, inflow: 0 };
+  vals.sort((a, b) => b - a);
+  let acc = 0;
+  let k = 0;
+  while (k < vals.length && acc < topShare * inflow) acc += vals[k++];
+  return { focus: k / vals.length, buyers: vals.length, top: k, inflow };
+}
+
+/** FOCUSED_BUYERS: most of the 5m inflow comes from a small share of the buying wallets. */
+const focusedBuyers: Def = {
+  type: 'FOCUSED_BUYERS',
+  window: '5m',
+  test(t, o) {
+    const f = o.focusedBuyers;
+    const m5 = t.aggs[I5M];
+    if (net(m5) <= 0 || m5.buyVol <= 0) return NONE;
+    const x = focus(t, f.topShare);
+    if (x.focus > f.holdFocus) return NONE;
+    const enter = x.inflow >= f.minInflowSol * LAMPORTS && x.buyers >= f.minBuyers && x.focus <= f.maxFocus;
+    return enter ? ENTER : HOLD;
+  },
+  describe(t, o) {
+    const f = o.focusedBuyers;
+    const m5 = t.aggs[I5M];
+    const x = focus(t, f.topShare);
+    const strength = 0.6 * clamp01(1 - x.focus / f.maxFocus) + 0.4 * clamp01(sol(net(m5)) / 50);
+    return {
+      strength: clamp01(strength),
+      inputs: {
+        focus: x.focus,
+        topWallets: x.top,
+        solBuyers5m: x.buyers,
+        inflow5mSol: sol(x.inflow),
+        net5mSol: sol(net(m5)),
+      },
+    };
+  },
+};
+
+/** PERSISTENCE: net inflow in each of three disjoint slices of the last hour. */
+const persistence: Def = {
+  type: 'PERSISTENCE',
+  window: '1h',
+  test(t, o) {
+    const p = o.persistence;
+    const s = slices(t);
+    if (net(s.m1h) <= 0) return NONE;
+    const positive = (s.r0to5 > 0 ? 1 : 0) + (s.r5to15 > 0 ? 1 : 0) + (s.r15to60 > 0 ? 1 : 0);
+    if (positive < 2) return NONE;
+    const enter =
+      positive === 3 &&
+      cnt(s.m5) >= p.minTradesPerSlice &&
+      cnt(s.m15) - cnt(s.m5) >= p.minTradesPerSlice &&
+      cnt(s.m1h) - cnt(s.m15) >= p.minTradesPerSlice &&
+      s.m15.wallets >= p.minWallets &&
+      botShare(s.m1h) <= p.maxBotShare;
+    return enter ? ENTER : HOLD;
+  },
+  describe(t) {
+    const s = slices(t);
+    const rates = [s.r0to5, s.r5to15, s.r15to60];
+    const consistency = Math.min(...rates) / Math.max(...rates);
+    const bs = botShare(s.m1h);
+    const strength =
+      0.4 * clamp01(consistency) + 0.3 * clamp01(sol(net(s.m1h)) / 100) + 0.15 * clamp01(s.m15.wallets / 20) + 0.15 * (1 - bs);
+    return {
+      strength: clamp01(strength),
+      inputs: {
+        rate0to5mSolPerMin: sol(s.r0to5),
+        rate5to15mSolPerMin: sol(s.r5to15),
+        rate15to60mSolPerMin: sol(s.r15to60),
+        net1hSol: sol(net(s.m1h)),
+        wallets15m: s.m15.wallets,
+        botShare1h: bs,
+      },
+    };
+  },
+};
+
+/** FLOW_REVERSAL: the last minute sells faster than the preceding 14 minutes bought. */
+const flowReversal: Def = {
+  type: 'FLOW_REVERSAL',
+  window: '1m',
+  test(t, o) {
+    const r = o.flowReversal;
+    const s = slices(t);
+    if (s.r0to1 >= 0) return NONE;
+    const prior = net(s.m15) - net(s.m1);
+    const enter =
+      -s.r0to1 >= r.minOutflowSol * LAMPORTS &&
+      cnt(s.m1) >= r.minTrades &&
+      s.m1.sellers >= r.minSellers &&
+      prior >= r.minPriorInflowSol * LAMPORTS &&
+      cnt(s.m15) - cnt(s.m1) >= r.minPriorTrades &&
+      -s.r0to1 >= s.r1to15;
+    return enter ? ENTER : HOLD;
+  },
+  describe(t) {
+    const s = slices(t);
+    const prior = net(s.m15) - net(s.m1);
+    const pace = -s.r0to1 / Math.max(s.r1to15, 0.01 * LAMPORTS);
+    const strength = 0.6 * clamp01(pace / 5) + 0.4 * clamp01(sol(prior) / 50);
+    return {
+      strength: clamp01(strength),
+      inputs: {
+        net1mSol: sol(net(s.m1)),
+        net1to15mSol: sol(prior),
+        rate1to15mSolPerMin: sol(s.r1to15),
+        trades1m: cnt(s.m1),
+        sellers1m: s.m1.sellers,
+      },
+    };
+  },
+};
+
+export const SIGNAL_DEFS: readonly Def[] = [breakout, reaccumulation, focusedBuyers, persistence, flowReversal];
+const WINDOW_SECONDS = new Map(WINDOWS.map((w) => [w.name, w.seconds]));
+
+/**
+ * Evaluate every signal of one token at chain time `at` (windows already advanced to `at`).
+ * `state` is the token's per-signal state, mutated in place.
+ */
+export function evaluateSignals(
+  t: TokenWindows,
+  state: Map<SignalType, SignalState>,
+  at: number,
+  slot: number | null,
+  signature: string,
+  o: SignalOptions,
+  blocked: boolean,
+): Signal[] {
+  let out: Signal[] | null = null;
+  for (const def of SIGNAL_DEFS) {
+    let st = state.get(def.type);
+    const r = def.test(t, o);
+    if (st === undefined) {
+      if (r !== ENTER) continue; // nothing to remember yet
+      st = { active: false, firedAt: -Infinity, lastEval: -Infinity };
+      state.set(def.type, st);
+    }
+    if (st.active) {
+      const stale = at - st.lastEval > (WINDOW_SECONDS.get(def.window) as number) || at - st.firedAt >= o.maxActiveSeconds;
+      if (stale || r === NONE) st.active = false;
+    }
+    if (!st.active && r === ENTER && at - st.firedAt >= o.cooldownSeconds) {
+      st.active = true;
+      st.firedAt = at;
+      if (!blocked) {
+        const { strength, inputs } = def.describe(t, o);
+        const rounded: Record<string, number> = {};
+        for (const k of Object.keys(inputs)) rounded[k] = round(inputs[k]);
+        (out ??= []).push({ mint: t.mint, type: def.type, strength: round(strength), window: def.window, blockTime: at, slot, signature, inputs: rounded });
+      }
+    }
+    st.lastEval = at;
+  }
+  return out ?? [];
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { createFlowEngine } from '../../src/core/flow/index.js';
+import type { ClassifiedTrade, FlowOutput, WindowMetrics } from '../../src/core/flow/types.js';
+import { makeTrade, rng, synthTrades, USDC_MINT } from './gen.js';
+import { bruteMetrics } from './brute.js';
+
+const strip = (m: WindowMetrics) => ({ ...m, asOfSlot: null });
+
+function collect(outs: FlowOutput[]): ClassifiedTrade[] {
+  return outs.flatMap((o) => o.trades);
+}
+
+describe('rolling windows', () => {
+  it('match a brute-force recomputation at many points of a random stream', () => {
+    const r = rng(42);
+    for (let round = 0; round < 4; round++) {
+      const trades = synthTrades({ trades: 3000, seed: 100 + round, mints: 12, wallets: 60, tradesPerSlot: 2 });
+      const e = createFlowEngine({ lagSlots: 0 });
+      const released: ClassifiedTrade[] = [];
+      let i = 0;
+      while (i < trades.length) {
+        const n = 1 + Math.floor(r() * 300);
+        released.push(...collect([e.push(trades.slice(i, i + n))]));
+        i += n;
+        e.takeMetrics();
+        const now = e.stats().clock;
+        if (now === null) continue;
+        const brute = bruteMetrics(released, now);
+        for (const [mint, rows] of brute) {
+          const got = e.metricsFor(mint).map(strip);
+          if (got.length === 0) {
+            // Evicted: only allowed when every window is empty.
+            expect(rows.every((w) => w.buyCount + w.sellCount === 0)).toBe(true);
+            continue;
+          }
+          expect(got).toEqual(rows.map(strip));
+        }
+      }
+      released.push(...e.flush().trades);
+      expect(released.length).toBe(trades.length);
+    }
+  });
+
+  it('count non-SOL-quoted trades in counts and wallets but not in SOL volume', () => {
+    const e = createFlowEngine({ lagSlots: 0 });
+    e.push([
+      makeTrade({ signature: 'a', trader: 'w1', side: 'buy', solAmount: 2_000_000_000n, quoteAmount: 2_000_000_000n }),
+      makeTrade({ signature: 'b', trader: 'w2', side: 'buy', quoteMint: USDC_MINT, quoteAmount: 50_000_000n, quoteDecimals: 6 }),
+      makeTrade({ signature: 'c', trader: 'w3', side: 'sell', solAmount: 500_000_000n, quoteAmount: 500_000_000n }),
+    ]);
+    e.flush();
+    const [m1] = e.metricsFor('mint1');
+    expect(m1).toMatchObject({ buyCount: 2, sellCount: 1, buyVolume: 2e9, sellVolume: 5e8, netFlow: 1.5e9, uniqueWallets: 3, uniqueBuyers: 2, uniqueSellers: 1 });
+  });
+
+  it('decay to zero on the chain clock when a token stops trading, then evict it', () => {
+    const e = createFlowEngine({ lagSlots: 0, bot: { sandwich: { maxSlots: 0 } } });
+    e.push([makeTrade({ signature: 'a', baseMint: 'IDLE', slot: 10, blockTime: 1000 })]);
+    // Another token keeps the chain clock moving.
+    e.push([makeTrade({ signature: 'b', baseMint: 'BUSY', slot: 20, blockTime: 1030 })]);
+    e.push([makeTrade({ signature: 'c', baseMint: 'BUSY', slot: 400, blockTime: 1120 })]);
+    e.push([makeTrade({ signature: 'x', baseMint: 'BUSY', slot: 401, blockTime: 1121 })]);
+    const after2m = e.takeMetrics().filter((m) => m.mint === 'IDLE');
+    expect(after2m.find((m) => m.window === '1m')).toMatchObject({ buyCount: 0, buyVolume: 0, uniqueWallets: 0, asOf: 1120 });
+    expect(after2m.find((m) => m.window === '5m')).toMatchObject({ buyCount: 1 });
+    e.push([makeTrade({ signature: 'd', baseMint: 'BUSY', slot: 40_000, blockTime: 1000 + 4 * 3600 + 5 })]);
+    e.push([makeTrade({ signature: 'e', baseMint: 'BUSY', slot: 40_001, blockTime: 1000 + 4 * 3600 + 6 })]);
+    const after4h = e.takeMetrics().filter((m) => m.mint === 'IDLE');
+    expect(after4h).toHaveLength(6);
+    expect(after4h.every((m) => m.buyCount === 0 && m.uniqueWallets === 0 && m.netFlow === 0)).toBe(true);
+    expect(e.metricsFor('IDLE')).toEqual([]); // evicted
+    expect(e.stats().tokens).toBe(1);
+  });
+
+  it('computes bot and DCA shares of gross volume', () => {
+    const e = createFlowEngine({ lagSlots: 0, bot: { sandwich: { maxSlots: 0 }, rate: { trades: 2, seconds: 60 } } });
+    e.push([
+      makeTrade({ signature: 'a', trader: 'bot', slot: 1, blockTime: 100, quoteAmount: 1_000_000_000n }),
+      makeTrade({ signature: 'b', trader: 'bot', slot: 2, blockTime: 101, side: 'sell', quoteAmount: 1_000_000_000n }),
+      makeTrade({ signature: 'c', trader: 'dca', slot: 3, blockTime: 102, isDca: true, quoteAmount: 2_000_000_000n }),
+    ]);
+    e.flush();
+    const m5 = e.metricsFor('mint1')[1];
+    expect(m5).toMatchObject({ botTrades: 1, botWallets: 1, botVolume: 1e9, botShare: 0.25, dcaTrades: 1, dcaWallets: 1, dcaVolume: 2e9, dcaBuyVolume: 2e9, dcaShare: 0.5 });
+  });
+});
