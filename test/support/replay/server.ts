@@ -1,0 +1,414 @@
+/**
+ * A JSON-RPC server on 127.0.0.1 that answers like a Solana archive node from a synthetic chain
+ * (see chain.ts), with faults that can be dialled up and down while it runs: latency, a
+ * requests-per-second limit (429 + Retry-After), 5xx, requests that never get an answer,
+ * dropped connections, malformed JSON, and per-slot / per-signature RPC errors.
+ *
+ * Random faults draw from a seeded generator so a failing test fails the same way twice.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Block, BlockTx, Chain } from './chain.js';
+
+export interface Faults {
+  /** Added before every answer (ms), plus up to jitterMs more. */
+  latencyMs?: number;
+  jitterMs?: number;
+  /** Calls per second allowed (a batch of n counts n); over it: HTTP 429 with Retry-After. */
+  rps?: number;
+  /** Token-bucket depth in calls; default a tenth of a second's allowance (at least 1). */
+  burst?: number;
+  /** Probabilities per HTTP request, checked in this order after the rate limit. */
+  dropRate?: number;
+  timeoutRate?: number;
+  http5xxRate?: number;
+  malformedRate?: number;
+  /** Probability per call of answering -32004 (block not available) for getBlock/getTransaction. */
+  unavailableRate?: number;
+  /** Deterministic per-slot errors for getBlock: an RPC error code, or 500 for an HTTP error. */
+  slotErrors?: Record<number, number>;
+  /** Deterministic per-signature errors for getTransaction, same convention. */
+  signatureErrors?: Record<string, number>;
+  /** false: reject batch arrays; a number: largest batch accepted; default true. */
+  batch?: boolean | number;
+  /** Largest getBlocks range (end - start); default 500_000 like Agave. */
+  maxBlocksRange?: number;
+  seed?: number;
+}
+
+export interface CallRecord {
+  method: string;
+  /** First parameter (slot or signature or address), as a string. */
+  key: string;
+  /** 'ok' or what the server did instead. */
+  outcome: 'ok' | 'error' | '429' | '5xx' | 'timeout' | 'drop' | 'malformed' | 'rejected-batch';
+  at: number;
+}
+
+export interface ServerStats {
+  httpRequests: number;
+  calls: number;
+  /** Calls answered normally (result or RPC error), i.e. not refused by a fault. */
+  served: number;
+  throttled: number;
+  http5xx: number;
+  timeouts: number;
+  drops: number;
+  malformed: number;
+  byMethod: Record<string, number>;
+  log: CallRecord[];
+  /** First and last time (ms) a call was served; the bench measures the used rate with them. */
+  firstServedAt: number | null;
+  lastServedAt: number | null;
+}
+
+export interface ReplayServer {
+  url: string;
+  port: number;
+  chain: Chain;
+  faults: Faults;
+  /** Replace the faults in force (affects requests that arrive from now on). */
+  setFaults(f: Faults): void;
+  stats: ServerStats;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+export async function startReplayServer(chain: Chain, faults: Faults = {}, port = 0): Promise<ReplayServer> {
+  let current: Faults = { ...faults };
+  let rand = mulberry32(current.seed ?? 1);
+  let bucket = newBucket(current);
+  const stats = emptyStats();
+  const sockets = new Set<Socket>();
+  // Requests that are left unanswered on purpose are ended at close() so the process can exit.
+  const hanging = new Set<ServerResponse>();
+
+  const server = createServer((req, res) => {
+    readBody(req).then(
+      (body) => handle(body, res),
+      () => res.destroy(),
+    );
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.keepAliveTimeout = 30_000;
+
+  function handle(body: string, res: ServerResponse): void {
+    stats.httpRequests++;
+    let parsed: any;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return send(res, 200, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } }, 0);
+    }
+    const isBatch = Array.isArray(parsed);
+    const calls: any[] = isBatch ? parsed : [parsed];
+    stats.calls += calls.length;
+    const record = (outcome: CallRecord['outcome']) => {
+      const at = Date.now();
+      for (const c of calls) {
+        stats.log.push({ method: String(c?.method), key: String(c?.params?.[0] ?? ''), outcome, at });
+      }
+    };
+    const f = current;
+    const delay = (f.latencyMs ?? 0) + (f.jitterMs ? rand() * f.jitterMs : 0);
+
+    if (isBatch && (f.batch === false || (typeof f.batch === 'number' && calls.length > f.batch))) {
+      record('rejected-batch');
+      const message = f.batch === false ? 'batch requests are not supported' : `batch size ${calls.length} exceeds limit ${f.batch}`;
+      return send(res, 200, { jsonrpc: '2.0', id: null, error: { code: -32600, message } }, delay);
+    }
+    if (f.rps) {
+      const wait = bucket.take(calls.length, Date.now());
+      if (wait > 0) {
+        stats.throttled += calls.length;
+        record('429');
+        const retryAfter = String(Math.max(1, Math.ceil(wait / 1000)));
+        return send(res, 429, { jsonrpc: '2.0', id: null, error: { code: 429, message: 'Too many requests' } }, delay, {
+          'retry-after': retryAfter,
+        });
+      }
+    }
+    if (f.dropRate && rand() < f.dropRate) {
+      stats.drops += calls.length;
+      record('drop');
+      setTimeout(() => res.socket?.destroy(), delay);
+      return;
+    }
+    if (f.timeoutRate && rand() < f.timeoutRate) {
+      stats.timeouts += calls.length;
+      record('timeout');
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      return;
+    }
+    if (f.http5xxRate && rand() < f.http5xxRate) {
+      stats.http5xx += calls.length;
+      record('5xx');
+      const code = rand() < 0.5 ? 502 : 503;
+      return sendText(res, code, 'upstream unavailable', delay);
+    }
+    const answers = calls.map((c) => answer(c));
+    // A deterministic HTTP failure for one slot or signature fails the whole HTTP request.
+    if (answers.some((a) => a === HTTP_500)) {
+      stats.http5xx += calls.length;
+      record('5xx');
+      return sendText(res, 500, 'internal error', delay);
+    }
+    const payload = isBatch ? answers : answers[0];
+    if (f.malformedRate && rand() < f.malformedRate) {
+      stats.malformed += calls.length;
+      record('malformed');
+      const text = JSON.stringify(payload);
+      return sendText(res, 200, text.slice(0, Math.floor(text.length / 2)), delay, 'application/json');
+    }
+    const now = Date.now();
+    stats.served += calls.length;
+    stats.firstServedAt ??= now;
+    stats.lastServedAt = now;
+    for (let i = 0; i < calls.length; i++) {
+      const c = calls[i];
+      stats.byMethod[c?.method] = (stats.byMethod[c?.method] ?? 0) + 1;
+      stats.log.push({ method: String(c?.method), key: String(c?.params?.[0] ?? ''), outcome: (answers[i] as any).error ? 'error' : 'ok', at: now });
+    }
+    send(res, 200, payload, delay);
+  }
+
+  function answer(call: any): object | typeof HTTP_500 {
+    const id = call?.id ?? null;
+    const ok = (result: unknown) => ({ jsonrpc: '2.0', id, result });
+    const err = (code: number, message: string) => ({ jsonrpc: '2.0', id, error: { code, message } });
+    if (!call || call.jsonrpc !== '2.0' || typeof call.method !== 'string') return err(-32600, 'Invalid request');
+    const p: any[] = Array.isArray(call.params) ? call.params : [];
+    const f = current;
+    switch (call.method) {
+      case 'getHealth':
+        return ok('ok');
+      case 'getVersion':
+        return ok({ 'solana-core': '2.2.0-replay', 'feature-set': 0 });
+      case 'getSlot':
+        return ok(chain.lastSlot);
+      case 'getBlockHeight':
+        return ok(chain.blocks.get(chain.lastSlot)!.blockHeight);
+      case 'getFirstAvailableBlock':
+        return ok(chain.firstSlot);
+      case 'getBlocks': {
+        const start = Number(p[0]);
+        const end = typeof p[1] === 'number' ? p[1] : chain.lastSlot;
+        if (!Number.isInteger(start) || !Number.isInteger(end)) return err(-32602, 'Invalid params');
+        const max = f.maxBlocksRange ?? 500_000;
+        if (end - start > max) return err(-32602, `Slot range too large; max ${max}`);
+        return ok(chain.produced.filter((s) => s >= start && s <= Math.min(end, chain.lastSlot)));
+      }
+      case 'getBlockTime': {
+        const slot = Number(p[0]);
+        const missing = missingSlot(slot);
+        if (missing) return err(missing.code, missing.message);
+        return ok(chain.blocks.get(slot)!.blockTime);
+      }
+      case 'getBlock': {
+        const slot = Number(p[0]);
+        const cfg = p[1] ?? {};
+        const forced = f.slotErrors?.[slot];
+        if (forced === 500) return HTTP_500;
+        if (forced) return err(forced, messageFor(forced, slot));
+        if (f.unavailableRate && rand() < f.unavailableRate) return err(-32004, messageFor(-32004, slot));
+        const missing = missingSlot(slot);
+        if (missing) return err(missing.code, missing.message);
+        const block = chain.blocks.get(slot)!;
+        const tooNew = versionError(block.transactions, cfg.maxSupportedTransactionVersion);
+        if (tooNew) return err(-32015, tooNew);
+        return ok(renderBlock(block, cfg));
+      }
+      case 'getTransaction': {
+        const sig = String(p[0]);
+        const cfg = p[1] ?? {};
+        const forced = f.signatureErrors?.[sig];
+        if (forced === 500) return HTTP_500;
+        if (forced) return err(forced, `Transaction ${sig} not available`);
+        const at = chain.bySignature.get(sig);
+        if (!at) return ok(null);
+        if (f.unavailableRate && rand() < f.unavailableRate) return err(-32004, messageFor(-32004, at.slot));
+        const block = chain.blocks.get(at.slot)!;
+        const tx = block.transactions[at.index];
+        const tooNew = versionError([tx], cfg.maxSupportedTransactionVersion);
+        if (tooNew) return err(-32015, tooNew);
+        return ok({ slot: at.slot, blockTime: block.blockTime, transaction: tx.transaction, meta: tx.meta, version: tx.version });
+      }
+      case 'getSignaturesForAddress': {
+        const addr = String(p[0]);
+        const cfg = p[1] ?? {};
+        const limit = Math.min(1000, Math.max(1, cfg.limit ?? 1000));
+        const all = chain.byAddress.get(addr) ?? [];
+        let from = 0;
+        if (cfg.before) {
+          const i = all.indexOf(cfg.before);
+          if (i < 0) return ok([]);
+          from = i + 1;
+        }
+        const out = [];
+        for (let i = from; i < all.length && out.length < limit; i++) {
+          if (cfg.until && all[i] === cfg.until) break;
+          const at = chain.bySignature.get(all[i])!;
+          const block = chain.blocks.get(at.slot)!;
+          out.push({
+            signature: all[i],
+            slot: at.slot,
+            err: block.transactions[at.index].meta?.err ?? null,
+            memo: null,
+            blockTime: block.blockTime,
+            confirmationStatus: 'finalized',
+          });
+        }
+        return ok(out);
+      }
+      default:
+        return err(-32601, 'Method not found');
+    }
+  }
+
+  function missingSlot(slot: number): { code: number; message: string } | null {
+    if (!Number.isInteger(slot)) return { code: -32602, message: 'Invalid params' };
+    if (slot > chain.lastSlot) return { code: -32004, message: messageFor(-32004, slot) };
+    if (!chain.blocks.has(slot)) return { code: -32009, message: messageFor(-32009, slot) };
+    return null;
+  }
+
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    port: bound,
+    chain,
+    get faults() {
+      return current;
+    },
+    setFaults(f: Faults) {
+      current = { ...f };
+      rand = mulberry32(current.seed ?? 1);
+      bucket = newBucket(current);
+    },
+    stats,
+    resetStats() {
+      Object.assign(stats, emptyStats());
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const r of hanging) r.destroy();
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
+
+const HTTP_500 = Symbol('http-500');
+
+function messageFor(code: number, slot: number): string {
+  switch (code) {
+    case -32004:
+      return `Block not available for slot ${slot}`;
+    case -32007:
+      return `Slot ${slot} was skipped, or missing due to ledger jump to recent snapshot`;
+    case -32009:
+      return `Slot ${slot} was skipped, or missing in long-term storage`;
+    default:
+      return `error ${code} for slot ${slot}`;
+  }
+}
+
+/** Real nodes refuse to return a versioned transaction to a client that did not opt in. */
+function versionError(txs: BlockTx[], max: unknown): string | null {
+  const limit = typeof max === 'number' ? max : -1;
+  for (const tx of txs) {
+    if (tx.version !== 'legacy' && tx.version > limit) {
+      return `Transaction version (${tx.version}) is not supported by the requesting client. Please try the request again with the following configuration parameter: "maxSupportedTransactionVersion": ${tx.version}`;
+    }
+  }
+  return null;
+}
+
+function renderBlock(block: Block, cfg: any): object {
+  const { slot: _slot, transactions, ...header } = block;
+  const details = cfg.transactionDetails ?? 'full';
+  const out: any = { ...header };
+  if (details === 'full') out.transactions = transactions;
+  else if (details === 'signatures') out.signatures = transactions.map((t) => t.transaction.signatures[0]);
+  else if (details === 'accounts') out.transactions = transactions.map((t) => ({ transaction: { signatures: t.transaction.signatures }, meta: t.meta, version: t.version }));
+  if (cfg.rewards !== false) out.rewards = [];
+  return out;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, delayMs: number, headers: Record<string, string> = {}): void {
+  sendText(res, status, JSON.stringify(body), delayMs, 'application/json', headers);
+}
+
+function sendText(res: ServerResponse, status: number, text: string, delayMs: number, type = 'text/plain', headers: Record<string, string> = {}): void {
+  const write = () => {
+    if (res.destroyed) return;
+    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text), ...headers });
+    res.end(text);
+  };
+  if (delayMs > 0) setTimeout(write, delayMs);
+  else write();
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Token bucket: `take` answers 0 when the calls may go now, else ms until they could. */
+function newBucket(f: Faults) {
+  const rps = f.rps ?? 0;
+  const depth = Math.max(1, f.burst ?? Math.ceil(rps / 10));
+  let tokens = depth;
+  let last = Date.now();
+  return {
+    take(n: number, now: number): number {
+      tokens = Math.min(depth, tokens + ((now - last) / 1000) * rps);
+      last = now;
+      // A batch may overdraw the bucket (the debt is paid before anything else passes), so a
+      // batch larger than the burst is slow but never refused forever.
+      if (tokens >= Math.min(n, depth)) {
+        tokens -= n;
+        return 0;
+      }
+      return ((Math.min(n, depth) - tokens) / rps) * 1000;
+    },
+  };
+}
+
+function emptyStats(): ServerStats {
+  return {
+    httpRequests: 0,
+    calls: 0,
+    served: 0,
+    throttled: 0,
+    http5xx: 0,
+    timeouts: 0,
+    drops: 0,
+    malformed: 0,
+    byMethod: {},
+    log: [],
+    firstServedAt: null,
+    lastServedAt: null,
+  };
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
