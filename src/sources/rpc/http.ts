@@ -1,0 +1,45 @@
+/**
+ * One JSON-RPC POST with a deadline. Everything that can go wrong below JSON-RPC (status codes,
+ * timeouts, resets, truncated bodies) comes back as an RpcError with a kind the client can act on.
+ */
+import { RpcError, fromHttpStatus } from './errors.js';
+import { redactUrl } from '../../util/redact.js';
+
+export async function postJson(url: string, body: unknown, timeoutMs: number): Promise<unknown> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+        signal: controller.signal,
+      });
+    } catch (err) {
+      throw transportError(err, controller.signal.aborted, url, timeoutMs);
+    }
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      throw transportError(err, controller.signal.aborted, url, timeoutMs);
+    }
+    if (res.status !== 200) throw fromHttpStatus(res.status, text, res.headers.get('retry-after'));
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new RpcError('malformed', `malformed JSON from ${redactUrl(url)} (${text.length} bytes)`);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function transportError(err: unknown, timedOut: boolean, url: string, timeoutMs: number): RpcError {
+  if (timedOut) return new RpcError('timeout', `no answer from ${redactUrl(url)} within ${timeoutMs} ms`);
+  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+  const detail = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+  return new RpcError('network', `connection to ${redactUrl(url)} failed: ${detail}`);
+}
