@@ -53,3 +53,56 @@ export function ixDisc(ix: Ix): string {
   const b = ixBytes(ix);
   return hex(b, 0, 8);
 }
+
+/**
+ * `Program data:` log events, attributed to the instruction that was executing when each was
+ * logged. Only a fallback: logs are cut off after 10 kB, and a truncated tail attributes
+ * nothing. Built once per transaction, on demand.
+ */
+export function logEvents(view: TxView): Map<number, AnchorEvent[]> {
+  const cached = logEventCache.get(view);
+  if (cached) return cached;
+  const out = new Map<number, AnchorEvent[]>();
+  const stack: number[] = [];
+  let cursor = 0;
+  for (const line of view.logs) {
+    if (line.startsWith('Program data: ')) {
+      const top = stack[stack.length - 1];
+      if (top === undefined) continue;
+      const bytes = new Uint8Array(Buffer.from(line.slice(14), 'base64'));
+      if (bytes.length < 8) continue;
+      const ix = view.ixs[top];
+      const list = out.get(top) ?? [];
+      list.push({ ix, programId: ix.programId, disc: hex(bytes, 0, 8), body: bytes.subarray(8) });
+      out.set(top, list);
+      continue;
+    }
+    if (line === 'Log truncated') break;
+    const inv = /^Program (\S+) invoke \[\d+\]$/.exec(line);
+    if (inv) {
+      let found = -1;
+      for (let j = cursor; j < view.ixs.length && j < cursor + 16; j++) {
+        if (view.ixs[j].programId === inv[1]) {
+          found = j;
+          break;
+        }
+      }
+      if (found < 0) break; // logs and instructions disagree: attribute nothing further
+      stack.push(found);
+      cursor = found + 1;
+      continue;
+    }
+    if (/^Program \S+ (success|failed)/.test(line)) stack.pop();
+  }
+  logEventCache.set(view, out);
+  return out;
+}
+
+const logEventCache = new WeakMap<TxView, Map<number, AnchorEvent[]>>();
+
+/** Events of `ix`: self-CPI first, the logs only when the program emitted none that way. */
+export function eventsOf(view: TxView, ix: Ix): AnchorEvent[] {
+  const cpi = childEvents(view, ix);
+  if (cpi.length > 0) return cpi;
+  return logEvents(view).get(ix.id) ?? [];
+}

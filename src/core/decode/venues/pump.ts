@@ -5,7 +5,7 @@
 import { WSOL_MINT } from '../../trade.js';
 import { ByteReader } from '../borsh.js';
 import type { DecodeContext, Leg } from '../context.js';
-import { childEvents, ixDisc } from '../events.js';
+import { eventsOf, ixDisc } from '../events.js';
 import type { Ix } from '../txview.js';
 
 const PUMP_TRADE_EVENT = 'bddb7fd34ee661ee';
@@ -87,7 +87,7 @@ function readPumpTrade(body: Uint8Array): PumpTrade {
 }
 
 export function decodePumpfun(ctx: DecodeContext, ix: Ix): Leg[] | null {
-  const events = childEvents(ctx.view, ix);
+  const events = eventsOf(ctx.view, ix);
   const trades = events.filter((e) => e.disc === PUMP_TRADE_EVENT);
   if (trades.length === 0) return null;
   const curveIdx = CURVE_INDEX[ixDisc(ix)];
@@ -127,7 +127,7 @@ export function decodePumpfun(ctx: DecodeContext, ix: Ix): Leg[] | null {
 }
 
 export function decodePumpswap(ctx: DecodeContext, ix: Ix): Leg[] | null {
-  const events = childEvents(ctx.view, ix).filter((e) => e.disc === AMM_BUY_EVENT || e.disc === AMM_SELL_EVENT);
+  const events = eventsOf(ctx.view, ix).filter((e) => e.disc === AMM_BUY_EVENT || e.disc === AMM_SELL_EVENT);
   if (events.length === 0) return null;
   const baseMint = ix.accounts[3];
   const quoteMint = ix.accounts[4];
