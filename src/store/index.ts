@@ -7,3 +7,4 @@ export type { Writer, WriterOptions, WriterCounters, WriteBatch, FlagUpdate } fr
 export { rowToTrade, tradeParams, invalidTrade, TRADE_COLUMNS, TRADE_INSERT_SQL } from './rows.js';
 export type { TradeRow } from './rows.js';
 export type { DB } from './schema.js';
+export { readTradesInOrder, storedExtent, loadBlocklist, firstSlotFrom } from './replay.js';

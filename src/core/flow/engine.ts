@@ -49,6 +49,8 @@ export interface EngineStats {
   /** Chain clock (unix seconds) and slot of the last released trade. */
   clock: number | null;
   clockSlot: number | null;
+  /** Every trade at or below this slot has been released (final). */
+  releasedSlot: number | null;
 }
 
 export interface FlowEngine {
@@ -283,6 +285,7 @@ export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
         ...counts,
         clock: clock === -Infinity ? null : clock,
         clockSlot,
+        releasedSlot: releasedSlot === -Infinity ? null : releasedSlot,
       };
     },
   };

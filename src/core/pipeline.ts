@@ -1,0 +1,257 @@
+/**
+ * The one ingest path: decode → flow engine (classify, windows, signals) → batched writer.
+ * `ingest`, `backfill` and `watch` all build one of these; none has its own decode or storage.
+ *
+ * How the results stay identical however trades arrive:
+ *  - The engine orders trades itself (within its hold of lagSlots + sandwich look-ahead slots),
+ *    so batch boundaries and small reordering change nothing.
+ *  - On open, the engine is warmed with the store's last few hours of trades (outputs dropped),
+ *    so windows and per-wallet history continue across restarts.
+ *  - Anything that arrives behind what is already final — an older range of a backfill fetched
+ *    newest-first, or trades older than what the database held at open — is stored unflagged
+ *    and counted as late. If any late trade was new to the database, close() recomputes flags,
+ *    signals and metrics by replaying the whole store in canonical order (recomputeFlow), which
+ *    is by construction what an in-order run would have written. Cost: one read of the trades
+ *    table through the engine (a few seconds per million trades).
+ *  - token_metrics holds the latest values: close() writes every token's numbers at the final
+ *    chain clock, so the table does not depend on when intermediate snapshots were taken.
+ *
+ * What is not identical: signals evaluated at a restart seam may differ from an uninterrupted
+ * run (cooldowns rebuilt from the warm-up); `recomputeFlow` removes that difference too.
+ */
+import { createFlowEngine, type EngineStats, type FlowEngine } from './flow/engine.js';
+import type { EngineOptionsInput } from './flow/options.js';
+import type { ClassifiedTrade, FlowOutput, WindowMetrics } from './flow/types.js';
+import { WINDOWS } from './flow/types.js';
+import type { Trade } from './trade.js';
+import { decodeTransaction, type RawTransaction } from './decode/index.js';
+import type { SolflowDb } from '../store/open.js';
+import { firstSlotFrom, loadBlocklist, readTradesInOrder, storedExtent } from '../store/replay.js';
+import { createWriter, type FlagUpdate, type Writer, type WriterCounters, type WriterOptions } from '../store/writer.js';
+
+export interface TxEnvelope {
+  tx: RawTransaction;
+  /** Position of the transaction in its block, when the source knows it (getBlock). */
+  txIndex?: number | null;
+}
+
+export interface PipelineOptions {
+  db: SolflowDb;
+  engine?: EngineOptionsInput;
+  writer?: WriterOptions;
+  /** Wall-clock cadence of metric snapshots to the store (and listeners). */
+  metricsIntervalMs?: number;
+  /** Recompute from the store at close when late trades were stored: 'auto' (default), 'always', 'never'. */
+  reconcile?: 'auto' | 'always' | 'never';
+  /** Replay the store's last hours into the engine on open (default true). */
+  warmStart?: boolean;
+  /** The decoder; tests and alternative sources may inject another. */
+  decode?: (tx: RawTransaction) => Trade[];
+  /** Listeners (watch TUI, /metrics): everything the engine produced per ingest call. */
+  onOutput?: (out: FlowOutput) => void;
+  /** A transaction that failed to decode; ingestion continues. */
+  onDecodeError?: (envelope: TxEnvelope, error: Error) => void;
+  /** Wall clock (ms) for the metrics cadence; tests pin it. */
+  now?: () => number;
+}
+
+export interface IngestResult {
+  /** Trades decoded (or given) in this call. */
+  received: number;
+  /** Trades that became final in this call (may include earlier calls' trades). */
+  released: number;
+  late: number;
+  signals: number;
+  decodeErrors: number;
+}
+
+export interface PipelineSummary {
+  writer: WriterCounters;
+  engine: EngineStats;
+  decodeErrors: number;
+  reconciled: boolean;
+  recomputeMs: number;
+}
+
+export interface Pipeline {
+  readonly engine: FlowEngine;
+  readonly writer: Writer;
+  ingestTransactions(envelopes: Iterable<TxEnvelope>): Promise<IngestResult>;
+  ingestTrades(trades: readonly Trade[]): Promise<IngestResult>;
+  /** Live: the chain is at (blockTime, slot) even if nothing traded (idle decay, lag release). */
+  tick(blockTime: number, slot: number | null): Promise<void>;
+  /**
+   * Every trade with a slot at or below this is final and handed to the writer; a resumable
+   * source (backfill cursor, live gap recovery) must not skip past it. null before the first.
+   */
+  committedSlot(): number | null;
+  /** Flush the engine and the writer, reconcile if needed. The database stays open. */
+  close(): Promise<PipelineSummary>;
+}
+
+export function createPipeline(opts: PipelineOptions): Pipeline {
+  const { db } = opts;
+  if (db.readonly) throw new Error('the ingest pipeline needs a writable database');
+  const now = opts.now ?? Date.now;
+  const metricsIntervalMs = opts.metricsIntervalMs ?? 1000;
+  const decode = opts.decode ?? ((tx: RawTransaction) => decodeTransaction(tx));
+  const engineInput: EngineOptionsInput = {
+    ...opts.engine,
+    blockedMints: opts.engine?.blockedMints ?? loadBlocklist(db.sqlite),
+  };
+  const writer = createWriter(db.sqlite, opts.writer);
+  const extent = storedExtent(db.sqlite);
+  const engine = createFlowEngine(engineInput);
+  if (opts.warmStart !== false) warm(engine, db, extent.maxTime);
+  let lastMetricsAt = now();
+  let decodeErrors = 0;
+  let closed = false;
+
+  /** Route engine output to the writer: late and store-late trades marked as such. */
+  async function sink(out: FlowOutput, metrics: WindowMetrics[]): Promise<void> {
+    const storeLate = extent.maxSlot;
+    let trades: ClassifiedTrade[] = out.trades;
+    let late: ClassifiedTrade[] = out.late;
+    if (storeLate !== null && trades.length > 0 && (trades[0].slot ?? -1) <= storeLate) {
+      trades = out.trades.filter((t) => (t.slot ?? -1) > storeLate);
+      late = late.concat(out.trades.filter((t) => (t.slot ?? -1) <= storeLate));
+    }
+    if (opts.onOutput) opts.onOutput({ ...out, metrics });
+    await writer.write({ trades, lateTrades: late, signals: out.signals, metrics });
+  }
+
+  function dueMetrics(): WindowMetrics[] {
+    const t = now();
+    if (t - lastMetricsAt < metricsIntervalMs) return [];
+    lastMetricsAt = t;
+    return engine.takeMetrics();
+  }
+
+  async function ingest(trades: readonly Trade[], received: number, errors: number): Promise<IngestResult> {
+    if (closed) throw new Error('pipeline is closed');
+    const out = engine.push(trades);
+    await sink(out, dueMetrics());
+    return { received, released: out.trades.length, late: out.late.length, signals: out.signals.length, decodeErrors: errors };
+  }
+
+  return {
+    engine,
+    writer,
+    async ingestTransactions(envelopes) {
+      const trades: Trade[] = [];
+      let errors = 0;
+      for (const env of envelopes) {
+        let decoded: Trade[];
+        try {
+          decoded = decode(env.tx);
+        } catch (err) {
+          errors++;
+          opts.onDecodeError?.(env, err as Error);
+          continue;
+        }
+        for (const t of decoded) {
+          if (t.txIndex === null && env.txIndex !== undefined && env.txIndex !== null) t.txIndex = env.txIndex;
+          trades.push(t);
+        }
+      }
+      decodeErrors += errors;
+      return ingest(trades, trades.length, errors);
+    },
+    ingestTrades(trades) {
+      return ingest(trades, trades.length, 0);
+    },
+    async tick(blockTime, slot) {
+      const out = engine.advanceTo(blockTime, slot);
+      await sink(out, dueMetrics());
+    },
+    committedSlot() {
+      // Released trades are handed to the writer before push() returns (written at its next
+      // flush: size, timer or close).
+      return engine.stats().releasedSlot;
+    },
+    async close() {
+      if (closed) throw new Error('pipeline is closed');
+      closed = true;
+      const out = engine.flush();
+      await sink(out, out.metrics);
+      await writer.close();
+      const c = writer.counters();
+      const mode = opts.reconcile ?? 'auto';
+      let reconciled = false;
+      let recomputeMs = 0;
+      if (mode === 'always' || (mode === 'auto' && c.lateWritten > 0)) {
+        const t0 = performance.now();
+        await recomputeFlow(db, { engine: engineInput, writer: opts.writer });
+        recomputeMs = performance.now() - t0;
+        reconciled = true;
+      }
+      return { writer: writer.counters(), engine: engine.stats(), decodeErrors, reconciled, recomputeMs };
+    },
+  };
+}
+
+const WARM_SECONDS = WINDOWS[WINDOWS.length - 1].seconds + 600;
+
+/** Feed the store's last hours through the engine, dropping outputs: state only. */
+function warm(engine: FlowEngine, db: SolflowDb, maxTime: number | null): void {
+  if (maxTime === null) return;
+  const fromSlot = firstSlotFrom(db.sqlite, maxTime - WARM_SECONDS);
+  if (fromSlot === null) return;
+  for (const page of readTradesInOrder(db.sqlite, { fromSlot })) {
+    engine.push(page);
+    engine.takeMetrics();
+  }
+  engine.flush();
+}
+
+export interface RecomputeSummary {
+  trades: number;
+  flagsChanged: number;
+  signals: number;
+  metricsRows: number;
+}
+
+/**
+ * Replay every stored trade through a fresh engine in canonical order and make the store agree:
+ * changed bot flags are updated, signals and token_metrics are replaced. The result is what an
+ * uninterrupted in-order run over the same trades would have written.
+ */
+export async function recomputeFlow(
+  db: SolflowDb,
+  opts: { engine?: EngineOptionsInput; writer?: WriterOptions } = {},
+): Promise<RecomputeSummary> {
+  const engine = createFlowEngine({ ...opts.engine, blockedMints: opts.engine?.blockedMints ?? loadBlocklist(db.sqlite) });
+  const writer = createWriter(db.sqlite, opts.writer);
+  writer.exclusive((s) => {
+    s.exec('DELETE FROM signals');
+    s.exec('DELETE FROM token_metrics');
+  });
+  const stored = new Map<string, string>();
+  const summary: RecomputeSummary = { trades: 0, flagsChanged: 0, signals: 0, metricsRows: 0 };
+
+  const handle = async (out: FlowOutput, metrics: WindowMetrics[]) => {
+    const flagUpdates: FlagUpdate[] = [];
+    for (const t of out.trades) {
+      const key = `${t.signature}|${t.ixPath}`;
+      const before = stored.get(key);
+      stored.delete(key);
+      const after = JSON.stringify(t.botReasons);
+      if (before !== after) flagUpdates.push({ signature: t.signature, ixPath: t.ixPath, isBot: t.isBot, botReasons: t.botReasons });
+    }
+    summary.trades += out.trades.length;
+    summary.flagsChanged += flagUpdates.length;
+    summary.signals += out.signals.length;
+    summary.metricsRows += metrics.length;
+    await writer.write({ flagUpdates, signals: out.signals, metrics });
+  };
+
+  for (const page of readTradesInOrder(db.sqlite)) {
+    for (const t of page) stored.set(`${t.signature}|${t.ixPath}`, JSON.stringify(t.botReasons));
+    const out = engine.push(page);
+    await handle(out, engine.takeMetrics());
+  }
+  const out = engine.flush();
+  await handle(out, out.metrics);
+  await writer.close();
+  return summary;
+}
