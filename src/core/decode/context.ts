@@ -23,6 +23,8 @@ export interface DecodeContext {
 /** A swap as a venue decoder sees it, before orientation into base/quote. */
 export interface Leg {
   ix: Ix;
+  /** Instruction that names this leg when one instruction holds several (defaults to `ix`). */
+  anchor?: Ix;
   venue: string;
   programId: string;
   pool: string | null;
@@ -89,7 +91,7 @@ export function legToTrade(ctx: DecodeContext, leg: Leg): Trade {
     slot: view.slot,
     blockTime: view.blockTime,
     txIndex: view.txIndex,
-    ixPath: ixPath(leg.ix),
+    ixPath: ixPath(leg.anchor ?? leg.ix),
     venue: leg.venue,
     programId: leg.programId,
     pool: leg.pool,

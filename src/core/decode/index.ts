@@ -14,7 +14,7 @@ import { base58Encode } from './base58.js';
 import { legToTrade, type DecodeContext, type Leg } from './context.js';
 import { extractMovements, type Movement } from './movements.js';
 import { buildTxView, ixBytes, type Ix, type TxView } from './txview.js';
-import { decodeByVaultDelta } from './vault-delta.js';
+import { decodeByVaultDelta, splitChainedPools } from './vault-delta.js';
 import { VENUE_DECODERS } from './venues/index.js';
 import { applyJupiterOrders } from './venues/jupiter-orders.js';
 import { fillJupiterHops } from './venues/jupiter.js';
@@ -83,14 +83,14 @@ function walk(ctx: DecodeContext): Leg[] {
       // An unknown program that routes to known pools is a router, not a swap of its own.
       if (!below && moves.length >= 2) {
         const leg = decodeByVaultDelta(ctx, ix, moves, 'unknown', undefined);
-        if (leg) legs = [leg];
+        if (leg && clearlySwaps(ctx, leg)) legs = [leg];
       }
     } else if (label.kind === 'dex') {
       const special = label.decoder ? VENUE_DECODERS[label.decoder] : undefined;
       if (special) legs = special(ctx, ix, moves);
       if (legs === null && moves.length >= 2) {
         const leg = decodeByVaultDelta(ctx, ix, moves, label.name, label.pool);
-        if (leg) legs = [leg];
+        if (leg) legs = splitChainedPools(ctx, leg, moves);
       } else if (legs !== null) {
         for (const l of legs) if (!l.venue) l.venue = label.name;
       }
@@ -107,6 +107,20 @@ function walk(ctx: DecodeContext): Leg[] {
   const out: Leg[] = [];
   for (let i = 0; i < n; i++) if (legsAt[i]) out.push(...legsAt[i]!);
   return out;
+}
+
+/**
+ * An unlabelled program counts as a swap only when one counterparty both took the input and
+ * paid the output (a pool), and neither side is an NFT: a marketplace sale pays the seller
+ * and hands over the NFT from an escrow.
+ */
+function clearlySwaps(ctx: DecodeContext, leg: Leg & { counterparties?: [string, string] }): boolean {
+  const [took, paid] = leg.counterparties ?? ['', ''];
+  if (!took || took !== paid) return false;
+  for (const [mint, amount] of [[leg.inMint, leg.inAmount], [leg.outMint, leg.outAmount]] as const) {
+    if (amount === 1n && (ctx.view.mintDecimals.get(mint) ?? 0) === 0) return false;
+  }
+  return true;
 }
 
 function findSharedOwners(view: TxView, labels: Labels, movements: Map<number, Movement>): Set<string> {

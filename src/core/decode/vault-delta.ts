@@ -150,7 +150,7 @@ export function decodeByVaultDelta(
   moves: Movement[],
   venue: string,
   poolIndex: number | undefined,
-): Leg | null {
+): (Leg & { counterparties: [string, string] }) | null {
   const s = summarizeSwap(ctx, moves);
   if (!s) return null;
   const pool = poolIndex !== undefined && ix.accounts[poolIndex] ? ix.accounts[poolIndex] : s.outCounterparty || null;
@@ -164,5 +164,27 @@ export function decodeByVaultDelta(
     inAmount: s.inAmount,
     outMint: s.outMint,
     outAmount: s.outAmount,
+    counterparties: [s.inCounterparty, s.outCounterparty],
   };
+}
+
+/**
+ * One instruction that trades through two pools (Orca two_hop_swap and its kind) pays the first
+ * pool's output straight into the second pool: each pool is its own leg.
+ */
+export function splitChainedPools(ctx: DecodeContext, leg: Leg & { counterparties: [string, string] }, moves: Movement[]): Leg[] {
+  const [took, paid] = leg.counterparties;
+  if (!took || !paid || took === paid) return [leg];
+  let middle: Movement | null = null;
+  for (const m of moves) {
+    if (m.fromOwner === took && m.toOwner === paid && m.mint !== leg.inMint && m.mint !== leg.outMint) {
+      if (!middle || m.amount > middle.amount) middle = m;
+    }
+  }
+  if (!middle) return [leg];
+  return [
+    { ...leg, pool: took, outMint: middle.mint, outAmount: middle.amount },
+    // The second leg is identified by the transfer between the pools (one key per leg).
+    { ...leg, pool: paid, inMint: middle.mint, inAmount: middle.received, anchor: ctx.view.ixs[middle.ixId] },
+  ];
 }

@@ -111,6 +111,7 @@ export function decodePumpfun(ctx: DecodeContext, ix: Ix): Leg[] | null {
     }
     legs.push({
       ix,
+      anchor: legs.length > 0 ? ev.ix : undefined,
       venue: 'pumpfun',
       programId: ix.programId,
       pool: curveIdx !== undefined ? (ix.accounts[curveIdx] ?? null) : null,
@@ -151,6 +152,7 @@ export function decodePumpswap(ctx: DecodeContext, ix: Ix): Leg[] | null {
     void quoteAmount;
     legs.push({
       ix,
+      anchor: legs.length > 0 ? ev.ix : undefined,
       venue: 'pumpswap',
       programId: ix.programId,
       pool,
