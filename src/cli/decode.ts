@@ -8,6 +8,7 @@ import { fetchTransaction } from '../sources/fetch-transaction.js';
 import { EXIT, UsageError } from './errors.js';
 import { formatAmount, isoTime, makeTable, mintLabel, shortKey } from './format.js';
 import type { CommandRegistrar } from './main.js';
+import { withExample } from './examples.js';
 import { redactText } from '../util/redact.js';
 import { loadLabels } from './labels-option.js';
 
@@ -20,17 +21,17 @@ interface DecodeOpts {
 }
 
 export const registerDecode: CommandRegistrar = (program, setExit) => {
-  program
+  const cmd = program
     .command('decode')
     .description('print the trades found in recorded transactions (files, directories, JSON Lines) or signatures')
     .argument('<inputs...>', 'files, directories of *.json, .jsonl files, or transaction signatures (with --rpc)')
     .option('--json', 'one JSON object per line per trade')
     .option('--rpc <url>', 'RPC endpoint for signatures (env SOLFLOW_RPC_URL)', process.env.SOLFLOW_RPC_URL)
     .option('--labels <file>', 'extra labels file merged over the shipped one (env SOLFLOW_LABELS)', process.env.SOLFLOW_LABELS)
-    .addHelpText('after', '\nExample:\n  $ solflow decode fixtures/tx --json | head')
     .action(async (inputs: string[], opts: DecodeOpts) => {
       setExit(await runDecode(inputs, opts));
     });
+  withExample(cmd, 'solflow decode fixtures/tx --json | head');
 };
 
 async function* items(inputs: string[], opts: DecodeOpts): AsyncGenerator<RecordedItem> {

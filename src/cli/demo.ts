@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandRegistrar } from './main.js';
+import { withExample } from './examples.js';
 import { runDecode } from './decode.js';
 
 export function bundledFixturesDir(): string {
@@ -11,14 +12,14 @@ export function bundledFixturesDir(): string {
 }
 
 export const registerDemo: CommandRegistrar = (program: Command, setExit) => {
-  program
+  const cmd = program
     .command('demo')
     .description('decode the bundled real mainnet transactions and show what solflow finds (offline)')
-    .addHelpText('after', '\nExample:\n  $ npx solflow demo')
     .action(async () => {
       process.stderr.write(`Decoding the bundled mainnet transactions in ${bundledFixturesDir()}\n`);
       const code = await runDecode([bundledFixturesDir()], {});
       process.stderr.write('\nNext: solflow decode <file-or-dir> --json   (one JSON object per trade)\n');
       setExit(code);
     });
+  withExample(cmd, 'npx solflow demo');
 };

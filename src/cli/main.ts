@@ -3,6 +3,7 @@ import { EXIT, UsageError } from './errors.js';
 import { redactText } from '../util/redact.js';
 import { registerDecode } from './decode.js';
 import { registerDemo } from './demo.js';
+import { exampleOf } from './examples.js';
 
 /** Each subcommand file adds itself here; the action's resolved number is the exit code. */
 export type CommandRegistrar = (program: Command, setExit: (code: number) => void) => void;
@@ -17,9 +18,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .configureHelp({ sortSubcommands: false })
     .exitOverride();
   for (const register of REGISTRARS) register(program, setExit);
+  const examples = program.commands
+    .map((c) => exampleOf(c))
+    .filter((e): e is string => Boolean(e))
+    .map((e) => `  $ ${e}`);
   program.addHelpText(
     'after',
-    '\nExit codes: 0 ok · 1 failure · 2 usage error · 3 finished with gaps or failed items · 75 busy (lock held)',
+    `\nExamples:\n${examples.join('\n')}\n\nExit codes: 0 ok · 1 failure · 2 usage error · 3 finished with gaps or failed items · 75 busy (lock held)`,
   );
   return program;
 }
