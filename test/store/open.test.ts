@@ -45,8 +45,9 @@ describe('openDatabase', () => {
     const path = tmp.file('b.db');
     await openDatabase({ path }).close();
     const db = openDatabase({ path });
-    const applied = db.sqlite.prepare('SELECT version, name FROM schema_migrations').all();
-    expect(applied).toEqual([{ version: 1, name: '001_init.sql' }]);
+    const applied = db.sqlite.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+    expect(applied).toEqual(loadMigrations().map((m) => ({ version: m.version, name: m.name })));
+    expect(applied[0]).toEqual({ version: 1, name: '001_init.sql' });
     await db.close();
   });
 
@@ -61,7 +62,8 @@ describe('openDatabase', () => {
     raw.pragma('user_version = 99');
     raw.close();
     expect(() => openDatabase({ path })).toThrow(SchemaVersionError);
-    expect(() => openDatabase({ path })).toThrow(/schema version 99, newer than this solflow understands \(1\)/);
+    const known = loadMigrations().length;
+    expect(() => openDatabase({ path })).toThrow(new RegExp(`schema version 99, newer than this solflow understands \\(${known}\\)`));
     expect(() => openDatabase({ path, readonly: true })).toThrow(/newer than this solflow/);
   });
 
