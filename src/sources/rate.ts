@@ -81,6 +81,15 @@ export class AdaptiveRate {
     return this.current;
   }
 
+  /** Release every waiting caller now (the client is closing; they will not send). */
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const q = this.queue;
+    this.queue = [];
+    for (const w of q) w.resolve();
+  }
+
   /** Wait for this caller's turn to send `n` calls (a batch of n counts n). FIFO. */
   acquire(n = 1): Promise<void> {
     return new Promise<void>((resolve) => {

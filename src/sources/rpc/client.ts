@@ -105,6 +105,7 @@ export class RpcClient {
   private readonly backoffMax: number;
   private readonly onEvent: (e: ClientEvent) => void;
   private nextId = 1;
+  private readonly closing = new AbortController();
 
   constructor(opts: RpcClientOptions) {
     this.url = opts.url;
@@ -136,6 +137,15 @@ export class RpcClient {
     return this.batchMax.get(method) ?? this.defaultBatch;
   }
 
+  /**
+   * Cancel everything: requests in flight are aborted and every waiting or future call settles
+   * with an 'aborted' error, so a Ctrl-C'd run exits at once instead of waiting out timeouts.
+   */
+  close(): void {
+    this.closing.abort();
+    this.pacer.close();
+  }
+
   /** One call; throws the final RpcError. */
   async call<T>(method: string, params: unknown[], opts: { maxAttempts?: number } = {}): Promise<T> {
     const [r] = await this.callMany<T>(method, [params], opts);
@@ -160,6 +170,11 @@ export class RpcClient {
   private async run(method: string, items: Item[], maxAttempts: number): Promise<void> {
     let pending = items;
     while (pending.length > 0) {
+      if (this.closing.signal.aborted) {
+        const error = new RpcError('aborted', 'client closed');
+        for (const it of pending) it.settle({ ok: false, error });
+        return;
+      }
       const size = this.batchSize(method);
       if (pending.length > size) {
         // The batch limit shrank while these waited: split and carry on in parallel.
@@ -189,7 +204,7 @@ export class RpcClient {
         if (out.ok) return it.settle(out);
         const e = out.error;
         if (!e.retryable) {
-          if (e.kind !== 'skipped') this.stats.failed++;
+          if (e.kind !== 'skipped' && e.kind !== 'aborted') this.stats.failed++;
           return it.settle(out);
         }
         if (e.kind === 'throttled') it.throttled++;
@@ -206,7 +221,7 @@ export class RpcClient {
         this.stats.retries += retry.length;
         const first = outcomes.find((o) => !o.ok) as { ok: false; error: RpcError } | undefined;
         this.onEvent({ type: 'retry', method, kind: first?.error.kind ?? '?', attempt: retry[0].attempts, delayMs: delay });
-        await sleep(delay);
+        await sleep(delay, this.closing.signal);
       }
       pending = retry;
     }
@@ -222,6 +237,7 @@ export class RpcClient {
   private async send(method: string, items: Item[]): Promise<Array<Settled<unknown>> | 'batch-refused'> {
     await this.breaker.admit();
     await this.pacer.acquire(items.length);
+    if (this.closing.signal.aborted) return items.map(() => ({ ok: false, error: new RpcError('aborted', 'client closed') }));
     const ids = items.map(() => this.nextId++);
     const requests = items.map((it, i) => ({ jsonrpc: '2.0', id: ids[i], method, params: it.params }));
     const asBatch = items.length > 1;
@@ -229,9 +245,10 @@ export class RpcClient {
     this.stats.calls += items.length;
     let body: unknown;
     try {
-      body = await postJson(this.url, asBatch ? requests : requests[0], this.timeoutMs);
+      body = await postJson(this.url, asBatch ? requests : requests[0], this.timeoutMs, this.closing.signal);
     } catch (err) {
       const e = err instanceof RpcError ? err : new RpcError('network', String(err));
+      if (e.kind === 'aborted') return items.map(() => ({ ok: false, error: e }));
       if (asBatch && e.kind === 'rpc' && (e.status === 400 || e.status === 413)) {
         this.breaker.onSuccess();
         return 'batch-refused';
@@ -301,6 +318,16 @@ export class RpcClient {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+/** A backoff sleep that a closing client cuts short. */
+function sleep(ms: number, cancel: AbortSignal): Promise<void> {
+  if (ms <= 0 || cancel.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      cancel.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    cancel.addEventListener('abort', done, { once: true });
+  });
 }

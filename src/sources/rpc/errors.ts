@@ -9,6 +9,7 @@
  * - rpc: any other JSON-RPC error; the request itself is wrong. Final.
  * - fatal: 401/403 and similar: the endpoint refuses us; stop the run.
  * - down: the circuit breaker stayed open longer than allowed; stop the run.
+ * - aborted: the client was closed (Ctrl-C) while the call waited or ran.
  */
 import { redactText } from '../../util/redact.js';
 
@@ -22,7 +23,8 @@ export type FailureKind =
   | 'skipped'
   | 'rpc'
   | 'fatal'
-  | 'down';
+  | 'down'
+  | 'aborted';
 
 export class RpcError extends Error {
   readonly kind: FailureKind;

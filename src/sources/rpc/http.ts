@@ -5,9 +5,11 @@
 import { RpcError, fromHttpStatus } from './errors.js';
 import { redactUrl } from '../../util/redact.js';
 
-export async function postJson(url: string, body: unknown, timeoutMs: number): Promise<unknown> {
+export async function postJson(url: string, body: unknown, timeoutMs: number, cancel?: AbortSignal): Promise<unknown> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const onCancel = () => controller.abort();
+  cancel?.addEventListener('abort', onCancel, { once: true });
   try {
     let res: Response;
     try {
@@ -18,13 +20,13 @@ export async function postJson(url: string, body: unknown, timeoutMs: number): P
         signal: controller.signal,
       });
     } catch (err) {
-      throw transportError(err, controller.signal.aborted, url, timeoutMs);
+      throw transportError(err, controller.signal.aborted, url, timeoutMs, cancel);
     }
     let text: string;
     try {
       text = await res.text();
     } catch (err) {
-      throw transportError(err, controller.signal.aborted, url, timeoutMs);
+      throw transportError(err, controller.signal.aborted, url, timeoutMs, cancel);
     }
     if (res.status !== 200) throw fromHttpStatus(res.status, text, res.headers.get('retry-after'));
     try {
@@ -34,11 +36,13 @@ export async function postJson(url: string, body: unknown, timeoutMs: number): P
     }
   } finally {
     clearTimeout(timer);
+    cancel?.removeEventListener('abort', onCancel);
   }
 }
 
-function transportError(err: unknown, timedOut: boolean, url: string, timeoutMs: number): RpcError {
-  if (timedOut) return new RpcError('timeout', `no answer from ${redactUrl(url)} within ${timeoutMs} ms`);
+function transportError(err: unknown, aborted: boolean, url: string, timeoutMs: number, cancel?: AbortSignal): RpcError {
+  if (cancel?.aborted) return new RpcError('aborted', 'request cancelled');
+  if (aborted) return new RpcError('timeout', `no answer from ${redactUrl(url)} within ${timeoutMs} ms`);
   const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
   const detail = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
   return new RpcError('network', `connection to ${redactUrl(url)} failed: ${detail}`);

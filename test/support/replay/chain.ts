@@ -62,7 +62,11 @@ export interface Chain {
 /** Read getTransaction results from a directory of *.json files, in file-name order. */
 export function loadTransactions(dir: string): BlockTx[] {
   const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-  return files.map((f) => toBlockTx(JSON.parse(readFileSync(join(dir, f), 'utf8'))));
+  return files.map((f) => loadTransaction(join(dir, f)));
+}
+
+export function loadTransaction(file: string): BlockTx {
+  return toBlockTx(JSON.parse(readFileSync(file, 'utf8')));
 }
 
 function toBlockTx(raw: any): BlockTx {

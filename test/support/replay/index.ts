@@ -4,29 +4,34 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildChain, loadTransactions, type ChainOptions } from './chain.js';
+import { buildChain, loadTransactions, type BlockTx, type ChainOptions } from './chain.js';
 import { startReplayServer, type Faults, type ReplayServer } from './server.js';
 
 export type { Faults, ReplayServer, ServerStats, CallRecord } from './server.js';
 export type { Chain, ChainOptions, Block, BlockTx } from './chain.js';
-export { buildChain, loadTransactions } from './chain.js';
+export { buildChain, loadTransactions, loadTransaction } from './chain.js';
 export { startReplayServer } from './server.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The recorded real mainnet transactions (getTransaction results) shared by all tests. */
 export const FIXTURE_TX_DIR = join(REPO, 'fixtures', 'tx');
+/** A recorded transaction the decoder rejects (programIdIndex out of range). */
+export const MALFORMED_TX = join(REPO, 'fixtures', 'malformed', 'F47c3CizgWhK8RsTerwQLu7XbmoLzSxHC5F17A1qf5upQu1MUJJyzuq2GyLoEDy6xGKdLVinPNo7idXCiFBbor4.json');
+export const REPO_ROOT = REPO;
 
 export interface ReplayOptions extends ChainOptions {
   faults?: Faults;
   port?: number;
   /** Directory of getTransaction JSON files; default fixtures/tx. */
   txDir?: string;
+  /** The transactions to serve, instead of reading txDir. */
+  txs?: BlockTx[];
 }
 
 export async function startReplay(opts: ReplayOptions = {}): Promise<ReplayServer> {
   const dir = opts.txDir ?? FIXTURE_TX_DIR;
-  if (!existsSync(dir)) throw new Error(`replay: no transactions at ${dir}`);
-  const chain = buildChain(loadTransactions(dir), opts);
+  if (!opts.txs && !existsSync(dir)) throw new Error(`replay: no transactions at ${dir}`);
+  const chain = buildChain(opts.txs ?? loadTransactions(dir), opts);
   return startReplayServer(chain, opts.faults ?? {}, opts.port ?? 0);
 }

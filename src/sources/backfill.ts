@@ -1,0 +1,197 @@
+/**
+ * The backfill loop: pull a source in chain order, hand transactions to a sink (the ingest
+ * pipeline), and checkpoint progress so a killed run resumes without losing or repeating work.
+ *
+ * Position: the plan is an ascending walk (earlier gaps first, then the rest of the range);
+ * `pos` is the slot the walk has reached: everything planned at or below it has been handed to
+ * the sink or recorded as a gap. Checkpoints carry pos, the gaps still missing and the counts;
+ * the sink persists them after making its own writes durable. (While retrying old gaps, pos is
+ * below the job's cursor; the job keeps the higher of the two.)
+ *
+ * Gaps from an earlier run that were retried now are dropped from the list once pos passes
+ * them; whatever fails again is recorded again, so the list is always "what is missing now".
+ */
+import type { RpcClient } from './rpc/client.js';
+import { slotOutcomes } from './blocks.js';
+import { fetchTransactions, listSignatures, type SignatureInfo } from './address.js';
+import type { Commitment, SlotRange, SourceTx } from './types.js';
+
+export type Gap = { from: number; to: number; error: string } | { signature: string; slot: number; error: string };
+
+export interface BackfillCounts {
+  /** Slots (slot scope) or signatures (address scope) planned in this run. */
+  planned: number;
+  /** Of those, handled (fetched, skipped or recorded as gaps). */
+  done: number;
+  blocks: number;
+  skippedSlots: number;
+  transactions: number;
+  trades: number;
+  /** Failed transactions left out of an address listing (they carry no trades). */
+  failedTxs: number;
+}
+
+export interface Checkpoint {
+  pos: number;
+  gaps: Gap[];
+  counts: BackfillCounts;
+}
+
+export interface BackfillSink {
+  /** Ingest one block's (or one slot's) transactions; answer the number of trades found. */
+  ingest(txs: SourceTx[], at: { slot: number; blockTime: number | null }): Promise<number>;
+  checkpoint(cp: Checkpoint): Promise<void> | void;
+}
+
+export interface RunOptions {
+  commitment?: Commitment;
+  lookahead?: number;
+  /** Checkpoint at most this often (ms); default 1000. Always at the end. */
+  checkpointMs?: number;
+  /** Stop early (Ctrl-C): the loop ends after the current item and checkpoints. */
+  shouldStop?: () => boolean;
+  onProgress?: (counts: BackfillCounts, pos: number) => void;
+}
+
+export interface RunResult {
+  stopped: boolean;
+  checkpoint: Checkpoint;
+}
+
+function emptyCounts(planned: number): BackfillCounts {
+  return { planned, done: 0, blocks: 0, skippedSlots: 0, transactions: 0, trades: 0, failedTxs: 0 };
+}
+
+/** Old gaps not yet passed, plus the new ones. */
+function mergeGaps(old: readonly Gap[], fresh: readonly Gap[], pos: number): Gap[] {
+  const kept: Gap[] = [];
+  for (const g of old) {
+    if ('signature' in g) {
+      if (g.slot > pos) kept.push(g);
+    } else if (g.from > pos) kept.push(g);
+    else if (g.to > pos) kept.push({ ...g, from: pos + 1 });
+  }
+  return [...kept, ...fresh].sort((a, b) => gapStart(a) - gapStart(b));
+}
+
+const gapStart = (g: Gap) => ('signature' in g ? g.slot : g.from);
+
+class Checkpointer {
+  private last = 0;
+  constructor(
+    private readonly sink: BackfillSink,
+    private readonly oldGaps: readonly Gap[],
+    private readonly everyMs: number,
+  ) {}
+  readonly fresh: Gap[] = [];
+  build(pos: number, counts: BackfillCounts): Checkpoint {
+    return { pos, gaps: mergeGaps(this.oldGaps, this.fresh, pos), counts: { ...counts } };
+  }
+  async maybe(pos: number, counts: BackfillCounts, force = false): Promise<Checkpoint | null> {
+    const now = Date.now();
+    if (!force && now - this.last < this.everyMs) return null;
+    this.last = now;
+    const cp = this.build(pos, counts);
+    await this.sink.checkpoint(cp);
+    return cp;
+  }
+}
+
+/** Slot scope: every slot of `ranges` (ascending) through getBlocks + getBlock. */
+export async function runSlotBackfill(
+  client: RpcClient,
+  ranges: readonly SlotRange[],
+  oldGaps: readonly Gap[],
+  sink: BackfillSink,
+  opts: RunOptions = {},
+): Promise<RunResult> {
+  const counts = emptyCounts(ranges.reduce((n, [a, b]) => n + (b - a + 1), 0));
+  const cp = new Checkpointer(sink, oldGaps, opts.checkpointMs ?? 1000);
+  let pos = ranges.length > 0 ? ranges[0][0] - 1 : -1;
+  let stopped = false;
+  for await (const o of slotOutcomes(client, ranges, { commitment: opts.commitment, lookahead: opts.lookahead })) {
+    if (o.kind === 'block') {
+      counts.blocks++;
+      counts.transactions += o.txs.length;
+      counts.trades += await sink.ingest(o.txs, { slot: o.slot, blockTime: o.blockTime });
+      counts.done++;
+      pos = o.slot;
+    } else {
+      const n = o.to - o.from + 1;
+      if (o.kind === 'skipped') counts.skippedSlots += n;
+      else cp.fresh.push({ from: o.from, to: o.to, error: o.error });
+      counts.done += n;
+      pos = o.to;
+    }
+    opts.onProgress?.(counts, pos);
+    if (opts.shouldStop?.()) {
+      stopped = true;
+      break;
+    }
+    await cp.maybe(pos, counts);
+  }
+  const final = (await cp.maybe(pos, counts, true))!;
+  return { stopped, checkpoint: final };
+}
+
+/**
+ * Address scope: the successful transactions mentioning `address` in [start, end] above
+ * `cursor` (the slot an earlier run reached), plus any signature gaps from an earlier run.
+ */
+export async function runAddressBackfill(
+  client: RpcClient,
+  address: string,
+  range: SlotRange,
+  oldGaps: readonly Gap[],
+  cursor: number,
+  sink: BackfillSink,
+  opts: RunOptions & { onListing?: (listed: number, oldestSlot: number) => void } = {},
+): Promise<RunResult> {
+  const { signatures, failed } = await listSignatures(client, address, range[0], range[1], {
+    commitment: opts.commitment,
+    onPage: opts.onListing,
+  });
+  const retry = new Set(oldGaps.filter((g): g is Extract<Gap, { signature: string }> => 'signature' in g).map((g) => g.signature));
+  const todo: SignatureInfo[] = signatures.filter((s) => s.slot > cursor || retry.has(s.signature));
+  const counts = emptyCounts(todo.length);
+  counts.failedTxs = failed;
+  const cp = new Checkpointer(sink, oldGaps, opts.checkpointMs ?? 1000);
+  let pos = todo.length > 0 ? todo[0].slot - 1 : cursor;
+  let stopped = false;
+  // One slot's transactions go to the sink together; the slot is done when the next begins.
+  let group: SourceTx[] = [];
+  let groupSlot = -1;
+  let groupTime: number | null = null;
+  const flushGroup = async () => {
+    if (groupSlot < 0) return;
+    if (group.length > 0) counts.trades += await sink.ingest(group, { slot: groupSlot, blockTime: groupTime });
+    pos = groupSlot;
+    group = [];
+  };
+  for await (const o of fetchTransactions(client, todo, { commitment: opts.commitment, lookahead: opts.lookahead })) {
+    if (o.info.slot !== groupSlot) {
+      await flushGroup();
+      groupSlot = o.info.slot;
+      groupTime = o.info.blockTime;
+      if (opts.shouldStop?.()) {
+        stopped = true;
+        break;
+      }
+      await cp.maybe(pos, counts);
+    }
+    if (o.kind === 'tx') {
+      counts.transactions++;
+      group.push(o.tx);
+    } else {
+      cp.fresh.push({ signature: o.info.signature, slot: o.info.slot, error: o.error });
+    }
+    counts.done++;
+    opts.onProgress?.(counts, pos);
+  }
+  if (!stopped) {
+    await flushGroup();
+    pos = Math.max(pos, range[1]);
+  }
+  const final = (await cp.maybe(pos, counts, true))!;
+  return { stopped, checkpoint: final };
+}

@@ -1,0 +1,114 @@
+/**
+ * The slot-range source: getBlocks to learn which slots have blocks, then getBlock (full
+ * transactions) for each, fetched concurrently but handed over strictly in slot order.
+ *
+ * Memory is bounded: at most `lookahead` blocks are requested ahead of the one being consumed.
+ * Every slot of the range comes out exactly once, as a block, as skipped (no block: the leader
+ * skipped it, -32007/-32009), or as a gap (could not be fetched after retries), so the caller
+ * can move its cursor past it and keep a precise list of what is missing.
+ */
+import type { RpcClient } from './rpc/client.js';
+import type { Commitment, SlotRange, SourceTx } from './types.js';
+
+export type SlotOutcome =
+  | { kind: 'block'; slot: number; blockTime: number | null; txs: SourceTx[] }
+  /** Slots from..to have no block. */
+  | { kind: 'skipped'; from: number; to: number }
+  /** Slots from..to could not be fetched (after retries); `error` says why. */
+  | { kind: 'gap'; from: number; to: number; error: string };
+
+export interface BlockSourceOptions {
+  commitment?: Commitment;
+  /** Blocks requested ahead of the consumer; default 32. */
+  lookahead?: number;
+  /** Slots per getBlocks call; default 1000 (QuickNode's paid cap is 1005). */
+  listChunk?: number;
+}
+
+/** Every slot of `ranges` (ascending, non-overlapping), in order. */
+export async function* slotOutcomes(client: RpcClient, ranges: readonly SlotRange[], opts: BlockSourceOptions = {}): AsyncGenerator<SlotOutcome> {
+  const lookahead = Math.max(1, opts.lookahead ?? 32);
+  const commitment = opts.commitment ?? 'finalized';
+  const blockConfig = {
+    encoding: 'json',
+    transactionDetails: 'full',
+    rewards: false,
+    maxSupportedTransactionVersion: 1,
+    commitment,
+  };
+  // Ordered window of pending work: each entry settles to the outcomes for one slot or span.
+  const window: Array<Promise<SlotOutcome[]>> = [];
+  const plan = plannedSlots(client, ranges, opts.listChunk ?? 1000, commitment);
+  let exhausted = false;
+
+  const fill = async () => {
+    while (!exhausted && window.length < lookahead) {
+      const next = await plan.next();
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      const step = next.value;
+      if (step.kind !== 'fetch') {
+        window.push(Promise.resolve([step]));
+        continue;
+      }
+      const slot = step.slot;
+      window.push(
+        client.callMany<RawBlock | null>('getBlock', [[slot, blockConfig]]).then(([r]): SlotOutcome[] => {
+          if (r.ok && r.value) return [toBlock(slot, r.value)];
+          // A null block is what some nodes answer for a skipped slot.
+          if (r.ok || r.error.kind === 'skipped') return [{ kind: 'skipped', from: slot, to: slot }];
+          return [{ kind: 'gap', from: slot, to: slot, error: r.error.message }];
+        }),
+      );
+    }
+  };
+
+  await fill();
+  while (window.length > 0) {
+    const outcomes = await window.shift()!;
+    await fill();
+    yield* outcomes;
+  }
+}
+
+type Step = { kind: 'fetch'; slot: number } | SlotOutcome;
+
+/** Walk the ranges chunk by chunk: produced slots to fetch, the rest skipped, failed lists as gaps. */
+async function* plannedSlots(client: RpcClient, ranges: readonly SlotRange[], chunk: number, commitment: Commitment): AsyncGenerator<Step> {
+  for (const [from, to] of ranges) {
+    for (let lo = from; lo <= to; lo += chunk) {
+      const hi = Math.min(to, lo + chunk - 1);
+      const listed = await client.callMany<number[]>('getBlocks', [[lo, hi, { commitment }]]);
+      const r = listed[0];
+      if (!r.ok) {
+        yield { kind: 'gap', from: lo, to: hi, error: r.error.message };
+        continue;
+      }
+      let expect = lo;
+      for (const slot of r.value.filter((s) => s >= lo && s <= hi).sort((a, b) => a - b)) {
+        if (slot > expect) yield { kind: 'skipped', from: expect, to: slot - 1 };
+        yield { kind: 'fetch', slot };
+        expect = slot + 1;
+      }
+      if (expect <= hi) yield { kind: 'skipped', from: expect, to: hi };
+    }
+  }
+}
+
+interface RawBlock {
+  blockTime?: number | null;
+  transactions?: Array<{ transaction: unknown; meta: unknown; version?: unknown }>;
+}
+
+function toBlock(slot: number, block: RawBlock): SlotOutcome {
+  const blockTime = block.blockTime ?? null;
+  const txs = (block.transactions ?? []).map(
+    (t, i): SourceTx => ({
+      tx: { slot, blockTime, transaction: t.transaction, meta: t.meta, version: t.version } as SourceTx['tx'],
+      txIndex: i,
+    }),
+  );
+  return { kind: 'block', slot, blockTime, txs };
+}
