@@ -3,12 +3,13 @@ import { EXIT, UsageError } from './errors.js';
 import { redactText } from '../util/redact.js';
 import { registerDecode } from './decode.js';
 import { registerDemo } from './demo.js';
+import { registerBackfill } from './backfill.js';
 import { exampleOf } from './examples.js';
 
 /** Each subcommand file adds itself here; the action's resolved number is the exit code. */
 export type CommandRegistrar = (program: Command, setExit: (code: number) => void) => void;
 
-const REGISTRARS: CommandRegistrar[] = [registerDemo, registerDecode];
+const REGISTRARS: CommandRegistrar[] = [registerDemo, registerDecode, registerBackfill];
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('solflow')
