@@ -160,7 +160,7 @@ describe('backfill over RPC', { timeout: 20_000 }, () => {
       .sort((x, y) => y[1].length - x[1].length)[0];
     clean.resetStats();
     const db = dbPath('address');
-    const { code, io } = await backfill(clean, db, { address });
+    const { code, io } = await backfill(clean, db, { address, rps: '2000' });
     expect(code, io.stderr.join('\n')).toBe(0);
     expect(clean.stats.byMethod.getSignaturesForAddress).toBeGreaterThanOrEqual(1);
     expect(clean.stats.byMethod.getBlock ?? 0).toBe(0);

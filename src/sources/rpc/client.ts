@@ -11,6 +11,7 @@
  * Callers get a settled result per call, never an exception for a per-call failure, so one bad
  * slot or signature never takes its neighbours down with it.
  */
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { AdaptiveRate, type RateSnapshot } from '../rate.js';
 import { CircuitBreaker, type BreakerOptions, type BreakerState } from '../breaker.js';
@@ -122,6 +123,8 @@ export class RpcClient {
     this.maxThrottled = opts.maxThrottled ?? 30;
     this.backoffBase = opts.backoffBaseMs ?? 200;
     this.backoffMax = opts.backoffMaxMs ?? 10_000;
+    // Every request in flight and every backoff sleep listens for close(): many at once is normal.
+    setMaxListeners(0, this.closing.signal);
   }
 
   get rate(): RateSnapshot {
