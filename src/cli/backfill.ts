@@ -70,7 +70,13 @@ export const registerBackfill: CommandRegistrar = (program, setExit) => {
     .option('--db <path>', 'SQLite database (env SOLFLOW_DB, default ./solflow.db)')
     .option('--json', 'print the summary (or the --jobs list) as JSON on stdout')
     .option('--quiet', 'no progress lines')
+    // Relative ranges start with '-' (-2h..now): let commander pass them through as the range,
+    // and reject real unknown options here.
+    .allowUnknownOption()
     .action(async (range: string | undefined, opts: BackfillOptions, command: Command) => {
+      const stray = command.args.filter((a) => a !== range);
+      if (range !== undefined && range.startsWith('-') && !range.includes('..')) throw new UsageError(`unknown option '${range}'`);
+      if (stray.length > 0) throw new UsageError(`unexpected argument${stray.length > 1 ? 's' : ''}: ${stray.join(' ')}`);
       const verbose = command.optsWithGlobals().verbose === true;
       setExit(await runBackfillCommand(range, { ...opts, verbose }));
     });

@@ -206,6 +206,9 @@ describe('backfill over RPC', { timeout: 20_000 }, () => {
       ['backfill', '1..2', '--rpc', 'not a url'],
       ['backfill', '1..2', '--program', 'nosuchdex'],
       ['backfill', '1..2', '--concurrency', '0'],
+      ['backfill', '1..2', '--bogus'],
+      ['backfill', '--bogus'],
+      ['backfill', '1..2', '3..4'],
       ['backfill', `${clean.chain.lastSlot + 1}..${clean.chain.lastSlot + 10}`, '--rpc', clean.url, '--db', dbPath('usage')],
     ]) {
       expect(await run(['node', 'solflow', ...args]), args.join(' ')).toBe(2);
