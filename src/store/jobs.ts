@@ -9,6 +9,8 @@
  */
 import type Database from 'better-sqlite3';
 import { redactText } from '../util/redact.js';
+import type { Selectable } from 'kysely';
+import type { JobsTable } from './schema.js';
 
 export type JobStatus = 'running' | 'interrupted' | 'gaps' | 'done' | 'failed';
 
@@ -26,19 +28,8 @@ export interface JobRow<P = Record<string, unknown>, C = Record<string, unknown>
   finishedAt: number | null;
 }
 
-interface RawJob {
-  id: number;
-  kind: string;
-  params_json: string;
-  status: string;
-  cursor_json: string | null;
-  counts_json: string | null;
-  gaps_json: string | null;
-  last_error: string | null;
-  created_at: number;
-  updated_at: number;
-  finished_at: number | null;
-}
+/** A jobs row as SQLite returns it (the table's one definition is in schema.ts). */
+type RawJob = Selectable<JobsTable>;
 
 function fromRaw(r: RawJob): JobRow<any, any> {
   return {

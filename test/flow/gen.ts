@@ -4,20 +4,12 @@
  * sandwiches. Not mainnet data: just realistic shapes and volumes.
  */
 import { WSOL_MINT, type Trade } from '../../src/core/trade.js';
+import { seededRandom } from '../support/rng.js';
 
 export const USDC_MINT = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
 const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 /** Flat strings, like JSON.parse gives (string concatenation would build slow ropes). */
 export function b58(r: () => number, len = 44): string {

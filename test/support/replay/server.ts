@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Block, BlockTx, Chain } from './chain.js';
+import { seededRandom } from '../rng.js';
 
 export interface Faults {
   /** Added before every answer (ms), plus up to jitterMs more. */
@@ -76,7 +77,7 @@ export interface ReplayServer {
 
 export async function startReplayServer(chain: Chain, faults: Faults = {}, port = 0): Promise<ReplayServer> {
   let current: Faults = { ...faults };
-  let rand = mulberry32(current.seed ?? 1);
+  let rand = seededRandom(current.seed ?? 1);
   let bucket = newBucket(current);
   const stats = emptyStats();
   const sockets = new Set<Socket>();
@@ -288,7 +289,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
     },
     setFaults(f: Faults) {
       current = { ...f };
-      rand = mulberry32(current.seed ?? 1);
+      rand = seededRandom(current.seed ?? 1);
       bucket = newBucket(current);
     },
     stats,
@@ -402,13 +403,3 @@ function emptyStats(): ServerStats {
   };
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
