@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 import { decodeTransaction } from '../core/decode/index.js';
 import { tradeToJson, type Trade } from '../core/trade.js';
 import { readRecorded, type RecordedItem } from '../sources/recorded.js';
-import { fetchTransaction } from '../sources/fetch-transaction.js';
+import { fetchTransactions } from '../sources/address.js';
+import { resolveEndpoint } from '../sources/endpoint.js';
+import { RpcClient } from '../sources/rpc/client.js';
 import { EXIT, UsageError } from './errors.js';
 import { formatAmount, isoTime, makeTable, mintLabel, shortKey } from './format.js';
 import type { CommandRegistrar } from './main.js';
@@ -26,7 +28,7 @@ export const registerDecode: CommandRegistrar = (program, setExit) => {
     .description('print the trades found in recorded transactions (files, directories, JSON Lines) or signatures')
     .argument('<inputs...>', 'files, directories of *.json, .jsonl files, or transaction signatures (with --rpc)')
     .option('--json', 'one JSON object per line per trade')
-    .option('--rpc <url>', 'RPC endpoint for signatures (env SOLFLOW_RPC_URL)', process.env.SOLFLOW_RPC_URL)
+    .option('-u, --rpc <url>', 'RPC endpoint or mainnet-beta|devnet|testnet|localhost, for signatures (env SOLFLOW_RPC_URL)')
     .option('--labels <file>', 'extra labels file merged over the shipped one (env SOLFLOW_LABELS)', process.env.SOLFLOW_LABELS)
     .action(async (inputs: string[], opts: DecodeOpts) => {
       setExit(await runDecode(inputs, opts));
@@ -34,22 +36,44 @@ export const registerDecode: CommandRegistrar = (program, setExit) => {
   withExample(cmd, 'solflow decode fixtures/tx --json | head');
 };
 
+/** Inputs in the order given; each run of consecutive signatures is fetched as one batch. */
 async function* items(inputs: string[], opts: DecodeOpts): AsyncGenerator<RecordedItem> {
-  const paths: string[] = [];
-  for (const input of inputs) {
-    if (!existsSync(input) && SIGNATURE.test(input)) {
-      if (paths.length) yield* readRecorded(paths.splice(0));
-      if (!opts.rpc) throw new UsageError(`'${input}' looks like a signature: pass --rpc URL (or SOLFLOW_RPC_URL) to fetch it`);
-      try {
-        yield { kind: 'tx', tx: await fetchTransaction(opts.rpc, input), origin: input };
-      } catch (err) {
-        yield { kind: 'error', origin: input, message: redactText((err as Error).message) };
+  let client: RpcClient | null = null;
+  try {
+    for (let k = 0; k < inputs.length; ) {
+      if (existsSync(inputs[k]) || !SIGNATURE.test(inputs[k])) {
+        const paths: string[] = [];
+        while (k < inputs.length && (existsSync(inputs[k]) || !SIGNATURE.test(inputs[k]))) paths.push(inputs[k++]);
+        yield* readRecorded(paths);
+        continue;
       }
-    } else {
-      paths.push(input);
+      const sigs: string[] = [];
+      while (k < inputs.length && !existsSync(inputs[k]) && SIGNATURE.test(inputs[k])) sigs.push(inputs[k++]);
+      client ??= new RpcClient({ url: endpointFor(opts.rpc, sigs[0]), concurrency: 4 });
+      const infos = sigs.map((signature) => ({ signature, slot: 0, blockTime: null }));
+      for await (const out of fetchTransactions(client, infos, { commitment: 'confirmed' })) {
+        yield out.kind === 'tx'
+          ? { kind: 'tx', tx: out.tx.tx, origin: out.info.signature }
+          : { kind: 'error', origin: out.info.signature, message: redactText(out.error) };
+      }
     }
+  } finally {
+    client?.close();
   }
-  if (paths.length) yield* readRecorded(paths);
+}
+
+/** `--rpc URL|moniker`, else the environment; decode never falls back to public mainnet silently. */
+function endpointFor(flag: string | undefined, signature: string): string {
+  let resolved;
+  try {
+    resolved = resolveEndpoint(flag);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (resolved.from === 'default') {
+    throw new UsageError(`'${signature}' looks like a signature: pass --rpc URL (or SOLFLOW_RPC_URL) to fetch it`);
+  }
+  return resolved.url;
 }
 
 export async function runDecode(inputs: string[], opts: DecodeOpts): Promise<number> {

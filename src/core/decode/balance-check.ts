@@ -11,7 +11,6 @@
 import { WSOL_MINT, type Trade } from '../trade.js';
 import { buildTxView, ixBytes, type TxView } from './txview.js';
 import { extractMovements, SYSTEM_PROGRAM } from './movements.js';
-import { base58Encode } from './base58.js';
 import type { RawTransaction } from './rawtx.js';
 
 export interface BalanceMismatch {
@@ -37,7 +36,7 @@ const RENT_TOKEN_ACCOUNT = 2_039_280n;
 function sidePayments(view: TxView, tradedPaths: Set<string>): Map<string, bigint> {
   const out = new Map<string, bigint>();
   const add = (who: string, v: bigint) => out.set(who, (out.get(who) ?? 0n) + v);
-  for (const m of extractMovements(view, base58Encode).values()) {
+  for (const m of extractMovements(view).values()) {
     if (!m.native) continue;
     let traded = false;
     for (let p = m.ixId; p >= 0; p = view.ixs[p].parent) {

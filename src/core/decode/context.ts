@@ -42,6 +42,38 @@ export interface Leg {
   isLimitOrder?: boolean;
 }
 
+/** A venue's own report of a buy or sell of `base` against `quote`, as a leg. */
+export function sidedLeg(
+  ix: Ix,
+  r: {
+    venue: string;
+    pool: string | null;
+    actor: string;
+    isBuy: boolean;
+    base: string;
+    baseAmount: bigint;
+    quote: string;
+    quoteAmount: bigint;
+    fee?: bigint | null;
+    anchor?: Ix;
+  },
+): Leg {
+  return {
+    ix,
+    anchor: r.anchor,
+    venue: r.venue,
+    programId: ix.programId,
+    pool: r.pool,
+    actor: r.actor,
+    inMint: r.isBuy ? r.quote : r.base,
+    inAmount: r.isBuy ? r.quoteAmount : r.baseAmount,
+    outMint: r.isBuy ? r.base : r.quote,
+    outAmount: r.isBuy ? r.baseAmount : r.quoteAmount,
+    fee: r.fee ?? null,
+    feeMint: r.fee != null ? r.quote : null,
+  };
+}
+
 /**
  * The wallet whose funds moved. A signer acting directly is the trader; behind a router
  * authority or PDA it is the signer whose balances moved in the leg's mints (in a bundle each

@@ -60,8 +60,7 @@ export function ixDisc(ix: Ix): string {
  * nothing. Built once per transaction, on demand.
  */
 export function logEvents(view: TxView): Map<number, AnchorEvent[]> {
-  const cached = logEventCache.get(view);
-  if (cached) return cached;
+  if (view.logEvents) return view.logEvents as Map<number, AnchorEvent[]>;
   const out = new Map<number, AnchorEvent[]>();
   const stack: number[] = [];
   let cursor = 0;
@@ -94,11 +93,9 @@ export function logEvents(view: TxView): Map<number, AnchorEvent[]> {
     }
     if (/^Program \S+ (success|failed)/.test(line)) stack.pop();
   }
-  logEventCache.set(view, out);
+  view.logEvents = out;
   return out;
 }
-
-const logEventCache = new WeakMap<TxView, Map<number, AnchorEvent[]>>();
 
 /** Events of `ix`: self-CPI first, the logs only when the program emitted none that way. */
 export function eventsOf(view: TxView, ix: Ix): AnchorEvent[] {

@@ -10,10 +10,9 @@
  */
 import { defaultLabels, type Labels } from '../labels.js';
 import type { Trade } from '../trade.js';
-import { base58Encode } from './base58.js';
 import { legToTrade, type DecodeContext, type Leg } from './context.js';
 import { extractMovements, type Movement } from './movements.js';
-import { buildTxView, ixBytes, type Ix, type TxView } from './txview.js';
+import { buildTxView, type Ix, type TxView } from './txview.js';
 import { decodeByVaultDelta, splitChainedPools } from './vault-delta.js';
 import { VENUE_DECODERS } from './venues/index.js';
 import { applyJupiterOrders } from './venues/jupiter-orders.js';
@@ -28,16 +27,13 @@ export interface DecodeOptions {
   labels?: Labels;
 }
 
-const COMPUTE_BUDGET = 'ComputeBudget111111111111111111111111111111';
-
 export function decodeTransaction(raw: RawTransaction, options: DecodeOptions = {}): Trade[] {
   const labels = options.labels ?? defaultLabels;
   const view = buildTxView(raw);
   const meta = raw.meta!;
   if (meta.err !== null && meta.err !== undefined) return [];
   if (!mayHoldSwap(view, labels)) return [];
-  readComputeUnitPrice(view, raw);
-  const movements = extractMovements(view, base58Encode);
+  const movements = extractMovements(view);
   const ctx: DecodeContext = { view, labels, movements, sharedOwners: findSharedOwners(view, labels, movements) };
   const legs = walk(ctx);
   const finalLegs = applyJupiterOrders(ctx, fillJupiterHops(ctx, legs));
@@ -177,24 +173,5 @@ function pairSplitSwaps(
   }
 }
 
-function readComputeUnitPrice(view: TxView, raw: RawTransaction): void {
-  for (const ix of view.ixs) {
-    if (ix.programId !== COMPUTE_BUDGET || ix.inner !== 0) continue;
-    const b = ixBytes(ix);
-    if (b[0] === 3 && b.length >= 9) {
-      let v = 0;
-      for (let k = 8; k >= 1; k--) v = v * 256 + b[k];
-      view.computeUnitPrice = v;
-    }
-  }
-  // v1 messages carry it inline.
-  const msg = (raw.transaction as { message?: { transactionConfig?: Record<string, unknown> | null } }).message;
-  const cfg = msg?.transactionConfig;
-  if (cfg && typeof cfg === 'object') {
-    const p = cfg.priorityFee ?? cfg.computeUnitPrice ?? cfg.priority_fee;
-    if (typeof p === 'number') view.computeUnitPrice = p;
-    else if (typeof p === 'string' && /^\d+$/.test(p)) view.computeUnitPrice = Number(p);
-  }
-}
 
 export type { Ix };

@@ -4,6 +4,7 @@
  * so lamport transfers carry the WSOL mint and the receiving wallet as their own "owner".
  */
 import { WSOL_MINT } from '../trade.js';
+import { base58Encode } from './base58.js';
 import { ixBytes, type Ix, type TxView } from './txview.js';
 
 export const TOKEN_PROGRAM = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
@@ -83,9 +84,8 @@ function learnAccounts(view: TxView): void {
   }
 }
 
-let encode: ((b: Uint8Array) => string) | null = null;
 function pubkeyFromBytes(b: Uint8Array, off: number): string {
-  return encode!(b.subarray(off, off + 32));
+  return base58Encode(b.subarray(off, off + 32));
 }
 
 /** Read one instruction as a transfer, or null. */
@@ -146,8 +146,7 @@ function readTransfer(ix: Ix): RawMove | null {
 }
 
 /** Every movement in the transaction, in execution order, indexed by instruction id. */
-export function extractMovements(view: TxView, encoder: (b: Uint8Array) => string): Map<number, Movement> {
-  encode = encoder;
+export function extractMovements(view: TxView): Map<number, Movement> {
   learnAccounts(view);
   const raws: RawMove[] = [];
   for (const ix of view.ixs) {

@@ -63,6 +63,8 @@ export interface TxView {
   /** Token balance change per token account (raw), only for accounts that changed. */
   tokenDelta: Map<string, bigint>;
   logs: string[];
+  /** `Program data:` events by instruction id, read from the logs on first use (events.ts). */
+  logEvents: Map<number, Array<{ disc: string; body: Uint8Array }>> | null;
   fee: number;
   computeUnitPrice: number;
 }
@@ -142,6 +144,7 @@ export function buildTxView(raw: RawTransaction): TxView {
     logs: meta.logMessages ?? [],
     fee: typeof meta.fee === 'number' ? meta.fee : 0,
     computeUnitPrice: 0,
+    logEvents: null,
   };
 
   const pre = meta.preBalances;
@@ -152,8 +155,31 @@ export function buildTxView(raw: RawTransaction): TxView {
   }
   readTokenBalances(view, meta.preTokenBalances ?? [], -1n);
   readTokenBalances(view, meta.postTokenBalances ?? [], 1n);
+  readComputeUnitPrice(view, message);
   return view;
 }
+
+const COMPUTE_BUDGET = 'ComputeBudget111111111111111111111111111111';
+
+/** Compute-unit price: a ComputeBudget instruction, or inline in a v1 message's config. */
+function readComputeUnitPrice(view: TxView, message: RawMessage): void {
+  for (const ix of view.ixs) {
+    if (ix.programId !== COMPUTE_BUDGET || ix.inner !== 0) continue;
+    const b = ixBytes(ix);
+    if (b[0] === 3 && b.length >= 9) {
+      let v = 0;
+      for (let k = 8; k >= 1; k--) v = v * 256 + b[k];
+      view.computeUnitPrice = v;
+    }
+  }
+  const cfg = message.transactionConfig;
+  if (cfg && typeof cfg === 'object') {
+    const p = cfg.priorityFee ?? cfg.computeUnitPrice ?? cfg.priority_fee;
+    if (typeof p === 'number') view.computeUnitPrice = p;
+    else if (typeof p === 'string' && /^\d+$/.test(p)) view.computeUnitPrice = Number(p);
+  }
+}
+
 
 function readTokenBalances(view: TxView, balances: RawTokenBalance[], sign: bigint): void {
   for (const b of balances) {

@@ -6,7 +6,7 @@
  */
 import { ByteReader } from '../borsh.js';
 import type { DecodeContext, Leg } from '../context.js';
-import { ixDisc, programEvents } from '../events.js';
+import { ixDisc, programEvents, readEvent } from '../events.js';
 import type { Ix } from '../txview.js';
 
 const DCA_PROGRAM = 'DCA265Vj8a9CEuX1eb1LWRnDT7uK6q1xMipnNyatn23M';
@@ -75,9 +75,8 @@ function limitFills(ctx: DecodeContext): Fill[] {
     let outAmount = 0n;
     for (const c of ix.children) {
       const child = view.ixs[c];
-      if (child.programId !== ix.programId) continue;
-      const ev = programEvents(view, ix.programId).find((e) => e.ix === child && e.disc === LIMIT_TRADE_EVENT);
-      if (!ev) continue;
+      const ev = child.programId === ix.programId ? readEvent(child) : null;
+      if (!ev || ev.disc !== LIMIT_TRADE_EVENT) continue;
       const r = new ByteReader(ev.body);
       r.skip(32 + 32 + 8 + 8);
       inAmount = r.u64(); // making amount: the maker's input spent
@@ -97,10 +96,9 @@ export function applyJupiterOrders(ctx: DecodeContext, legs: Leg[]): Leg[] {
   const fills = [...dcaFills(ctx), ...limitFills(ctx)];
   if (fills.length === 0) return legs;
   // Every swap in a fill transaction is the keeper's route for the fill: the fill replaces them.
-  const routeLegs = legs;
   const kept: Leg[] = [];
   for (const f of fills) {
-    const hop = routeLegs.length === 1 ? routeLegs[0] : null;
+    const hop = legs.length === 1 ? legs[0] : null;
     // Without an event amount (v1 limit orders log theirs), the single route leg is the fill.
     const inAmount = f.inAmount > 0n ? f.inAmount : hop && hop.inMint === f.inMint ? hop.inAmount : 0n;
     const outAmount = f.outAmount > 0n ? f.outAmount : hop && hop.outMint === f.outMint ? hop.outAmount : 0n;

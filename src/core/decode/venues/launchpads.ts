@@ -4,7 +4,7 @@
  * see), so the event is the only exact record of a sell.
  */
 import { ByteReader } from '../borsh.js';
-import type { DecodeContext, Leg } from '../context.js';
+import { sidedLeg, type DecodeContext, type Leg } from '../context.js';
 import { eventsOf } from '../events.js';
 import type { Ix } from '../txview.js';
 import { WSOL_MINT } from '../../trade.js';
@@ -30,19 +30,17 @@ export function decodeLaunchlab(ctx: DecodeContext, ix: Ix): Leg[] | null {
   const dirOffset = len >= 139 ? 136 : 128;
   const isBuy = ev.body[dirOffset] === 0;
   return [
-    {
-      ix,
+    sidedLeg(ix, {
       venue: 'raydium-launchlab',
-      programId: ix.programId,
       pool,
       actor: ix.accounts[0],
-      inMint: isBuy ? quote : base,
-      inAmount: amountIn,
-      outMint: isBuy ? base : quote,
-      outAmount: amountOut,
+      isBuy,
+      base,
+      baseAmount: isBuy ? amountOut : amountIn,
+      quote,
+      quoteAmount: isBuy ? amountIn : amountOut,
       fee: protocolFee + platformFee + creatorFee,
-      feeMint: quote,
-    },
+    }),
   ];
 }
 
@@ -81,17 +79,16 @@ export function decodeMeteoraDbc(ctx: DecodeContext, ix: Ix): Leg[] | null {
   }
   const isBuy = dir === 1; // QuoteToBase
   return [
-    {
-      ix,
+    sidedLeg(ix, {
       venue: 'meteora-dbc',
-      programId: ix.programId,
       pool,
       actor: ix.accounts[9] ?? ctx.view.feePayer,
-      inMint: isBuy ? quote : base,
-      inAmount,
-      outMint: isBuy ? base : quote,
-      outAmount,
-    },
+      isBuy,
+      base,
+      baseAmount: isBuy ? outAmount : inAmount,
+      quote,
+      quoteAmount: isBuy ? inAmount : outAmount,
+    }),
   ];
 }
 
@@ -112,19 +109,7 @@ export function decodeMoonit(ctx: DecodeContext, ix: Ix): Leg[] | null {
   const isBuy = r.u8() === 0;
   const quote = costToken === '11111111111111111111111111111111' ? WSOL_MINT : costToken;
   return [
-    {
-      ix,
-      venue: 'moonit',
-      programId: ix.programId,
-      pool: curve,
-      actor: sender,
-      inMint: isBuy ? quote : mint,
-      inAmount: isBuy ? collateral : tokens,
-      outMint: isBuy ? mint : quote,
-      outAmount: isBuy ? tokens : collateral,
-      fee: dexFee + helioFee,
-      feeMint: quote,
-    },
+    sidedLeg(ix, { venue: 'moonit', pool: curve, actor: sender, isBuy, base: mint, baseAmount: tokens, quote, quoteAmount: collateral, fee: dexFee + helioFee }),
   ];
 }
 
@@ -143,19 +128,17 @@ export function decodeBoop(ctx: DecodeContext, ix: Ix): Leg[] | null {
   const user = r.pubkey();
   const isBuy = ev.disc === BOOP_BOUGHT;
   return [
-    {
-      ix,
+    sidedLeg(ix, {
       venue: 'boop',
-      programId: ix.programId,
       pool: ix.accounts[1] ?? null,
       actor: user,
-      inMint: isBuy ? WSOL_MINT : mint,
-      inAmount: amountIn,
-      outMint: isBuy ? mint : WSOL_MINT,
+      isBuy,
+      base: mint,
+      baseAmount: isBuy ? amountOut : amountIn,
+      quote: WSOL_MINT,
       // What the curve paid out on a sell: the seller's SOL plus the fee it sent to the fee vault.
-      outAmount: isBuy ? amountOut : amountOut + fee,
+      quoteAmount: isBuy ? amountIn : amountOut + fee,
       fee,
-      feeMint: WSOL_MINT,
-    },
+    }),
   ];
 }

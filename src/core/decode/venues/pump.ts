@@ -4,7 +4,7 @@
  */
 import { WSOL_MINT } from '../../trade.js';
 import { ByteReader } from '../borsh.js';
-import type { DecodeContext, Leg } from '../context.js';
+import { sidedLeg, type DecodeContext, type Leg } from '../context.js';
 import { eventsOf, ixDisc } from '../events.js';
 import type { Ix } from '../txview.js';
 
@@ -109,20 +109,20 @@ export function decodePumpfun(ctx: DecodeContext, ix: Ix): Leg[] | null {
       baseAmount += r.u64();
       quoteAmount += r.u64();
     }
-    legs.push({
-      ix,
-      anchor: legs.length > 0 ? ev.ix : undefined,
-      venue: 'pumpfun',
-      programId: ix.programId,
-      pool: curveIdx !== undefined ? (ix.accounts[curveIdx] ?? null) : null,
-      actor: t.user,
-      inMint: t.isBuy ? quoteMint : t.mint,
-      inAmount: t.isBuy ? quoteAmount : baseAmount,
-      outMint: t.isBuy ? t.mint : quoteMint,
-      outAmount: t.isBuy ? baseAmount : quoteAmount,
-      fee: t.fee,
-      feeMint: quoteMint,
-    });
+    legs.push(
+      sidedLeg(ix, {
+        anchor: legs.length > 0 ? ev.ix : undefined,
+        venue: 'pumpfun',
+        pool: curveIdx !== undefined ? (ix.accounts[curveIdx] ?? null) : null,
+        actor: t.user,
+        isBuy: t.isBuy,
+        base: t.mint,
+        baseAmount,
+        quote: quoteMint,
+        quoteAmount,
+        fee: t.fee,
+      }),
+    );
   }
   return legs;
 }
@@ -139,7 +139,7 @@ export function decodePumpswap(ctx: DecodeContext, ix: Ix): Leg[] | null {
     r.skip(8); // timestamp
     const baseAmount = r.u64();
     r.skip(8 * 5); // slippage limit, user and pool reserves
-    const quoteAmount = r.u64(); // quote_amount_in / quote_amount_out, before fees
+    r.skip(8); // quote_amount_in / quote_amount_out before the LP fee: the vault saw the figure below
     r.skip(8); // lp fee bps
     const lpFee = r.u64();
     r.skip(8);
@@ -149,21 +149,20 @@ export function decodePumpswap(ctx: DecodeContext, ix: Ix): Leg[] | null {
     const pool = r.pubkey();
     const user = r.pubkey();
     const isBuy = ev.disc === AMM_BUY_EVENT;
-    void quoteAmount;
-    legs.push({
-      ix,
-      anchor: legs.length > 0 ? ev.ix : undefined,
-      venue: 'pumpswap',
-      programId: ix.programId,
-      pool,
-      actor: user,
-      inMint: isBuy ? quoteMint : baseMint,
-      inAmount: isBuy ? quoteWithLp : baseAmount,
-      outMint: isBuy ? baseMint : quoteMint,
-      outAmount: isBuy ? baseAmount : quoteWithLp,
-      fee: lpFee + protocolFee,
-      feeMint: quoteMint,
-    });
+    legs.push(
+      sidedLeg(ix, {
+        anchor: legs.length > 0 ? ev.ix : undefined,
+        venue: 'pumpswap',
+        pool,
+        actor: user,
+        isBuy,
+        base: baseMint,
+        baseAmount,
+        quote: quoteMint,
+        quoteAmount: quoteWithLp,
+        fee: lpFee + protocolFee,
+      }),
+    );
   }
   return legs;
 }
