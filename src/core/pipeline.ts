@@ -4,7 +4,8 @@
  *
  * How the results stay identical however trades arrive:
  *  - The engine orders trades itself (within its hold of lagSlots + sandwich look-ahead slots),
- *    so batch boundaries and small reordering change nothing.
+ *    so batch boundaries and small reordering change nothing. tick() is placed in that order
+ *    too (as an empty block at its slot), so how often a source ticks changes nothing either.
  *  - On open, the engine is warmed with the store's last few hours of trades (outputs dropped),
  *    so windows and per-wallet history continue across restarts.
  *  - Anything that arrives behind what is already final — an older range of a backfill fetched
@@ -27,7 +28,7 @@ import type { Trade } from './trade.js';
 import { decodeTransaction, type RawTransaction } from './decode/index.js';
 import type { SolflowDb } from '../store/open.js';
 import { firstSlotFrom, loadBlocklist, readTradesInOrder, storedExtent } from '../store/replay.js';
-import { createWriter, type FlagUpdate, type Writer, type WriterCounters, type WriterOptions } from '../store/writer.js';
+import { clearFlowTables, createWriter, type FlagUpdate, type Writer, type WriterCounters, type WriterOptions } from '../store/writer.js';
 
 export interface TxEnvelope {
   tx: RawTransaction;
@@ -222,10 +223,7 @@ export async function recomputeFlow(
 ): Promise<RecomputeSummary> {
   const engine = createFlowEngine({ ...opts.engine, blockedMints: opts.engine?.blockedMints ?? loadBlocklist(db.sqlite) });
   const writer = createWriter(db.sqlite, opts.writer);
-  writer.exclusive((s) => {
-    s.exec('DELETE FROM signals');
-    s.exec('DELETE FROM token_metrics');
-  });
+  const { clock } = writer.exclusive(clearFlowTables);
   const stored = new Map<string, string>();
   const summary: RecomputeSummary = { trades: 0, flagsChanged: 0, signals: 0, metricsRows: 0 };
 
@@ -250,6 +248,9 @@ export async function recomputeFlow(
     const out = engine.push(page);
     await handle(out, engine.takeMetrics());
   }
+  // The run being redone may have seen the chain move on after its last trade (a tick): end
+  // there too, so idle windows decay exactly as they did.
+  if (clock !== null) await handle(engine.advanceTo(clock, null), []);
   const out = engine.flush();
   await handle(out, out.metrics);
   await writer.close();

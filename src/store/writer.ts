@@ -105,6 +105,18 @@ const TOKEN_UPSERT_SQL = `INSERT INTO tokens (mint, decimals, first_seen_slot, f
 
 const FLAG_UPDATE_SQL = 'UPDATE trades SET is_bot = ?, bot_reasons = ? WHERE signature = ? AND ix_path = ?';
 
+/**
+ * Before a flow recompute: drop what the engine derived (signals, token_metrics) and return the
+ * chain clock they were computed up to (the newest as_of), so the replay can end at the same
+ * moment even when the source's last tick was later than the last trade.
+ */
+export function clearFlowTables(sqlite: Database.Database): { clock: number | null } {
+  const clock = sqlite.prepare('SELECT max(as_of) FROM token_metrics').pluck().get() as number | null;
+  sqlite.exec('DELETE FROM signals');
+  sqlite.exec('DELETE FROM token_metrics');
+  return { clock };
+}
+
 interface QueuedTrade {
   trade: Trade | ClassifiedTrade;
   late: boolean;

@@ -116,11 +116,10 @@ describe('backfill over RPC', { timeout: 20_000 }, () => {
   });
 
   // Filling gaps delivers trades behind the flow engine's clock, so the pipeline recomputes
-  // flags, signals and windows from the store (recomputeFlow). That recompute does not yet give
-  // what an in-order run gives on this chain: two round-trip bot reasons differ ("0s"/"2s" vs
-  // "1s"), and recomputeFlow over the clean baseline changes the same two. Reported to the
-  // pipeline's owner (issue 3); this turns red when it is fixed, then fold it into the test above.
-  it.fails('after filling gaps, flags, signals and windows equal an uninterrupted run (pipeline recompute, issue 3)', () => {
+  // flags, signals and windows from the store (recomputeFlow); the result must be what the
+  // uninterrupted run stored, bot reasons, signals and token_metrics included (issue 3: the
+  // per-block ticks used to stamp held-back trades with a later time than a replay gives).
+  it('after filling gaps, flags, signals and windows equal an uninterrupted run (pipeline recompute)', () => {
     expect(dumpDatabase(dbPath('gaps'))).toEqual(baseline);
   });
 

@@ -18,6 +18,15 @@
  * advance on this clock (not only when the token trades), so an idle token decays to zero and is
  * then evicted. Signals of a token are evaluated once per chain second, when the clock moves past
  * a second in which the token traded, and at flush().
+ *
+ * Ticks. A source may say where the chain is (advanceTo: "slot S has time T") even when nothing
+ * traded, so idle windows decay. A tick is placed in canonical order like an empty block at its
+ * slot: it moves the clock only once every trade at or below S has been released. Applied at
+ * once, it would stamp trades still held back (up to holdSlots behind the tip) with the tip's
+ * later time, so flags and signals would depend on when ticks came — that was the recompute
+ * seam of issue 3. Block times never decrease along the chain, so a tick placed this way never
+ * changes a trade's time: results are the same with or without ticks, except that the final
+ * clock (the newest tick) can be later than the last trade; recomputeFlow carries it over.
  */
 import { compareTrades, type Trade } from '../trade.js';
 import { classify, NO_REASONS, newClassifierState, pool, poolKey, sortPending, sweepClassifier, takePending, type ClassifierState } from './classify.js';
@@ -70,8 +79,9 @@ export interface FlowEngine {
   /** End of input: release everything pending, evaluate the last second, take every token's metrics. */
   flush(): FlowOutput;
   /**
-   * Live only: the chain is at (blockTime, slot) even if nothing traded, so windows decay and
-   * held-back trades older than the lag are released. Do not use while backfilling.
+   * The chain is at (blockTime, slot) even if nothing traded: held-back trades older than the lag
+   * are released, and the clock moves to blockTime once every trade up to `slot` has (so windows
+   * decay while nothing trades). Safe in any source, live or backfill: see "Ticks" above.
    */
   advanceTo(blockTime: number, slot: number | null): FlowOutput;
   /** Current numbers of one token (all windows), or [] if unknown/evicted. */
@@ -114,6 +124,9 @@ export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
   let clockSlot: number | null = null;
   /** Tokens that traded in the current clock second, in first-trade order. */
   let tradedThisSecond = new Set<TokenState>();
+  /** Ticks not yet in effect, by ascending slot (one per slot, its latest time), from tickHead on. */
+  let ticks: Array<{ slot: number; time: number }> = [];
+  let tickHead = 0;
   const counts = { released: 0, late: 0, duplicates: 0, signals: 0 };
 
   const emptyOut = (): FlowOutput => ({ trades: [], late: [], metrics: [], signals: [] });
@@ -158,9 +171,38 @@ export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
     tradedThisSecond.add(tok);
   }
 
-  /** Release every pending trade with slot < limit, whole slots at a time. */
+  /**
+   * Put the clock forward for every tick whose slot is below `slot` (all its trades are out).
+   * Its slot is then final like a released block's: a trade for it arriving later is late.
+   */
+  function applyTicksBelow(slot: number, out: FlowOutput): void {
+    while (tickHead < ticks.length && ticks[tickHead].slot < slot) {
+      const k = ticks[tickHead++];
+      setClock(k.time, out);
+      if (k.slot > releasedSlot) releasedSlot = k.slot;
+    }
+    if (tickHead === ticks.length) {
+      ticks = [];
+      tickHead = 0;
+    } else if (tickHead > 64 && tickHead * 2 > ticks.length) {
+      ticks = ticks.slice(tickHead);
+      tickHead = 0;
+    }
+  }
+
+  function addTick(slot: number, time: number, out: FlowOutput): void {
+    // At or below the released slot its place in canonical order is now: pending trades are later.
+    if (slot <= releasedSlot) return setClock(time, out);
+    let i = ticks.length;
+    while (i > tickHead && ticks[i - 1].slot > slot) i--;
+    const prev = i > tickHead ? ticks[i - 1] : undefined;
+    if (prev !== undefined && prev.slot === slot) prev.time = Math.max(prev.time, time);
+    else ticks.splice(i, 0, { slot, time });
+  }
+
+  /** Release every pending trade with slot < limit, whole slots at a time (and ticks below limit). */
   function release(limit: number, out: FlowOutput): void {
-    if (pending.length === 0) return;
+    if (pending.length === 0) return applyTicksBelow(limit, out);
     if (!pendingSorted) {
       pending.sort(compareTrades);
       pendingSorted = true;
@@ -171,6 +213,7 @@ export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
     const times: number[] = [];
     while (i < pending.length && slotOf(pending[i]) < limit) {
       const slot = slotOf(pending[i]);
+      applyTicksBelow(slot, out);
       group.length = 0;
       times.length = 0;
       // Classify the whole slot before counting any of it (same-slot round trips flag both legs).
@@ -199,6 +242,7 @@ export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
       releasedSlot = Math.max(releasedSlot, slot);
     }
     pending = i === pending.length ? [] : pending.slice(i);
+    applyTicksBelow(limit, out);
   }
 
   /**
@@ -266,8 +310,11 @@ export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
     advanceTo(blockTime, slot) {
       const out = emptyOut();
       if (slot !== null && slot > maxSlot) maxSlot = slot;
+      // Without a slot, the chain is at least past everything seen so far.
+      const at = slot ?? maxSlot;
+      if (at === -Infinity) setClock(blockTime, out);
+      else addTick(at, blockTime, out);
       release(maxSlot - holdSlots, out);
-      setClock(blockTime, out);
       return out;
     },
     metricsFor(mint) {
