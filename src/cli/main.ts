@@ -4,12 +4,14 @@ import { redactText } from '../util/redact.js';
 import { registerDecode } from './decode.js';
 import { registerDemo } from './demo.js';
 import { registerBackfill } from './backfill.js';
+import { registerQuery } from './query.js';
+import { registerBlocklist } from './blocklist.js';
 import { exampleOf } from './examples.js';
 
 /** Each subcommand file adds itself here; the action's resolved number is the exit code. */
 export type CommandRegistrar = (program: Command, setExit: (code: number) => void) => void;
 
-const REGISTRARS: CommandRegistrar[] = [registerDemo, registerDecode, registerBackfill];
+const REGISTRARS: CommandRegistrar[] = [registerDemo, registerDecode, registerBackfill, registerQuery, registerBlocklist];
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('solflow')
