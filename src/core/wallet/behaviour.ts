@@ -1,0 +1,195 @@
+/**
+ * How the wallet trades: bot evidence, platforms, DCA use, trade size and pace, quick flips.
+ *
+ * The bot score combines independent pieces of evidence, each with a strength in 0..1:
+ * score = 1 − Π(1 − strength). Every piece names its rule, the numbers behind it and example
+ * signatures, so a reader can check it (REFERENCE E: labels must carry reason and confidence).
+ *  - the flow engine's per-trade flags as stored (rate, round trip within seconds, fixed size,
+ *    fee outliers, sandwich): strength = share of the wallet's own trades carrying that flag;
+ *  - Dune's frequency rule: ≥100 trades and ≥25 trades per hour → 1;
+ *  - more than 250 trades on one UTC day (dashboards' bot line) → 0.8;
+ *  - positions closed within a minute of opening (copy-trade filters want < 3%): the share,
+ *    scaled down until there are 10 closed rounds to judge from;
+ *  - same-slot round trips across transactions: count / 5, capped at 1.
+ * Jupiter DCA and limit-order fills are executed by keepers for the owner; like the engine,
+ * the pace rules leave them out.
+ */
+import type { ClassifiedTrade } from '../flow/types.js';
+import { ranked } from './summary.js';
+import type { Behaviour, BotEvidence, Swap } from './types.js';
+import type { Round } from './positions.js';
+import { FAST_CLOSE_SECONDS } from './positions.js';
+
+const EXAMPLES = 3;
+const DUNE_MIN_TRADES = 100;
+const DUNE_MIN_PER_HOUR = 25;
+const BOT_DAY_TRADES = 250;
+const FAST_CLOSE_NORM = 0.03;
+const FAST_CLOSE_SAMPLE = 10;
+const SAME_SLOT_FULL = 5;
+const SAME_SLOT_FLAG = 'round-trip:same-slot';
+
+export function describeBehaviour(legs: readonly ClassifiedTrade[], swaps: readonly Swap[], rounds: readonly Round[], fastCloseSeconds = FAST_CLOSE_SECONDS): Behaviour {
+  const own = legs.filter((t) => !t.isDca && !t.isLimitOrder);
+  const pace = tradePace(own);
+  const closed = rounds.filter((r) => r.openedAt !== null && r.closedAt !== null);
+  const fastCloses = closed.filter((r) => r.closedAt! - r.openedAt! <= fastCloseSeconds).length;
+  const sameSlot = sameSlotRoundTrips(swaps);
+  const fastCloseShare = closed.length > 0 ? fastCloses / closed.length : null;
+
+  const evidence: BotEvidence[] = [...engineFlags(own)];
+  if (own.length >= DUNE_MIN_TRADES && pace.perHour >= DUNE_MIN_PER_HOUR) {
+    evidence.push({ rule: 'frequency', strength: 1, detail: `${own.length} trades at ${pace.perHour.toFixed(1)}/hour (Dune: ≥${DUNE_MIN_TRADES} trades and ≥${DUNE_MIN_PER_HOUR}/hour)`, trades: own.length, examples: [] });
+  }
+  if (pace.peakDay > BOT_DAY_TRADES) {
+    evidence.push({ rule: 'busy-day', strength: 0.8, detail: `${pace.peakDay} trades on ${pace.peakDayName} (more than ${BOT_DAY_TRADES} a day)`, trades: pace.peakDay, examples: [] });
+  }
+  if (fastCloseShare !== null && fastCloseShare >= FAST_CLOSE_NORM && fastCloses > 0) {
+    evidence.push({
+      rule: 'fast-close',
+      strength: round2(fastCloseShare * Math.min(1, closed.length / FAST_CLOSE_SAMPLE)),
+      detail: `${fastCloses} of ${closed.length} positions closed within ${fastCloseSeconds}s of opening`,
+      trades: fastCloses,
+      examples: [],
+    });
+  }
+  if (sameSlot.count > 0) {
+    evidence.push({ rule: 'same-slot-round-trip', strength: Math.min(1, sameSlot.count / SAME_SLOT_FULL), detail: `${sameSlot.count} buy+sell of one token in the same slot`, trades: sameSlot.count * 2, examples: sameSlot.examples });
+  }
+  evidence.sort((a, b) => b.strength - a.strength || (a.rule < b.rule ? -1 : 1));
+  const score = round2(1 - evidence.reduce((keep, e) => keep * (1 - e.strength), 1));
+
+  const platforms = new Map<string, { trades: number; sol: bigint }>();
+  let dcaFills = 0;
+  let dcaSol = 0n;
+  let limitFills = 0;
+  let limitSol = 0n;
+  const sizes: bigint[] = [];
+  for (const t of legs) {
+    if (t.platform) {
+      const p = platforms.get(t.platform) ?? { trades: 0, sol: 0n };
+      p.trades++;
+      p.sol += t.solAmount ?? 0n;
+      platforms.set(t.platform, p);
+    }
+    if (t.isDca) {
+      dcaFills++;
+      dcaSol += t.solAmount ?? 0n;
+    }
+    if (t.isLimitOrder) {
+      limitFills++;
+      limitSol += t.solAmount ?? 0n;
+    }
+    if (t.solAmount !== null) sizes.push(t.solAmount);
+  }
+  sizes.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const platformCounts = ranked(new Map([...platforms].map(([k, v]) => [k, v.trades])));
+
+  return {
+    bot: { score, verdict: score >= 0.7 ? 'likely bot' : score >= 0.3 ? 'some automation' : 'no bot pattern', evidence },
+    platforms: platformCounts.map((c) => ({ ...c, sol: platforms.get(c.name)!.sol })),
+    dca: { fills: dcaFills, sol: dcaSol, limitFills, limitSol },
+    tradeSize: {
+      median: sizes.length ? median(sizes) : null,
+      mean: sizes.length ? sizes.reduce((a, b) => a + b, 0n) / BigInt(sizes.length) : null,
+      trades: sizes.length,
+    },
+    tradesPerHour: round2(pace.perHour),
+    peakHourTrades: pace.peakHour,
+    peakDayTrades: pace.peakDay,
+    closedRounds: closed.length,
+    fastCloses,
+    fastCloseShare,
+    sameSlotRoundTrips: sameSlot.count,
+    sameSlotExamples: sameSlot.examples,
+  };
+}
+
+/**
+ * The engine's stored reasons, grouped by rule ("round-trip:12s" → round-trip). Its same-slot
+ * round-trip flags are left to the same-slot rule above, which reads whole transactions: the
+ * engine also flags route hops (SOL → BONK → USDC "buys" and "sells" BONK inside one
+ * transaction), which are routing, not a trader flipping a token.
+ */
+function engineFlags(own: readonly ClassifiedTrade[]): BotEvidence[] {
+  const byRule = new Map<string, { trades: number; reasons: Map<string, number>; examples: string[] }>();
+  for (const t of own) {
+    if (!t.isBot || t.botReasons.length === 0) continue;
+    const rules = new Set<string>();
+    for (const reason of t.botReasons) {
+      if (reason === SAME_SLOT_FLAG) continue;
+      const rule = reason.split(':')[0];
+      const r = byRule.get(rule) ?? { trades: 0, reasons: new Map<string, number>(), examples: [] as string[] };
+      r.reasons.set(reason, (r.reasons.get(reason) ?? 0) + 1);
+      if (!rules.has(rule)) {
+        rules.add(rule);
+        r.trades++;
+        if (r.examples.length < EXAMPLES && !r.examples.includes(t.signature)) r.examples.push(t.signature);
+      }
+      byRule.set(rule, r);
+    }
+  }
+  const out: BotEvidence[] = [];
+  for (const [rule, r] of byRule) {
+    const top = [...r.reasons.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, n]) => `${reason} ×${n}`);
+    const detail = `${r.trades} of ${own.length} trades flagged: ${top.join(', ')}`;
+    out.push({ rule, strength: round2(Math.min(1, r.trades / Math.max(1, own.length))), detail, trades: r.trades, examples: r.examples });
+  }
+  return out;
+}
+
+function tradePace(own: readonly ClassifiedTrade[]) {
+  const hours = new Map<number, number>();
+  const days = new Map<number, number>();
+  let first = Infinity;
+  let last = -Infinity;
+  for (const t of own) {
+    if (t.blockTime === null) continue;
+    first = Math.min(first, t.blockTime);
+    last = Math.max(last, t.blockTime);
+    const h = Math.floor(t.blockTime / 3600);
+    const d = Math.floor(t.blockTime / 86400);
+    hours.set(h, (hours.get(h) ?? 0) + 1);
+    days.set(d, (days.get(d) ?? 0) + 1);
+  }
+  const timed = [...hours.values()].reduce((a, b) => a + b, 0);
+  const spanHours = timed > 0 ? Math.max(1, (last - first) / 3600) : 1;
+  let peakHour = 0;
+  for (const n of hours.values()) peakHour = Math.max(peakHour, n);
+  let peakDay = 0;
+  let peakDayKey = 0;
+  for (const [d, n] of days) if (n > peakDay) [peakDay, peakDayKey] = [n, d];
+  return {
+    perHour: timed / spanHours,
+    peakHour,
+    peakDay,
+    peakDayName: new Date(peakDayKey * 86400_000).toISOString().slice(0, 10),
+  };
+}
+
+/** Swaps are per transaction, so a buy and a sell of one mint in one slot are two transactions. */
+function sameSlotRoundTrips(swaps: readonly Swap[]): { count: number; examples: string[] } {
+  const slots = new Map<string, { buy?: string; sell?: string }>();
+  for (const s of swaps) {
+    if (s.slot === null) continue;
+    const k = `${s.mint}\u0000${s.slot}`;
+    const e = slots.get(k) ?? {};
+    e[s.side] ??= s.signature;
+    slots.set(k, e);
+  }
+  let count = 0;
+  const examples: string[] = [];
+  for (const e of slots.values()) {
+    if (!e.buy || !e.sell) continue;
+    count++;
+    if (examples.length < EXAMPLES) examples.push(e.buy, e.sell);
+  }
+  return { count, examples: examples.slice(0, EXAMPLES * 2) };
+}
+
+function median(sorted: readonly bigint[]): bigint {
+  const m = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2n;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
