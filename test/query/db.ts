@@ -1,0 +1,132 @@
+/**
+ * Databases for the query tests, filled the way users fill them: the built CLI's backfill.
+ *  - corpus: `backfill --from fixtures/tx` then `--from fixtures/constructed` (the 155 recorded
+ *    mainnet transactions across years, plus the DCA fill the corpus has no real sample of);
+ *  - chain: `backfill <slots> --rpc` against the replay server serving the recorded set eight
+ *    times over on a 400 ms slot clock, so windows are dense: bots, a signal, a job row.
+ */
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { expect } from 'vitest';
+import { ROOT, solflow, solflowAsync } from '../cli/run.js';
+import { startReplay } from '../support/replay/index.js';
+
+export interface TestDbs {
+  dir: string;
+  corpus: string;
+  /** Absent (not built) when asked for { chain: false }. */
+  chain: string;
+  /** A fresh copy of one of them (for tests that change it). */
+  copy(which: 'corpus' | 'chain', name: string): string;
+  cleanup(): void;
+}
+
+export async function buildTestDbs(prefix: string, opts: { chain?: boolean } = {}): Promise<TestDbs> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const corpus = join(dir, 'corpus.db');
+  const chain = join(dir, 'chain.db');
+
+  let r = solflow(['backfill', '--from', join(ROOT, 'fixtures', 'tx'), '--db', corpus]);
+  expect(r.code, r.stderr).toBe(0);
+  r = solflow(['backfill', '--from', join(ROOT, 'fixtures', 'constructed'), '--db', corpus]);
+  expect(r.code, r.stderr).toBe(0);
+
+  if (opts.chain !== false) {
+    const server = await startReplay({ copies: 8 });
+    try {
+      const a = await solflowAsync(['backfill', `${server.chain.firstSlot}..${server.chain.lastSlot}`, '--rpc', server.url, '--db', chain, '--quiet']);
+      expect(a.code, a.stderr).toBe(0);
+    } finally {
+      await server.close();
+    }
+  }
+  return {
+    dir,
+    corpus,
+    chain,
+    copy(which, name) {
+      const to = join(dir, `${name}.db`);
+      const from = which === 'corpus' ? corpus : chain;
+      // No process has it open: the file and its write-ahead log together are the database.
+      copyFileSync(from, to);
+      if (existsSync(`${from}-wal`)) copyFileSync(`${from}-wal`, `${to}-wal`);
+      return to;
+    },
+    cleanup: () => {
+      if (!process.env.KEEP_TMP) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Direct SQL over the same file: the yardstick the CLI's answers are checked against. */
+export function sqliteAll<T = Record<string, any>>(path: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+export function sqliteOne<T = Record<string, any>>(path: string, sql: string, ...params: unknown[]): T {
+  return sqliteAll<T>(path, sql, ...params)[0];
+}
+
+/** The CLI with --json: every stdout line must be one JSON object. */
+export function jsonLines(args: string[], env?: NodeJS.ProcessEnv): any[] {
+  const r = solflow([...args, '--json'], { env });
+  expect(r.code, r.stderr).toBe(0);
+  const lines = r.stdout.split('\n').filter((l) => l !== '');
+  return lines.map((l) => JSON.parse(l));
+}
+
+/** Lamports from a SOL number printed by the CLI (exact to the lamport). */
+export const lamports = (sol: number | null): number | null => (sol === null ? null : Math.round(sol * 1e9));
+
+/** RFC 4180 parsing, enough to read back what --format csv printed. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** A user mistake: exit 2, one `solflow: …` line, no stack. */
+export function expectUsageError(r: { code: number | null; stdout: string; stderr: string }, pattern: RegExp): void {
+  expect(r.code, r.stderr).toBe(2);
+  expectOneLine(r.stderr, pattern);
+}
+
+export function expectOneLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trim().split('\n');
+  expect(lines, stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^solflow: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
