@@ -45,6 +45,9 @@ export function resolveDbPath(cliValue?: string | null, env: NodeJS.ProcessEnv =
  */
 export function applyPragmas(sqlite: Database.Database, opts: { readonly: boolean; busyTimeoutMs: number }): void {
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs))}`);
+  // Only takes effect on a new file (before its first table, and before WAL mode is written):
+  // lets prune give freed pages back to the disk with incremental_vacuum (src/store/prune.ts).
+  if (!opts.readonly) sqlite.pragma('auto_vacuum = INCREMENTAL');
   if (!opts.readonly) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('temp_store = MEMORY');

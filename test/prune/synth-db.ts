@@ -1,0 +1,77 @@
+/**
+ * Large synthetic databases for the prune tests and benchmark, built in SQL through the real
+ * schema (openDatabase runs the migrations, so every index the writer maintains is there).
+ * Not mainnet data: realistic shapes and sizes (88-char random signatures, 44-char keys,
+ * a skewed choice of mints), generated inside SQLite because a few million rows built as JS
+ * objects first would cost gigabytes.
+ *
+ * Trades are spread evenly over [startTime, startTime + spanSeconds), in time order like an
+ * ingest would append them. One signal per `tradesPerSignal` trades; every mint has a tokens
+ * row and six token_metrics rows stamped with its last trade time (+4h, as the engine does for
+ * a token that went quiet).
+ */
+import { openDatabase } from '../../src/store/index.js';
+
+export interface SynthDbOptions {
+  path: string;
+  trades: number;
+  startTime: number;
+  spanSeconds: number;
+  mints?: number;
+  wallets?: number;
+  tradesPerSignal?: number;
+  /** Rows per INSERT transaction while building. */
+  chunk?: number;
+}
+
+const WINDOWS = ['1m', '5m', '15m', '1h', '2h', '4h'];
+const LONGEST_WINDOW = 4 * 3600;
+
+export async function buildSynthDb(o: SynthDbOptions): Promise<void> {
+  const db = openDatabase({ path: o.path });
+  const s = db.sqlite;
+  const mints = o.mints ?? 5000;
+  const wallets = o.wallets ?? 50_000;
+  const perSignal = o.tradesPerSignal ?? 100;
+  const chunk = o.chunk ?? 200_000;
+  // Skewed popularity like the write-path generator: index = floor(mints * u^3).
+  const insertTrades = s.prepare(`
+    WITH RECURSIVE seq(i) AS (SELECT @from UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < @to),
+    r AS (SELECT i, (abs(random()) % 1000000) / 1000000.0 AS u, abs(random()) AS w FROM seq)
+    INSERT INTO trades (signature, ix_path, slot, block_time, tx_index, venue, program_id, pool, trader, side,
+      base_mint, base_amount, base_decimals, quote_mint, quote_amount, quote_decimals, sol_amount, router, platform,
+      is_dca, is_limit_order, fee, fee_mint, tx_fee, priority_fee, jito_tip, signer, is_bot, bot_reasons, inserted_at)
+    SELECT substr(hex(randomblob(44)), 1, 88), '0.0', 300000000 + i, CAST(@start + (i * @span) / @n AS INTEGER), i % 50, 'pumpswap',
+      'pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA', printf('Pool%040d', CAST(@mints * u * u * u AS INTEGER)),
+      printf('Wallet%038d', w % @wallets), CASE WHEN w % 20 < 11 THEN 'buy' ELSE 'sell' END,
+      printf('Mint%040d', CAST(@mints * u * u * u AS INTEGER)), CAST(1000000 + w % 1000000000000 AS TEXT), 6,
+      'So11111111111111111111111111111111111111112', CAST(10000000 + w % 50000000000 AS TEXT), 9, 10000000 + w % 50000000000,
+      CASE WHEN w % 10 < 3 THEN 'jupiter-v6' END, NULL, 0, 0, NULL, NULL, 5000, w % 200000, 0,
+      printf('Wallet%038d', w % @wallets), 0, '[]', 0
+    FROM r`);
+  const insertSignals = s.prepare(`
+    INSERT INTO signals (mint, type, strength, window, block_time, slot, signature, inputs_json, created_at)
+    SELECT base_mint, 'buy_pressure', 0.5, '5m', block_time, slot, signature, '{"netFlow":1}', 0
+    FROM trades WHERE id >= @from AND id < @to AND id % @per = 0`);
+  for (let from = 0; from < o.trades; from += chunk) {
+    const to = Math.min(o.trades, from + chunk);
+    s.transaction(() => {
+      insertTrades.run({ from, to, start: o.startTime, span: o.spanSeconds, n: o.trades, mints, wallets });
+      // ids start at 1 in an empty table: trade i has id i + 1.
+      insertSignals.run({ from: from + 1, to: to + 1, per: perSignal });
+    }).immediate();
+  }
+  s.transaction(() => {
+    s.prepare(`
+      INSERT INTO tokens (mint, decimals, first_seen_slot, first_seen_time, last_seen_slot, last_seen_time, updated_at)
+      SELECT base_mint, 6, min(slot), min(block_time), max(slot), max(block_time), 0 FROM trades GROUP BY base_mint`).run();
+    const metric = s.prepare(`
+      INSERT INTO token_metrics (mint, window, as_of, as_of_slot, buy_volume, sell_volume, buy_count, sell_count, net_flow,
+        unique_wallets, unique_buyers, unique_sellers, bot_volume, bot_trades, bot_wallets, bot_share, dca_volume,
+        dca_buy_volume, dca_trades, dca_wallets, dca_share, updated_at)
+      SELECT mint, @window, last_seen_time + @longest, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM tokens`);
+    for (const window of WINDOWS) metric.run({ window, longest: LONGEST_WINDOW });
+  }).immediate();
+  s.pragma('wal_checkpoint(TRUNCATE)');
+  await db.close();
+}
