@@ -7,12 +7,13 @@ import { registerBackfill } from './backfill.js';
 import { registerAnalyze } from './analyze.js';
 import { registerQuery } from './query.js';
 import { registerBlocklist } from './blocklist.js';
+import { registerPrune } from './prune.js';
 import { exampleOf } from './examples.js';
 
 /** Each subcommand file adds itself here; the action's resolved number is the exit code. */
 export type CommandRegistrar = (program: Command, setExit: (code: number) => void) => void;
 
-const REGISTRARS: CommandRegistrar[] = [registerDemo, registerDecode, registerBackfill, registerAnalyze, registerQuery, registerBlocklist];
+const REGISTRARS: CommandRegistrar[] = [registerDemo, registerDecode, registerBackfill, registerAnalyze, registerQuery, registerBlocklist, registerPrune];
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('solflow')
