@@ -12,7 +12,7 @@ import { withExample } from './examples.js';
 import type { CommandRegistrar } from './main.js';
 import { parseAddress, parseFormat } from './options.js';
 import { renderRows, type Column } from './output.js';
-import { openError, withReader } from './query.js';
+import { openError, out, withReader } from './query.js';
 
 const RESTART_NOTE = 'running ingests pick this up when they next start';
 
@@ -104,7 +104,7 @@ async function runList(opts: { db?: string; format?: string; json?: boolean }): 
   const format = parseFormat(opts);
   return withReader(opts.db, (db) => {
     const rows = listBlocked(db.sqlite);
-    process.stdout.write(renderRows(rows, COLUMNS, format));
+    out(renderRows(rows, COLUMNS, format));
     if (format === 'table') say(`${rows.length} blocked mint(s)`);
     return EXIT.ok;
   });

@@ -83,7 +83,7 @@ export const registerQuery: CommandRegistrar = (program, setExit) => {
 
   const tokenCmd = dataCommand(query, 'token', "one token: every window's flows, top buyers and sellers, recent trades and signals", 10, true)
     .argument('<mint>', 'token mint address')
-    .option('--since <time>', `top buyers/sellers from this time (default: 4h before the newest stored trade); ${TIME_HELP}`)
+    .option('--since <time>', `top buyers/sellers from this time (default: 4h before --until or the newest stored trade, since databases are often historical); ${TIME_HELP}`)
     .option('--until <time>', `… up to this time; ${TIME_HELP}`)
     .option('--only <section>', `one section: ${TOKEN_SECTIONS.join('|')} (needed for csv)`)
     .action(act((mint: string, opts: DataOpts & TimeOpts & { only?: string }) => runToken(mint, opts)));
@@ -187,8 +187,23 @@ export function openError(path: string, err: unknown): Error {
   return err instanceof Error ? err : new Error(msg);
 }
 
-function out(text: string): void {
+let pipeWatched = false;
+
+/**
+ * Data to stdout. A reader that stops early (`| head`) closes the pipe: that ends the command
+ * quietly with exit 0 instead of an EPIPE stack, and returns false so long outputs stop.
+ */
+export function out(text: string): boolean {
+  if (!pipeWatched) {
+    pipeWatched = true;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(EXIT.ok);
+      throw err;
+    });
+  }
+  if (process.stdout.destroyed) return false;
   if (text) process.stdout.write(text);
+  return true;
 }
 
 function note(line: string): void {
@@ -350,7 +365,8 @@ async function runToken(mintArg: string, opts: DataOpts & TimeOpts & { only?: st
     const includeBlocked = true; // the blocklist was checked above: this mint was asked for
     const clock = storeClock(db.sqlite);
     // Databases are often historical: the default span ends at the store's chain clock, not now.
-    const since = given.since ?? (clock.newestTradeTime === null ? undefined : clock.newestTradeTime - TOKEN_SPAN_SECONDS);
+    const end = given.until ?? clock.newestTradeTime;
+    const since = given.since ?? (end === null ? undefined : end - TOKEN_SPAN_SECONDS);
     const window = { since, until: given.until };
     const want = (s: TokenSection) => only === undefined || only === s;
     const windows = want('windows') ? tokenWindows(db.sqlite, mint, { includeBlocked }) : [];
@@ -645,19 +661,22 @@ async function runStats(opts: DataOpts): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // sql
 
-/** One SQL value as JSON text; 64-bit integers keep every digit, blobs become hex strings. */
+/**
+ * One SQL value as JSON text; 64-bit integers keep every digit, blobs become hex strings. Stored
+ * rows are redacted on the way in; text is redacted again here in case a URL got in another way.
+ */
 function sqlJson(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : 'null';
   if (Buffer.isBuffer(v)) return JSON.stringify(v.toString('hex'));
-  return JSON.stringify(String(v));
+  return JSON.stringify(redactText(String(v)));
 }
 
 function sqlText(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (Buffer.isBuffer(v)) return v.toString('hex');
-  return String(v);
+  return typeof v === 'string' ? redactText(v) : String(v);
 }
 
 async function runSql(statement: string, opts: DataOpts): Promise<number> {
@@ -691,9 +710,11 @@ async function runSql(statement: string, opts: DataOpts): Promise<number> {
       }
       count++;
       // json and csv stream row by row; a table has to see every row first.
-      if (format === 'json') out(`{${keys.map((k, i) => `${JSON.stringify(k)}:${sqlJson(row[i])}`).join(',')}}\n`);
-      else if (format === 'csv') out(row.map((v) => csvField(sqlText(v))).join(',') + '\n');
+      let open = true;
+      if (format === 'json') open = out(`{${keys.map((k, i) => `${JSON.stringify(k)}:${sqlJson(row[i])}`).join(',')}}\n`);
+      else if (format === 'csv') open = out(row.map((v) => csvField(sqlText(v))).join(',') + '\n');
       else rows.push(row);
+      if (!open) break;
     }
     if (format === 'table') {
       const cols: Column<unknown[]>[] = keys.map((k, i) => ({ key: k, value: (r) => sqlText(r[i]), numeric: false }));
