@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
-import { ROOT, solflow, solflowAsync } from '../cli/run.js';
+import { ROOT, solflowAsync } from '../cli/run.js';
 import { startReplay } from '../support/replay/index.js';
 
 export interface TestDbs {
@@ -28,9 +28,9 @@ export async function buildTestDbs(prefix: string, opts: { chain?: boolean } = {
   const corpus = join(dir, 'corpus.db');
   const chain = join(dir, 'chain.db');
 
-  let r = solflow(['backfill', '--from', join(ROOT, 'fixtures', 'tx'), '--db', corpus]);
+  let r = await solflowAsync(['backfill', '--from', join(ROOT, 'fixtures', 'tx'), '--db', corpus]);
   expect(r.code, r.stderr).toBe(0);
-  r = solflow(['backfill', '--from', join(ROOT, 'fixtures', 'constructed'), '--db', corpus]);
+  r = await solflowAsync(['backfill', '--from', join(ROOT, 'fixtures', 'constructed'), '--db', corpus]);
   expect(r.code, r.stderr).toBe(0);
 
   if (opts.chain !== false) {
@@ -74,9 +74,15 @@ export function sqliteOne<T = Record<string, any>>(path: string, sql: string, ..
   return sqliteAll<T>(path, sql, ...params)[0];
 }
 
+/**
+ * The built CLI in a child process. Asynchronous on purpose: a test file spends minutes in
+ * child processes, and a blocked event loop starves vitest's own worker messages.
+ */
+export const cli = (args: string[], env?: NodeJS.ProcessEnv) => solflowAsync(args, { env });
+
 /** The CLI with --json: every stdout line must be one JSON object. */
-export function jsonLines(args: string[], env?: NodeJS.ProcessEnv): any[] {
-  const r = solflow([...args, '--json'], { env });
+export async function jsonLines(args: string[], env?: NodeJS.ProcessEnv): Promise<any[]> {
+  const r = await cli([...args, '--json'], env);
   expect(r.code, r.stderr).toBe(0);
   const lines = r.stdout.split('\n').filter((l) => l !== '');
   return lines.map((l) => JSON.parse(l));

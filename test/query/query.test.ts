@@ -7,8 +7,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { solflow } from '../cli/run.js';
-import { buildTestDbs, expectOneLine, expectUsageError, jsonLines, lamports, parseCsv, sqliteAll, sqliteOne, type TestDbs } from './db.js';
+import { buildTestDbs, cli, expectOneLine, expectUsageError, jsonLines, lamports, parseCsv, sqliteAll, sqliteOne, type TestDbs } from './db.js';
 
 let dbs: TestDbs;
 
@@ -21,9 +20,9 @@ afterAll(() => dbs?.cleanup());
 const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
 describe('query top-flows', { timeout: 60_000 }, () => {
-  it('ranks tokens that traded in the window by net flow, figures equal to token_metrics', () => {
+  it('ranks tokens that traded in the window by net flow, figures equal to token_metrics', async () => {
     for (const window of ['1m', '5m', '1h', '4h']) {
-      const rows = jsonLines(['query', 'top-flows', '--db', dbs.chain, '--window', window, '--limit', '1000']);
+      const rows = await jsonLines(['query', 'top-flows', '--db', dbs.chain, '--window', window, '--limit', '1000']);
       const want = sqliteAll(
         dbs.chain,
         `SELECT * FROM token_metrics WHERE window = ? AND buy_count + sell_count > 0 ORDER BY net_flow DESC, mint`,
@@ -44,8 +43,8 @@ describe('query top-flows', { timeout: 60_000 }, () => {
     }
   });
 
-  it('shows the longer horizons and the latest signal beside each token', () => {
-    const rows = jsonLines(['query', 'top-flows', '--db', dbs.chain, '--window', '1m', '--limit', '1000']);
+  it('shows the longer horizons and the latest signal beside each token', async () => {
+    const rows = await jsonLines(['query', 'top-flows', '--db', dbs.chain, '--window', '1m', '--limit', '1000']);
     for (const r of rows) {
       for (const [key, window] of [['net_15m_sol', '15m'], ['net_1h_sol', '1h'], ['net_4h_sol', '4h']]) {
         const w = sqliteOne(dbs.chain, 'SELECT net_flow FROM token_metrics WHERE mint = ? AND window = ?', r.mint, window);
@@ -54,25 +53,25 @@ describe('query top-flows', { timeout: 60_000 }, () => {
     }
     const sig = sqliteOne(dbs.chain, 'SELECT mint, type, strength FROM signals ORDER BY block_time DESC LIMIT 1');
     expect(sig, 'the chain database holds a signal').toBeDefined();
-    const all = jsonLines(['query', 'top-flows', '--db', dbs.chain, '--window', '4h', '--limit', '1000']);
+    const all = await jsonLines(['query', 'top-flows', '--db', dbs.chain, '--window', '4h', '--limit', '1000']);
     const row = all.find((r) => r.mint === sig.mint);
     expect(row).toMatchObject({ signal: sig.type, signal_strength: sig.strength });
   });
 
-  it('orders by outflow, volume, trades and wallets, and honours --limit', () => {
-    const check = (order: string, sql: string) => {
-      const rows = jsonLines(['query', 'top-flows', '--db', dbs.chain, '--order', order, '--limit', '7']);
+  it('orders by outflow, volume, trades and wallets, and honours --limit', async () => {
+    const check = async (order: string, sql: string) => {
+      const rows = await jsonLines(['query', 'top-flows', '--db', dbs.chain, '--order', order, '--limit', '7']);
       const want = sqliteAll(dbs.chain, `SELECT mint FROM token_metrics WHERE window = '5m' AND buy_count + sell_count > 0 ORDER BY ${sql}, mint LIMIT 7`);
       expect(rows.map((r) => r.mint), order).toEqual(want.map((w) => w.mint));
     };
-    check('outflow', 'net_flow ASC');
-    check('volume', 'buy_volume + sell_volume DESC');
-    check('trades', 'buy_count + sell_count DESC');
-    check('wallets', 'unique_wallets DESC');
+    await check('outflow', 'net_flow ASC');
+    await check('volume', 'buy_volume + sell_volume DESC');
+    await check('trades', 'buy_count + sell_count DESC');
+    await check('wallets', 'unique_wallets DESC');
   });
 
-  it('says when metrics lag behind the newest trade, and marks those rows stale', () => {
-    const fresh = solflow(['query', 'top-flows', '--db', dbs.chain]);
+  it('says when metrics lag behind the newest trade, and marks those rows stale', async () => {
+    const fresh = await cli(['query', 'top-flows', '--db', dbs.chain]);
     expect(fresh.code).toBe(0);
     expect(fresh.stderr).not.toMatch(/warning/);
     expect(fresh.stderr).toMatch(/metrics as of 2025-06-01T\d\d:\d\d:\d\dZ \(chain clock\)/);
@@ -82,7 +81,7 @@ describe('query top-flows', { timeout: 60_000 }, () => {
     const w = new Database(lagging);
     w.prepare('UPDATE token_metrics SET as_of = as_of - 600').run();
     w.close();
-    const r = solflow(['query', 'top-flows', '--db', lagging, '--json']);
+    const r = await cli(['query', 'top-flows', '--db', lagging, '--json']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warning: metrics are 600s behind the newest trade/);
     const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
@@ -90,13 +89,13 @@ describe('query top-flows', { timeout: 60_000 }, () => {
     expect(rows.every((x) => x.stale === true)).toBe(true);
   });
 
-  it('prints a table for people and the same rows as CSV for programs', () => {
-    const table = solflow(['query', 'top-flows', '--db', dbs.chain, '--limit', '3']);
+  it('prints a table for people and the same rows as CSV for programs', async () => {
+    const table = await cli(['query', 'top-flows', '--db', dbs.chain, '--limit', '3']);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/│ #\s+│ token/);
     expect(table.stdout).toContain('net 5m');
-    const csv = parseCsv(solflow(['query', 'top-flows', '--db', dbs.chain, '--limit', '3', '--format', 'csv']).stdout);
-    const json = jsonLines(['query', 'top-flows', '--db', dbs.chain, '--limit', '3']);
+    const csv = parseCsv((await cli(['query', 'top-flows', '--db', dbs.chain, '--limit', '3', '--format', 'csv'])).stdout);
+    const json = await jsonLines(['query', 'top-flows', '--db', dbs.chain, '--limit', '3']);
     expect(csv[0]).toEqual(Object.keys(json[0]));
     expect(csv.slice(1).map((r) => r[1])).toEqual(json.map((j) => j.mint));
     expect(csv.slice(1).map((r) => Number(r[3]))).toEqual(json.map((j) => j.net_sol));
@@ -104,9 +103,9 @@ describe('query top-flows', { timeout: 60_000 }, () => {
 });
 
 describe('query token', { timeout: 60_000 }, () => {
-  it("shows every window's metrics, top buyers and sellers over the last 4h of chain time, recent trades", () => {
+  it("shows every window's metrics, top buyers and sellers over the last 4h of chain time, recent trades", async () => {
     const mint = sqliteOne(dbs.chain, "SELECT mint FROM token_metrics WHERE window = '4h' ORDER BY buy_count + sell_count DESC, mint LIMIT 1").mint;
-    const [t] = jsonLines(['query', 'token', mint, '--db', dbs.chain, '--limit', '5']);
+    const [t] = await jsonLines(['query', 'token', mint, '--db', dbs.chain, '--limit', '5']);
     expect(t.mint).toBe(mint);
     const windows = sqliteAll(dbs.chain, 'SELECT * FROM token_metrics WHERE mint = ?', mint);
     expect(t.windows.map((w: any) => w.window)).toEqual(['1m', '5m', '15m', '1h', '2h', '4h']);
@@ -131,10 +130,10 @@ describe('query token', { timeout: 60_000 }, () => {
     expect(t.trades.map((x: any) => `${x.signature}/${x.ixPath}`)).toEqual(trades.map((x) => `${x.signature}/${x.ix_path}`));
   });
 
-  it('counts top buyers over --since/--until when given', () => {
+  it('counts top buyers over --since/--until when given', async () => {
     const mint = sqliteOne(dbs.chain, "SELECT base_mint AS m FROM trades WHERE side = 'buy' GROUP BY base_mint ORDER BY count(DISTINCT trader) DESC, base_mint LIMIT 1").m;
     const [since, until] = ['2025-06-01T00:00:30Z', '2025-06-01T00:01:30Z'];
-    const rows = jsonLines(['query', 'token', mint, '--db', dbs.chain, '--only', 'buyers', '--since', since, '--until', until]);
+    const rows = await jsonLines(['query', 'token', mint, '--db', dbs.chain, '--only', 'buyers', '--since', since, '--until', until]);
     const want = sqliteAll(
       dbs.chain,
       `SELECT trader, coalesce(sum(sol_amount), 0) AS sol FROM trades WHERE base_mint = ? AND side = 'buy' AND block_time BETWEEN ? AND ?
@@ -142,26 +141,29 @@ describe('query token', { timeout: 60_000 }, () => {
       mint, Date.parse(since) / 1000, Date.parse(until) / 1000,
     );
     expect(rows.map((r) => [r.wallet, lamports(r.sol)])).toEqual(want.map((w) => [w.trader, w.sol]));
+    // --until alone: the default span is the 4 hours before it.
+    const [u] = await jsonLines(['query', 'token', mint, '--db', dbs.chain, '--until', until]);
+    expect([u.traders_since, u.traders_until]).toEqual([iso(Date.parse(until) / 1000 - 4 * 3600), until]);
   });
 
-  it('prints sections as a table, one section as CSV, and refuses CSV of all sections', () => {
+  it('prints sections as a table, one section as CSV, and refuses CSV of all sections', async () => {
     const mint = sqliteOne(dbs.chain, 'SELECT mint FROM signals LIMIT 1').mint;
-    const table = solflow(['query', 'token', mint, '--db', dbs.chain]);
+    const table = await cli(['query', 'token', mint, '--db', dbs.chain]);
     expect(table.code, table.stderr).toBe(0);
     for (const title of ['Flows by window', 'Top buyers by SOL', 'Top sellers by SOL', 'Recent trades', 'Recent signals']) expect(table.stdout).toContain(title);
     expect(table.stdout).toMatch(/BREAKOUT|REACCUMULATION|FOCUSED_BUYERS|PERSISTENCE|FLOW_REVERSAL/);
-    const csv = parseCsv(solflow(['query', 'token', mint, '--db', dbs.chain, '--only', 'signals', '--format', 'csv']).stdout);
+    const csv = parseCsv((await cli(['query', 'token', mint, '--db', dbs.chain, '--only', 'signals', '--format', 'csv'])).stdout);
     expect(csv[0]).toEqual(['time', 'mint', 'type', 'strength', 'window', 'inputs', 'signature']);
     const stored = sqliteOne(dbs.chain, 'SELECT inputs_json, signature FROM signals WHERE mint = ? ORDER BY block_time DESC LIMIT 1', mint);
     // The inputs JSON holds commas and quotes: it must come back intact through CSV quoting.
     expect(JSON.parse(csv[1][5])).toEqual(JSON.parse(stored.inputs_json));
     expect(csv[1][6]).toBe(stored.signature);
-    expectUsageError(solflow(['query', 'token', mint, '--db', dbs.chain, '--format', 'csv']), /csv holds one table: add --only/);
+    expectUsageError(await cli(['query', 'token', mint, '--db', dbs.chain, '--format', 'csv']), /csv holds one table: add --only/);
   });
 
-  it('validates the mint and says when the database knows nothing about it', () => {
-    expectUsageError(solflow(['query', 'token', 'not-a-mint', '--db', dbs.chain]), /mint 'not-a-mint' is not a Solana address/);
-    const r = solflow(['query', 'token', 'So11111111111111111111111111111111111111112', '--db', dbs.chain]);
+  it('validates the mint and says when the database knows nothing about it', async () => {
+    expectUsageError(await cli(['query', 'token', 'not-a-mint', '--db', dbs.chain]), /mint 'not-a-mint' is not a Solana address/);
+    const r = await cli(['query', 'token', 'So11111111111111111111111111111111111111112', '--db', dbs.chain]);
     expect(r.code).toBe(1);
     expectOneLine(r.stderr, /no trades, metrics or signals for mint So111/);
   });
@@ -173,28 +175,28 @@ describe('query trades', { timeout: 60_000 }, () => {
     sqliteAll(db, `SELECT signature || '/' || ix_path AS k FROM trades WHERE ${where}`, ...params).map((r) => r.k).sort();
   const q = (db: string, ...args: string[]) => jsonLines(['query', 'trades', '--db', db, '--limit', '100000', ...args]);
 
-  it('every filter equals the hand-written WHERE', () => {
+  it('every filter equals the hand-written WHERE', async () => {
     const c = dbs.chain;
     const wallet = sqliteOne(c, 'SELECT trader FROM trades GROUP BY trader ORDER BY count(*) DESC, trader LIMIT 1').trader;
     const mint = sqliteOne(c, 'SELECT base_mint FROM trades GROUP BY base_mint ORDER BY count(*) DESC, base_mint LIMIT 1').base_mint;
-    expect(signatures(q(c))).toEqual(want(c, '1'));
-    expect(signatures(q(c, '--wallet', wallet))).toEqual(want(c, 'trader = ?', wallet));
-    expect(signatures(q(c, '--mint', mint, '--side', 'sell'))).toEqual(want(c, "base_mint = ? AND side = 'sell'", mint));
-    expect(signatures(q(c, '--venue', 'pumpfun'))).toEqual(want(c, "venue = 'pumpfun'"));
-    expect(signatures(q(c, '--bot'))).toEqual(want(c, 'is_bot = 1'));
-    expect(signatures(q(c, '--no-bot', '--side', 'buy'))).toEqual(want(c, "is_bot = 0 AND side = 'buy'"));
+    expect(signatures(await q(c))).toEqual(want(c, '1'));
+    expect(signatures(await q(c, '--wallet', wallet))).toEqual(want(c, 'trader = ?', wallet));
+    expect(signatures(await q(c, '--mint', mint, '--side', 'sell'))).toEqual(want(c, "base_mint = ? AND side = 'sell'", mint));
+    expect(signatures(await q(c, '--venue', 'pumpfun'))).toEqual(want(c, "venue = 'pumpfun'"));
+    expect(signatures(await q(c, '--bot'))).toEqual(want(c, 'is_bot = 1'));
+    expect(signatures(await q(c, '--no-bot', '--side', 'buy'))).toEqual(want(c, "is_bot = 0 AND side = 'buy'"));
     const [since, until] = ['2025-06-01T00:01:00Z', '2025-06-01T00:02:00Z'];
-    expect(signatures(q(c, '--since', since, '--until', until))).toEqual(want(c, 'block_time BETWEEN ? AND ?', Date.parse(since) / 1000, Date.parse(until) / 1000));
-    expect(signatures(q(dbs.corpus, '--dca'))).toEqual(want(dbs.corpus, 'is_dca = 1'));
+    expect(signatures(await q(c, '--since', since, '--until', until))).toEqual(want(c, 'block_time BETWEEN ? AND ?', Date.parse(since) / 1000, Date.parse(until) / 1000));
+    expect(signatures(await q(dbs.corpus, '--dca'))).toEqual(want(dbs.corpus, 'is_dca = 1'));
     expect(want(dbs.corpus, 'is_dca = 1')).toHaveLength(1);
-    expect(signatures(q(dbs.corpus, '--no-dca'))).toEqual(want(dbs.corpus, 'is_dca = 0'));
+    expect(signatures(await q(dbs.corpus, '--no-dca'))).toEqual(want(dbs.corpus, 'is_dca = 0'));
     // Relative times count back from the wall clock: this recorded history is long past.
-    expect(q(c, '--since', '-1h')).toEqual([]);
-    expect(q(c, '--since=-3650d').length).toBe(want(c, 'block_time IS NOT NULL').length);
+    expect(await q(c, '--since', '-1h')).toEqual([]);
+    expect((await q(c, '--since=-3650d')).length).toBe(want(c, 'block_time IS NOT NULL').length);
   });
 
-  it('returns newest first, with the trade record fields and exact amounts', () => {
-    const rows = q(dbs.corpus, '--limit', '20');
+  it('returns newest first, with the trade record fields and exact amounts', async () => {
+    const rows = await q(dbs.corpus, '--limit', '20');
     expect(rows).toHaveLength(20);
     const times = rows.map((r) => r.blockTime ?? -1);
     expect(times).toEqual([...times].sort((a, b) => b - a));
@@ -211,28 +213,28 @@ describe('query trades', { timeout: 60_000 }, () => {
     });
     // The largest raw amount stored prints digit for digit.
     const big = sqliteOne(dbs.corpus, 'SELECT signature, ix_path, base_amount FROM trades ORDER BY length(base_amount) DESC, base_amount DESC LIMIT 1');
-    const all = q(dbs.corpus);
+    const all = await q(dbs.corpus);
     expect(all.find((r) => r.signature === big.signature && r.ixPath === big.ix_path).baseAmount).toBe(big.base_amount);
   });
 
-  it('refuses bad filters with one line and exit 2', () => {
-    expectUsageError(solflow(['query', 'trades', '--db', dbs.chain, '--side', 'long']), /bad --side 'long'/);
-    expectUsageError(solflow(['query', 'trades', '--db', dbs.chain, '--since', 'yesterday']), /bad --since 'yesterday'/);
-    expectUsageError(solflow(['query', 'trades', '--db', dbs.chain, '--since', '2025-06-01T10:00']), /no time zone/);
-    expectUsageError(solflow(['query', 'trades', '--db', dbs.chain, '--since', '2025-06-02', '--until', '2025-06-01']), /is after --until/);
-    expectUsageError(solflow(['query', 'trades', '--db', dbs.chain, '--format', 'xml']), /bad --format 'xml'/);
-    expectUsageError(solflow(['query', 'trades', '--db', dbs.chain, '--limit', '0']), /bad --limit '0'/);
-    expectUsageError(solflow(['query', 'trades', '--db', dbs.chain, '--wallet', 'abc']), /--wallet 'abc' is not a Solana address/);
-    expectUsageError(solflow(['query', 'top-flows', '--db', dbs.chain, '--window', '3m']), /bad --window '3m'/);
-    expectUsageError(solflow(['query', 'top-flows', '--db', dbs.chain, '--order', 'price']), /bad --order 'price'/);
-    expectUsageError(solflow(['query', 'signals', '--db', dbs.chain, '--type', 'MOON']), /bad --type 'MOON'/);
-    expectUsageError(solflow(['query', 'signals', '--db', dbs.chain, '--min-strength', '2']), /bad --min-strength '2'/);
+  it('refuses bad filters with one line and exit 2', async () => {
+    expectUsageError(await cli(['query', 'trades', '--db', dbs.chain, '--side', 'long']), /bad --side 'long'/);
+    expectUsageError(await cli(['query', 'trades', '--db', dbs.chain, '--since', 'yesterday']), /bad --since 'yesterday'/);
+    expectUsageError(await cli(['query', 'trades', '--db', dbs.chain, '--since', '2025-06-01T10:00']), /no time zone/);
+    expectUsageError(await cli(['query', 'trades', '--db', dbs.chain, '--since', '2025-06-02', '--until', '2025-06-01']), /is after --until/);
+    expectUsageError(await cli(['query', 'trades', '--db', dbs.chain, '--format', 'xml']), /bad --format 'xml'/);
+    expectUsageError(await cli(['query', 'trades', '--db', dbs.chain, '--limit', '0']), /bad --limit '0'/);
+    expectUsageError(await cli(['query', 'trades', '--db', dbs.chain, '--wallet', 'abc']), /--wallet 'abc' is not a Solana address/);
+    expectUsageError(await cli(['query', 'top-flows', '--db', dbs.chain, '--window', '3m']), /bad --window '3m'/);
+    expectUsageError(await cli(['query', 'top-flows', '--db', dbs.chain, '--order', 'price']), /bad --order 'price'/);
+    expectUsageError(await cli(['query', 'signals', '--db', dbs.chain, '--type', 'MOON']), /bad --type 'MOON'/);
+    expectUsageError(await cli(['query', 'signals', '--db', dbs.chain, '--min-strength', '2']), /bad --min-strength '2'/);
   });
 });
 
 describe('query bots, dca, signals, jobs, stats', { timeout: 60_000 }, () => {
-  it('bots: flagged wallets with counts, SOL volume and reason kinds, as the trades table has them', () => {
-    const rows = jsonLines(['query', 'bots', '--db', dbs.chain, '--limit', '1000']);
+  it('bots: flagged wallets with counts, SOL volume and reason kinds, as the trades table has them', async () => {
+    const rows = await jsonLines(['query', 'bots', '--db', dbs.chain, '--limit', '1000']);
     const want = sqliteAll(
       dbs.chain,
       `SELECT trader, count(*) AS trades, sum(is_bot) AS bots, coalesce(sum(CASE WHEN is_bot = 1 THEN sol_amount END), 0) AS sol
@@ -248,38 +250,38 @@ describe('query bots, dca, signals, jobs, stats', { timeout: 60_000 }, () => {
     }
   });
 
-  it('dca: fills, wallets and SOL volume per token', () => {
-    const rows = jsonLines(['query', 'dca', '--db', dbs.corpus]);
+  it('dca: fills, wallets and SOL volume per token', async () => {
+    const rows = await jsonLines(['query', 'dca', '--db', dbs.corpus]);
     const want = sqliteAll(dbs.corpus, `SELECT base_mint, count(*) AS n, count(DISTINCT trader) AS w, sum(sol_amount) AS sol FROM trades WHERE is_dca = 1 GROUP BY base_mint`);
     expect(want).toHaveLength(1);
     expect(rows.map((r) => [r.mint, r.fills, r.wallets, lamports(r.sol)])).toEqual(want.map((w) => [w.base_mint, w.n, w.w, w.sol]));
     const total = sqliteOne(dbs.corpus, 'SELECT sum(sol_amount) AS s FROM trades WHERE base_mint = ?', want[0].base_mint).s;
     expect(rows[0].share).toBeCloseTo(want[0].sol / total, 12);
-    expect(jsonLines(['query', 'dca', '--db', dbs.chain])).toEqual([]);
+    expect(await jsonLines(['query', 'dca', '--db', dbs.chain])).toEqual([]);
   });
 
-  it('signals: newest first with type, strength and inputs; filters by type and strength', () => {
-    const rows = jsonLines(['query', 'signals', '--db', dbs.chain]);
+  it('signals: newest first with type, strength and inputs; filters by type and strength', async () => {
+    const rows = await jsonLines(['query', 'signals', '--db', dbs.chain]);
     const want = sqliteAll(dbs.chain, 'SELECT * FROM signals ORDER BY block_time DESC, id DESC');
     expect(want.length).toBeGreaterThan(0);
     expect(rows.map((r) => [r.mint, r.type, r.strength, r.window, r.signature])).toEqual(want.map((w) => [w.mint, w.type, w.strength, w.window, w.signature]));
     expect(rows[0].inputs).toEqual(JSON.parse(want[0].inputs_json));
-    expect(jsonLines(['query', 'signals', '--db', dbs.chain, '--type', want[0].type.toLowerCase()])).toHaveLength(want.filter((w) => w.type === want[0].type).length);
+    expect(await jsonLines(['query', 'signals', '--db', dbs.chain, '--type', want[0].type.toLowerCase()])).toHaveLength(want.filter((w) => w.type === want[0].type).length);
     const other = ['BREAKOUT', 'FLOW_REVERSAL'].find((t) => !want.some((w) => w.type === t))!;
-    expect(jsonLines(['query', 'signals', '--db', dbs.chain, '--type', other])).toEqual([]);
-    expect(jsonLines(['query', 'signals', '--db', dbs.chain, '--min-strength', String(want[0].strength + 0.001)]).length).toBe(want.filter((w) => w.strength > want[0].strength).length);
+    expect(await jsonLines(['query', 'signals', '--db', dbs.chain, '--type', other])).toEqual([]);
+    expect((await jsonLines(['query', 'signals', '--db', dbs.chain, '--min-strength', String(want[0].strength + 0.001)])).length).toBe(want.filter((w) => w.strength > want[0].strength).length);
   });
 
-  it('jobs: the backfill job rows', () => {
-    const rows = jsonLines(['query', 'jobs', '--db', dbs.chain]);
+  it('jobs: the backfill job rows', async () => {
+    const rows = await jsonLines(['query', 'jobs', '--db', dbs.chain]);
     const want = sqliteAll(dbs.chain, 'SELECT * FROM jobs ORDER BY id DESC');
     expect(rows.map((r) => [r.id, r.kind, r.status, r.counts.trades])).toEqual(want.map((w) => [w.id, w.kind, w.status, JSON.parse(w.counts_json).trades]));
     expect(rows[0]).toMatchObject({ status: 'done', gaps: [], params: JSON.parse(want[0].params_json) });
-    expect(jsonLines(['query', 'jobs', '--db', dbs.corpus])).toEqual([]);
+    expect(await jsonLines(['query', 'jobs', '--db', dbs.corpus])).toEqual([]);
   });
 
-  it('stats: row counts, file sizes, time and slots covered, schema version', () => {
-    const [s] = jsonLines(['query', 'stats', '--db', dbs.corpus]);
+  it('stats: row counts, file sizes, time and slots covered, schema version', async () => {
+    const [s] = await jsonLines(['query', 'stats', '--db', dbs.corpus]);
     const c = dbs.corpus;
     for (const table of ['trades', 'token_metrics', 'signals', 'tokens', 'blocklist', 'jobs', 'job_failures']) {
       expect(s[`rows_${table}`], table).toBe(sqliteOne(c, `SELECT count(*) AS n FROM ${table}`).n);
@@ -291,38 +293,38 @@ describe('query bots, dca, signals, jobs, stats', { timeout: 60_000 }, () => {
     expect(s.schema_version).toBe(sqliteOne(c, 'PRAGMA user_version').user_version);
     expect(s.db_bytes).toBe(statSync(c).size);
     expect(s.total_bytes).toBeGreaterThanOrEqual(s.db_bytes);
-    const csv = parseCsv(solflow(['query', 'stats', '--db', c, '--format', 'csv']).stdout);
+    const csv = parseCsv((await cli(['query', 'stats', '--db', c, '--format', 'csv'])).stdout);
     expect(csv).toHaveLength(2);
     expect(Object.fromEntries(csv[0].map((k, i) => [k, csv[1][i]]))).toMatchObject({ rows_trades: '137', first_slot: String(ext.s0) });
   });
 });
 
 describe('query: the database itself', { timeout: 60_000 }, () => {
-  it('a missing or unreadable file is one line and exit 1, never created', () => {
+  it('a missing or unreadable file is one line and exit 1, never created', async () => {
     const missing = join(dbs.dir, 'missing.db');
     for (const cmd of [['top-flows'], ['trades'], ['stats'], ['sql', 'SELECT 1']]) {
-      const r = solflow(['query', ...cmd, '--db', missing]);
+      const r = await cli(['query', ...cmd, '--db', missing]);
       expect(r.code, cmd.join(' ')).toBe(1);
       expectOneLine(r.stderr, /no database at .*missing\.db/);
     }
     expect(() => statSync(missing)).toThrow();
     const garbage = join(dbs.dir, 'garbage.db');
     writeFileSync(garbage, 'this is not a database '.repeat(200));
-    const r = solflow(['query', 'stats', '--db', garbage]);
+    const r = await cli(['query', 'stats', '--db', garbage]);
     expect(r.code).toBe(1);
     expectOneLine(r.stderr, /cannot read .*garbage\.db: file is not a database/);
   });
 
-  it('reads SOLFLOW_DB when --db is not given', () => {
-    const r = solflow(['query', 'stats', '--json'], { env: { SOLFLOW_DB: dbs.corpus } });
+  it('reads SOLFLOW_DB when --db is not given', async () => {
+    const r = await cli(['query', 'stats', '--json'], { SOLFLOW_DB: dbs.corpus });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).path).toBe(dbs.corpus);
   });
 
-  it('every subcommand has --help with an example', () => {
+  it('every subcommand has --help with an example', async () => {
     for (const sub of ['top-flows', 'token', 'trades', 'bots', 'dca', 'signals', 'jobs', 'stats', 'sql']) {
-      const r = solflow(['query', sub, '--help']);
-      expect(r.code, sub).toBe(0);
+      const r = await cli(['query', sub, '--help']);
+      expect(r.code, `${sub}: ${r.stderr}`).toBe(0);
       expect(r.stdout, sub).toMatch(/Example:\n {2}\$ solflow query /);
       expect(r.stdout, sub).toContain('--db <path>');
     }
