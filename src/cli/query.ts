@@ -642,7 +642,7 @@ async function runStats(opts: DataOpts): Promise<number> {
     if (format === 'json') out(JSON.stringify(flat) + '\n');
     else if (format === 'csv') out(`${Object.keys(flat).map(csvField).join(',')}\n${Object.values(flat).map(csvField).join(',')}\n`);
     else {
-      const table = makeTable(['', ''], [1]);
+      const table = makeTable(['stat', 'value']);
       const mb = (b: number) => `${(b / 1024 / 1024).toFixed(2)} MB`;
       table.push(['database', s.path], ['schema version', String(s.schemaVersion)]);
       table.push(['size', `${mb(s.fileBytes + s.walBytes + s.shmBytes)} (file ${mb(s.fileBytes)}, wal ${mb(s.walBytes)}, shm ${mb(s.shmBytes)})`]);
