@@ -190,16 +190,39 @@ function transact<T>(sqlite: Database.Database, fn: () => T): { value: T } & Tur
 }
 
 /**
+ * WAL frames beyond which we force the log back to zero. A WAL only starts over from its
+ * beginning when a writer finds it fully checkpointed with no reader inside it; with prune, the
+ * ingest writer and readers all busy that moment can fail to come for a long time, and the log
+ * would grow by every page we delete. 8 MB at 4 KB pages.
+ */
+const WAL_LIMIT_FRAMES = 2048;
+/** How long a forced TRUNCATE checkpoint may wait for readers (writers wait meanwhile). */
+const TRUNCATE_WAIT_MS = 20;
+
+/**
  * Between two transactions: checkpoint what we just wrote (PASSIVE: it never takes the write
  * lock, so the writer can commit meanwhile), then sleep for the rest of the time we held the lock.
- * Our connection's auto-checkpoint is off while pruning so this runs outside our timed hold and
- * the WAL still stays small.
+ * Our connection's auto-checkpoint is off while pruning so this runs outside our timed hold.
+ * When the log has grown past WAL_LIMIT_FRAMES anyway, one short TRUNCATE attempt resets it.
  */
 async function breathe(sqlite: Database.Database, heldMs: number): Promise<void> {
   const t0 = performance.now();
-  sqlite.pragma('wal_checkpoint(PASSIVE)');
+  const [r] = sqlite.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+  if (r && r.log > WAL_LIMIT_FRAMES) truncateWal(sqlite, TRUNCATE_WAIT_MS);
   const spent = performance.now() - t0;
   await sleep(Math.max(1, heldMs - spent));
+}
+
+/** One TRUNCATE checkpoint with its own busy timeout; true when the WAL is now empty. */
+function truncateWal(sqlite: Database.Database, busyTimeoutMs: number): boolean {
+  const previous = sqlite.pragma('busy_timeout', { simple: true }) as number;
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  try {
+    const [r] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return r !== undefined && r.busy === 0;
+  } finally {
+    sqlite.pragma(`busy_timeout = ${previous}`);
+  }
 }
 
 /** Runs fn with this connection's auto-checkpoint off (see breathe), restoring it afterwards. */
@@ -380,18 +403,11 @@ export async function reclaimSpace(sqlite: Database.Database, opts: PruneOptions
  */
 export async function checkpointWal(sqlite: Database.Database, attempts = 5, busyTimeoutMs = 100): Promise<boolean> {
   sqlite.pragma('wal_checkpoint(PASSIVE)');
-  const previous = sqlite.pragma('busy_timeout', { simple: true }) as number;
-  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  try {
-    for (let i = 0; i < attempts; i++) {
-      if (i > 0) await sleep(100);
-      const [r] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
-      if (r && r.busy === 0) return true;
-    }
-    return false;
-  } finally {
-    sqlite.pragma(`busy_timeout = ${previous}`);
+  for (let i = 0; i < attempts; i++) {
+    if (i > 0) await sleep(100);
+    if (truncateWal(sqlite, busyTimeoutMs)) return true;
   }
+  return false;
 }
 
 export class NotEnoughSpaceError extends Error {
