@@ -115,6 +115,13 @@ describe('cost basis on a hand-computed history', () => {
     expect(a.positions[0].realized).toBe(lamports('4'));
   });
 
+  it('takes plain trades too (no bot flags), as decodeTransaction gives them', () => {
+    const all = scenario();
+    const plain = analyzeWallet(W, all, { lastPrice: lastPriceFrom(all) });
+    expect(plain.totals).toEqual(analyse('avg').totals);
+    expect(plain.summary).toEqual(analyse('avg').summary);
+  });
+
   it('leaves out trades of other wallets', () => {
     const a = analyse('avg');
     expect(a.summary.buys + a.summary.sells).toBe(scenario().filter((t) => t.trader === W).length);

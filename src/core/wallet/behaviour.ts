@@ -14,9 +14,8 @@
  * Jupiter DCA and limit-order fills are executed by keepers for the owner; like the engine,
  * the pace rules leave them out.
  */
-import type { ClassifiedTrade } from '../flow/types.js';
 import { ranked } from './summary.js';
-import type { Behaviour, BotEvidence, Swap } from './types.js';
+import type { Behaviour, BotEvidence, Swap, WalletTrade } from './types.js';
 import type { Round } from './positions.js';
 import { FAST_CLOSE_SECONDS } from './positions.js';
 
@@ -29,7 +28,7 @@ const FAST_CLOSE_SAMPLE = 10;
 const SAME_SLOT_FULL = 5;
 const SAME_SLOT_FLAG = 'round-trip:same-slot';
 
-export function describeBehaviour(legs: readonly ClassifiedTrade[], swaps: readonly Swap[], rounds: readonly Round[], fastCloseSeconds = FAST_CLOSE_SECONDS): Behaviour {
+export function describeBehaviour(legs: readonly WalletTrade[], swaps: readonly Swap[], rounds: readonly Round[], fastCloseSeconds = FAST_CLOSE_SECONDS): Behaviour {
   const own = legs.filter((t) => !t.isDca && !t.isLimitOrder);
   const pace = tradePace(own);
   const closed = rounds.filter((r) => r.openedAt !== null && r.closedAt !== null);
@@ -82,7 +81,8 @@ export function describeBehaviour(legs: readonly ClassifiedTrade[], swaps: reado
     }
     if (t.solAmount !== null) sizes.push(t.solAmount);
   }
-  sizes.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // Lamports are < 2^63 (the schema's INTEGER), so a typed array sorts them natively.
+  const sorted = BigInt64Array.from(sizes).sort();
   const platformCounts = ranked(new Map([...platforms].map(([k, v]) => [k, v.trades])));
 
   return {
@@ -90,7 +90,7 @@ export function describeBehaviour(legs: readonly ClassifiedTrade[], swaps: reado
     platforms: platformCounts.map((c) => ({ ...c, sol: platforms.get(c.name)!.sol })),
     dca: { fills: dcaFills, sol: dcaSol, limitFills, limitSol },
     tradeSize: {
-      median: sizes.length ? median(sizes) : null,
+      median: sorted.length ? median(sorted) : null,
       mean: sizes.length ? sizes.reduce((a, b) => a + b, 0n) / BigInt(sizes.length) : null,
       trades: sizes.length,
     },
@@ -111,10 +111,10 @@ export function describeBehaviour(legs: readonly ClassifiedTrade[], swaps: reado
  * engine also flags route hops (SOL → BONK → USDC "buys" and "sells" BONK inside one
  * transaction), which are routing, not a trader flipping a token.
  */
-function engineFlags(own: readonly ClassifiedTrade[]): BotEvidence[] {
+function engineFlags(own: readonly WalletTrade[]): BotEvidence[] {
   const byRule = new Map<string, { trades: number; reasons: Map<string, number>; examples: string[] }>();
   for (const t of own) {
-    if (!t.isBot || t.botReasons.length === 0) continue;
+    if (!t.isBot || !t.botReasons || t.botReasons.length === 0) continue;
     const rules = new Set<string>();
     for (const reason of t.botReasons) {
       if (reason === SAME_SLOT_FLAG) continue;
@@ -138,7 +138,7 @@ function engineFlags(own: readonly ClassifiedTrade[]): BotEvidence[] {
   return out;
 }
 
-function tradePace(own: readonly ClassifiedTrade[]) {
+function tradePace(own: readonly WalletTrade[]) {
   const hours = new Map<number, number>();
   const days = new Map<number, number>();
   let first = Infinity;
@@ -167,27 +167,34 @@ function tradePace(own: readonly ClassifiedTrade[]) {
   };
 }
 
-/** Swaps are per transaction, so a buy and a sell of one mint in one slot are two transactions. */
+/**
+ * Swaps are per transaction, so a buy and a sell of one mint in one slot are two transactions.
+ * Swaps come in chain order, so one slot's swaps are adjacent.
+ */
 function sameSlotRoundTrips(swaps: readonly Swap[]): { count: number; examples: string[] } {
-  const slots = new Map<string, { buy?: string; sell?: string }>();
-  for (const s of swaps) {
-    if (s.slot === null) continue;
-    const k = `${s.mint}\u0000${s.slot}`;
-    const e = slots.get(k) ?? {};
-    e[s.side] ??= s.signature;
-    slots.set(k, e);
-  }
   let count = 0;
   const examples: string[] = [];
-  for (const e of slots.values()) {
-    if (!e.buy || !e.sell) continue;
-    count++;
-    if (examples.length < EXAMPLES) examples.push(e.buy, e.sell);
+  let slot: number | null = null;
+  let sides = new Map<string, { buy?: string; sell?: string; counted?: boolean }>();
+  for (const s of swaps) {
+    if (s.slot === null) continue;
+    if (s.slot !== slot) {
+      slot = s.slot;
+      sides = new Map();
+    }
+    const e = sides.get(s.mint) ?? {};
+    e[s.side] ??= s.signature;
+    sides.set(s.mint, e);
+    if (e.buy && e.sell && !e.counted) {
+      e.counted = true;
+      count++;
+      if (examples.length < EXAMPLES * 2) examples.push(e.buy, e.sell);
+    }
   }
-  return { count, examples: examples.slice(0, EXAMPLES * 2) };
+  return { count, examples };
 }
 
-function median(sorted: readonly bigint[]): bigint {
+function median(sorted: BigInt64Array): bigint {
   const m = sorted.length >> 1;
   return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2n;
 }

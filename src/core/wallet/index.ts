@@ -5,13 +5,12 @@
  */
 import { defaultLabels } from '../labels.js';
 import { compareTrades } from '../trade.js';
-import type { ClassifiedTrade } from '../flow/types.js';
 import { describeBehaviour } from './behaviour.js';
 import { buildPositions, FAST_CLOSE_SECONDS, markToPrice } from './positions.js';
 import { dailySeries, summarize } from './summary.js';
 import { toSwaps } from './swaps.js';
 import { totalsByQuote } from './totals.js';
-import type { CostBasis, LastPrice, WalletAnalysis } from './types.js';
+import type { CostBasis, LastPrice, WalletAnalysis, WalletTrade } from './types.js';
 
 export type * from './types.js';
 export { toSwaps } from './swaps.js';
@@ -35,7 +34,7 @@ export interface AnalyzeOptions {
   fastCloseSeconds?: number;
 }
 
-export function analyzeWallet(wallet: string, trades: readonly ClassifiedTrade[], opts: AnalyzeOptions = {}): WalletAnalysis {
+export function analyzeWallet(wallet: string, trades: readonly WalletTrade[], opts: AnalyzeOptions = {}): WalletAnalysis {
   const costBasis = opts.costBasis ?? 'avg';
   const token = opts.token ?? null;
   const fast = opts.fastCloseSeconds ?? FAST_CLOSE_SECONDS;

@@ -2,26 +2,31 @@
  * The wallet's activity as stored: counted per leg (one row of the trades table), so every
  * figure here equals a plain count or sum over the wallet's rows.
  */
-import type { ClassifiedTrade } from '../flow/types.js';
-import type { Count, DayPoint, Summary, TradeRef, UnpricedTx } from './types.js';
+import type { Count, DayPoint, Summary, TradeRef, UnpricedTx, WalletTrade } from './types.js';
 import type { RealizedEvent } from './positions.js';
 import { WSOL_MINT } from '../trade.js';
 
 const UNPRICED_EXAMPLES = 5;
 
-export function summarize(legs: readonly ClassifiedTrade[], swaps: number, unpriced: readonly UnpricedTx[]): Summary {
+/** Legs in canonical order (compareTrades). */
+export function summarize(legs: readonly WalletTrade[], swaps: number, unpriced: readonly UnpricedTx[]): Summary {
   let buys = 0;
   let solIn = 0n;
   let solOut = 0n;
-  const signatures = new Set<string>();
+  // Legs come in chain order, so a transaction's legs are adjacent.
+  let transactions = 0;
+  let lastSignature = '';
   const mints = new Set<string>();
-  const days = new Set<string>();
+  const days = new Set<number>();
   const venues = new Map<string, number>();
   const routers = new Map<string, number>();
   for (const t of legs) {
-    signatures.add(t.signature);
+    if (t.signature !== lastSignature) {
+      transactions++;
+      lastSignature = t.signature;
+    }
     mints.add(t.baseMint);
-    if (t.blockTime !== null) days.add(utcDay(t.blockTime));
+    if (t.blockTime !== null) days.add(Math.floor(t.blockTime / DAY));
     venues.set(t.venue, (venues.get(t.venue) ?? 0) + 1);
     if (t.router) routers.set(t.router, (routers.get(t.router) ?? 0) + 1);
     if (t.side === 'buy') {
@@ -31,7 +36,7 @@ export function summarize(legs: readonly ClassifiedTrade[], swaps: number, unpri
   }
   return {
     trades: legs.length,
-    transactions: signatures.size,
+    transactions,
     buys,
     sells: legs.length - buys,
     solIn,
@@ -49,14 +54,14 @@ export function summarize(legs: readonly ClassifiedTrade[], swaps: number, unpri
 }
 
 /** Trades and SOL volume per UTC day, with the SOL PnL realized that day. */
-export function dailySeries(legs: readonly ClassifiedTrade[], realized: readonly RealizedEvent[]): DayPoint[] {
-  const days = new Map<string, DayPoint>();
+export function dailySeries(legs: readonly WalletTrade[], realized: readonly RealizedEvent[]): DayPoint[] {
+  const days = new Map<number, DayPoint>();
   const day = (blockTime: number) => {
-    const key = utcDay(blockTime);
-    let d = days.get(key);
+    const n = Math.floor(blockTime / DAY);
+    let d = days.get(n);
     if (!d) {
-      d = { day: key, trades: 0, solVolume: 0n, realized: 0n };
-      days.set(key, d);
+      d = { day: '', trades: 0, solVolume: 0n, realized: 0n };
+      days.set(n, d);
     }
     return d;
   };
@@ -70,8 +75,10 @@ export function dailySeries(legs: readonly ClassifiedTrade[], realized: readonly
     if (e.blockTime === null || e.quoteMint !== WSOL_MINT || e.amount === 0n) continue;
     day(e.blockTime).realized += e.amount;
   }
-  return [...days.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  return [...days.entries()].sort((a, b) => a[0] - b[0]).map(([n, d]) => ({ ...d, day: utcDay(n * DAY) }));
 }
+
+const DAY = 86_400;
 
 export function utcDay(blockTime: number): string {
   return new Date(blockTime * 1000).toISOString().slice(0, 10);
@@ -81,6 +88,6 @@ export function ranked(counts: ReadonlyMap<string, number>): Count[] {
   return [...counts.entries()].map(([name, trades]) => ({ name, trades })).sort((a, b) => b.trades - a.trades || (a.name < b.name ? -1 : 1));
 }
 
-function ref(t: ClassifiedTrade): TradeRef {
+function ref(t: WalletTrade): TradeRef {
   return { signature: t.signature, slot: t.slot, blockTime: t.blockTime };
 }

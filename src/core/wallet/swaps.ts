@@ -15,8 +15,7 @@
  *  - anything else (token-to-token trades, arbitrage loops that end where they started): not
  *    priced. Counted and listed, kept out of positions rather than guessed at.
  */
-import type { ClassifiedTrade } from '../flow/types.js';
-import type { Swap, UnpricedTx } from './types.js';
+import type { Swap, UnpricedTx, WalletTrade } from './types.js';
 
 export interface SwapsResult {
   swaps: Swap[];
@@ -24,7 +23,7 @@ export interface SwapsResult {
 }
 
 /** Legs in canonical order (compareTrades) → swaps in the same order. */
-export function toSwaps(legs: readonly ClassifiedTrade[], quoteRank: ReadonlyMap<string, number>): SwapsResult {
+export function toSwaps(legs: readonly WalletTrade[], quoteRank: ReadonlyMap<string, number>): SwapsResult {
   const swaps: Swap[] = [];
   const unpriced: UnpricedTx[] = [];
   for (const group of bySignature(legs)) {
@@ -35,17 +34,18 @@ export function toSwaps(legs: readonly ClassifiedTrade[], quoteRank: ReadonlyMap
   return { swaps, unpriced };
 }
 
-function bySignature(legs: readonly ClassifiedTrade[]): ClassifiedTrade[][] {
-  const groups = new Map<string, ClassifiedTrade[]>();
+/** Canonical order keeps a transaction's legs together (same slot, same position in it). */
+function bySignature(legs: readonly WalletTrade[]): WalletTrade[][] {
+  const groups: WalletTrade[][] = [];
+  let current: WalletTrade[] | null = null;
   for (const t of legs) {
-    const g = groups.get(t.signature);
-    if (g) g.push(t);
-    else groups.set(t.signature, [t]);
+    if (current && current[0].signature === t.signature) current.push(t);
+    else groups.push((current = [t]));
   }
-  return [...groups.values()];
+  return groups;
 }
 
-function legSwap(t: ClassifiedTrade): Swap {
+function legSwap(t: WalletTrade): Swap {
   return {
     signature: t.signature,
     slot: t.slot,
@@ -67,7 +67,7 @@ interface Flow {
   decimals: number;
 }
 
-function readTransaction(legs: ClassifiedTrade[], quoteRank: ReadonlyMap<string, number>): Swap[] | UnpricedTx {
+function readTransaction(legs: WalletTrade[], quoteRank: ReadonlyMap<string, number>): Swap[] | UnpricedTx {
   const first = legs[0];
   const unpriced = (reason: string): UnpricedTx => ({ signature: first.signature, slot: first.slot, blockTime: first.blockTime, reason });
   const isQuote = (mint: string) => quoteRank.has(mint);

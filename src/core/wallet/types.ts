@@ -2,9 +2,12 @@
  * The shapes of a wallet analysis. Amounts stay exact: raw integers as bigint, in the smallest
  * unit of the token they count (lamports for SOL). Ratios (ROI, shares) are plain numbers.
  */
-import type { Side } from '../trade.js';
+import type { Side, Trade } from '../trade.js';
 
 export type CostBasis = 'avg' | 'fifo';
+
+/** A stored trade with the flow engine's bot flags when it has them (ClassifiedTrade fits). */
+export type WalletTrade = Trade & { isBot?: boolean; botReasons?: readonly string[] };
 
 /** The last price a mint traded at in the database, in one quote asset. */
 export interface LastPrice {
