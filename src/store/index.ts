@@ -8,3 +8,5 @@ export { rowToTrade, tradeParams, invalidTrade, TRADE_COLUMNS, TRADE_INSERT_SQL 
 export type { TradeRow } from './rows.js';
 export type { DB } from './schema.js';
 export { readTradesInOrder, storedExtent, loadBlocklist, firstSlotFrom } from './replay.js';
+export { walletTrades, walletTradesSql, lastPriceLookup } from './wallet.js';
+export type { WalletTradeFilter } from './wallet.js';

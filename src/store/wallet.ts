@@ -1,7 +1,7 @@
 /**
  * The reads behind `solflow analyze`: one wallet's trades (through the trades_trader_time index)
  * and the last price a mint traded at (through trades_mint_time). Prepared statements on the
- * raw connection, integers read as bigint so lamports and slots come back exact.
+ * raw connection; raw amounts and lamports come back exact (TEXT, or bigint).
  */
 import type Database from 'better-sqlite3';
 import type { ClassifiedTrade } from '../core/flow/types.js';
@@ -20,7 +20,9 @@ export interface WalletTradeFilter {
   token?: string | null;
 }
 
-const COLS = TRADE_COLUMNS.map((c) => `t.${c}`).join(', ');
+// Plain numbers for the small integers (slots, times, flags); sol_amount as text so lamports
+// stay exact without paying for safeIntegers on every column of every row.
+const COLS = TRADE_COLUMNS.map((c) => (c === 'sol_amount' ? 'CAST(t.sol_amount AS TEXT) AS sol_amount' : `t.${c}`)).join(', ');
 
 function timeClause(alias: string, f: WalletTradeFilter): string {
   const parts: string[] = [];
@@ -46,7 +48,7 @@ export function walletTrades(sqlite: Database.Database, f: WalletTradeFilter): C
   if (f.since !== null && f.since !== undefined) params.since = f.since;
   if (f.until !== null && f.until !== undefined) params.until = f.until;
   if (f.token) params.token = f.token;
-  const rows = sqlite.prepare(walletTradesSql(f)).safeIntegers(true).all(params) as TradeRow[];
+  const rows = sqlite.prepare(walletTradesSql(f)).all(params) as TradeRow[];
   return rows.map(rowToTrade);
 }
 

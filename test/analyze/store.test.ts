@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackfillCommand } from '../../src/cli/backfill.js';
 import { analyzeWallet } from '../../src/core/wallet/index.js';
 import { compareTrades, WSOL_MINT } from '../../src/core/trade.js';
-import { openDatabase, type SolflowDb } from '../../src/store/index.js';
+import { openDatabase, TRADE_INSERT_SQL, tradeParams, type SolflowDb } from '../../src/store/index.js';
 import { lastPriceLookup, walletTrades } from '../../src/store/wallet.js';
 import { captureIo } from '../support/cli-io.js';
 import { FIXTURE_TX_DIR } from '../support/replay/index.js';
@@ -132,6 +132,19 @@ describe('analyze over the recorded mainnet corpus', () => {
       expect([got.signature, got.baseAmount, got.quoteAmount]).toEqual([want.signature, BigInt(want.base_amount), BigInt(want.quote_amount)]);
     }
     expect(lookup(USDC, 'NoSuchQuote1111111111111111111111111111111')).toBeNull();
+  });
+
+  it('lamports above 2^53 come back exact', async () => {
+    const big = openDatabase({ path: tmp.file('big.db') });
+    try {
+      const [t] = walletTrades(db.sqlite, { wallet: PARTIAL });
+      const huge = (1n << 62n) + 1n;
+      big.sqlite.prepare(TRADE_INSERT_SQL).run(tradeParams({ ...t, solAmount: huge, quoteAmount: huge }, 0));
+      const [back] = walletTrades(big.sqlite, { wallet: PARTIAL });
+      expect([back.solAmount, back.quoteAmount, back.slot, back.blockTime]).toEqual([huge, huge, t.slot, t.blockTime]);
+    } finally {
+      await big.close();
+    }
   });
 
   it('trades come back in canonical order after analysis sorts them', () => {
