@@ -10,8 +10,8 @@ import type { Command } from 'commander';
 import { openDatabase, resolveDbPath, type SolflowDb } from '../store/index.js';
 import { acquireFileLock, LockHeldError, type FileLock } from '../store/lock.js';
 import {
-  countPrunable, cutoffsFor, DEFAULT_BATCH_SIZE, DEFAULT_RETENTION, fileStats, fullVacuum, NotEnoughSpaceError, pruneRows, reclaimSpace,
-  type Cutoffs, type FileStats, type PruneCounts, type PruneTable, type RelativeTo, type Retention,
+  checkpointWal, countPrunable, cutoffsFor, DEFAULT_BATCH_SIZE, DEFAULT_RETENTION, fileStats, fullVacuum, NotEnoughSpaceError, pruneRows, reclaimSpace,
+  type Cutoffs, type FileStats, type PruneCounts, type PruneTable, type ReclaimResult, type RelativeTo, type Retention,
 } from '../store/prune.js';
 import { defaultIo, type Io } from './backfill.js';
 import { EXIT, UsageError } from './errors.js';
@@ -123,6 +123,7 @@ export interface PruneSummary {
 export async function runPruneCommand(opts: PruneCliOptions, io: Io = defaultIo()): Promise<number> {
   const plan = checkOptions(opts);
   const path = resolveDbPath(opts.db, io.env);
+  if (/^postgres(ql)?:\/\//i.test(path)) throw new UsageError('prune works on SQLite files; PostgreSQL databases are not supported yet');
   // Prune never creates a database: a wrong path is a mistake to report, not an empty file.
   if (path !== ':memory:' && !existsSync(path)) throw new UsageError(`no database at ${path}; pass --db PATH or set SOLFLOW_DB`);
 
@@ -182,7 +183,7 @@ async function prune(db: SolflowDb, plan: Plan, opts: PruneCliOptions, io: Io): 
     const progress = verboseProgress(io, expected);
     const rows = await pruneRows(db.sqlite, cutoffs, { batchSize: plan.batchSize, shouldStop: () => stop, onBatch: progress });
     if (opts.verbose) io.err(`prune: deleted ${countsText(rows.deleted)} in ${rows.transactions} transactions (longest ${rows.longestTransactionMs.toFixed(0)} ms); reclaiming space`);
-    const space = stop ? { vacuumedPages: 0, checkpointed: false, stopped: true } : await reclaimSpace(db.sqlite, { batchSize: plan.batchSize, shouldStop: () => stop });
+    const space: ReclaimResult = stop ? { vacuumedPages: 0, checkpointed: false, stopped: true } : await reclaimSpace(db.sqlite, { batchSize: plan.batchSize, shouldStop: () => stop });
     let vacuumed = false;
     if (opts.vacuum && !stop) {
       if (opts.verbose) io.err('prune: full VACUUM (writers wait until it ends)');
@@ -193,6 +194,8 @@ async function prune(db: SolflowDb, plan: Plan, opts: PruneCliOptions, io: Io): 
         throw err;
       }
       vacuumed = true;
+      // VACUUM in WAL mode writes the whole new file into the log: copy it home and truncate.
+      space.checkpointed = await checkpointWal(db.sqlite);
     }
     const after = fileStats(db.sqlite, db.path);
     const summary = makeSummary(db.path, false, cutoffs, rows.deleted, before, after, performance.now() - t0);

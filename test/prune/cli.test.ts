@@ -143,6 +143,53 @@ describe('solflow prune', () => {
   });
 });
 
+describe('interrupting and rewriting', () => {
+  it('Ctrl-C stops between batches: exit 130, a summary of what was deleted, and exactly that is gone', async () => {
+    const path = tmp.file('ctrl-c.db');
+    await buildSynthDb({ path, trades: 20_000, startTime: 1_750_000_000, spanSeconds: 40 * DAY });
+    const before = count(path, 'SELECT count(*) FROM trades');
+    const run = cli(['prune', '--db', path, '--older-than', '10d', '--batch-size', '20', '--json', '--verbose']);
+    await run.waitFor(/prune: trades [\d,]+ \//);
+    run.child.kill('SIGINT');
+    expect(await run.exited, run.stderr()).toBe(130);
+    const summary = JSON.parse(run.stdout());
+    expect(summary.interrupted).toBe(true);
+    expect(summary.deleted.trades).toBeGreaterThan(0);
+    expect(summary.deleted.trades).toBeLessThan(15_000);
+    expect(count(path, 'SELECT count(*) FROM trades')).toBe(before - summary.deleted.trades);
+  }, 60_000);
+
+  it('--vacuum converts an older file to incremental auto-vacuum and shrinks it, once', async () => {
+    const path = tmp.file('legacy.db');
+    const raw = new Database(path);
+    raw.pragma('journal_mode = WAL'); // a file made before new files got auto_vacuum=INCREMENTAL
+    raw.close();
+    await buildSynthDb({ path, trades: 20_000, startTime: 1_750_000_000, spanSeconds: 40 * DAY });
+    const plain = solflow(['prune', '--db', path, '--older-than', '20d', '--json']);
+    expect(plain.code, plain.stderr).toBe(0);
+    const p = JSON.parse(plain.stdout);
+    expect(p.file).toMatchObject({ autoVacuum: 'none', vacuumed: false });
+    expect(p.file.bytesAfter).toBe(p.file.bytesBefore); // free pages stay inside
+    expect(p.file.freeBytes).toBeGreaterThan(p.file.bytesBefore * 0.3);
+    expect(solflow(['prune', '--db', path, '--older-than', '20d']).stdout).toMatch(/MB free inside for new rows \(--vacuum shrinks it once\)$/m);
+
+    const trades = count(path, 'SELECT count(*) FROM trades');
+    const v = solflow(['prune', '--db', path, '--older-than', '20d', '--vacuum', '--json']);
+    expect(v.code, v.stderr).toBe(0);
+    const s = JSON.parse(v.stdout);
+    expect(s.file).toMatchObject({ autoVacuum: 'incremental', vacuumed: true, walCheckpointed: true, freeBytes: 0 });
+    expect(s.file.bytesAfter).toBeLessThan(p.file.bytesAfter * 0.7);
+    expect(count(path, 'SELECT count(*) FROM trades')).toBe(trades);
+    expect(count(path, 'PRAGMA integrity_check' as string) as unknown).toBe('ok');
+  }, 60_000);
+
+  it('a PostgreSQL URL is refused in one line', () => {
+    const r = solflow(['prune', '--db', 'postgres://user:secret@localhost/solflow']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('solflow: prune works on SQLite files; PostgreSQL databases are not supported yet\n');
+  });
+});
+
 describe('two prunes at once', () => {
   it('the second exits 75 with one line naming the first; after kill -9 of the first, the next one finishes the job', async () => {
     const path = tmp.file('big.db');
