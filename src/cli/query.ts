@@ -16,6 +16,7 @@ import {
   botWallets,
   dcaByToken,
   findSignals,
+  flowsOverSpan,
   findTrades,
   prepareReadOnly,
   ReadOnlySqlError,
@@ -28,6 +29,7 @@ import {
   type BotWallet,
   type DcaToken,
   type FlowOrder,
+  type SpanFlowRow,
   type StoredSignal,
   type StoredTrade,
   type TopFlowRow,
@@ -78,8 +80,11 @@ export const registerQuery: CommandRegistrar = (program, setExit) => {
   const topFlowsCmd = dataCommand(query, 'top-flows', 'tokens ranked by net SOL flow over a window, with volume, wallets, bot and DCA shares', 25, true)
     .option('--window <w>', `${WINDOW_NAMES.join('|')}`, '5m')
     .option('--order <by>', `${FLOW_ORDERS.join('|')} (outflow = most net selling first)`, 'net')
-    .action(act((opts: DataOpts & { window: string; order: string }) => runTopFlows(opts)));
+    .option('--since <time>', `rank over this span instead, summed from the stored trades (any length, e.g. a day of a historical database); ${TIME_HELP}`)
+    .option('--until <time>', `… up to this time (default: the newest trade); ${TIME_HELP}`)
+    .action(act((opts: TopFlowsOpts) => runTopFlows(opts)));
   withExample(topFlowsCmd, 'solflow query top-flows --window 15m --order volume --json');
+  topFlowsCmd.addHelpText('after', '\nWithout --since/--until the ranking is the rolling window as of the newest trade (token_metrics).');
 
   const tokenCmd = dataCommand(query, 'token', "one token: every window's flows, top buyers and sellers, recent trades and signals", 10, true)
     .argument('<mint>', 'token mint address')
@@ -259,13 +264,16 @@ const tokenCell = (mint: string, symbol: string | null): string => (symbol ? `${
 // ---------------------------------------------------------------------------------------------
 // top-flows
 
-async function runTopFlows(opts: DataOpts & { window: string; order: string }): Promise<number> {
+export type TopFlowsOpts = DataOpts & TimeOpts & { window: string; order: string };
+
+export async function runTopFlows(opts: TopFlowsOpts): Promise<number> {
   const format = parseFormat(opts);
   const limit = limitOf(opts);
   const window = opts.window.trim() as WindowName;
   if (!WINDOW_NAMES.includes(window)) throw new UsageError(`bad --window '${opts.window}': expected ${WINDOW_NAMES.join(', ')}`);
   const order = opts.order.trim().toLowerCase() as FlowOrder;
   if (!FLOW_ORDERS.includes(order)) throw new UsageError(`bad --order '${opts.order}': expected ${FLOW_ORDERS.join(', ')}`);
+  if (opts.since !== undefined || opts.until !== undefined) return runSpanFlows(opts, { format, limit, order });
   return withReader(opts.db, (db) => {
     const clock = storeClock(db.sqlite);
     const rows = topFlows(db.sqlite, { window, order, limit, includeBlocked: opts.includeBlocked });
@@ -310,6 +318,42 @@ async function runTopFlows(opts: DataOpts & { window: string; order: string }): 
       note(`warning: metrics are ${newest - clock.metricsAsOf}s behind the newest trade (an ingest still running, or one that stopped before writing them)`);
     } else if (staleRows > 0) {
       note(`warning: ${staleRows} row(s) marked * are as of an older chain time than the newest trade`);
+    }
+    return EXIT.ok;
+  });
+}
+
+function runSpanFlows(opts: TopFlowsOpts, p: { format: OutputFormat; limit: number; order: FlowOrder }): Promise<number> {
+  const { since, until } = span(opts);
+  return withReader(opts.db, (db) => {
+    const rows = flowsOverSpan(db.sqlite, { since, until, order: p.order, limit: p.limit, includeBlocked: opts.includeBlocked });
+    const cols: Column<SpanFlowRow & { rank: number }>[] = [
+      { key: 'rank', value: (r) => r.rank, numeric: true },
+      { key: 'mint', value: (r) => r.mint, cell: (r) => tokenCell(r.mint, r.symbol) + (r.blocked ? ' ⛔' : '') },
+      { key: 'symbol', value: (r) => r.symbol },
+      { key: 'net_sol', value: (r) => solValue(r.netFlow), cell: (r) => solCell(r.netFlow), numeric: true },
+      { key: 'buy_sol', value: (r) => solValue(r.buyVolume), cell: (r) => solCell(r.buyVolume), numeric: true },
+      { key: 'sell_sol', value: (r) => solValue(r.sellVolume), cell: (r) => solCell(r.sellVolume), numeric: true },
+      { key: 'buys', value: (r) => r.buyCount, numeric: true },
+      { key: 'sells', value: (r) => r.sellCount, numeric: true },
+      { key: 'wallets', value: (r) => r.uniqueWallets, numeric: true },
+      { key: 'bot_wallets', value: (r) => r.botWallets, numeric: true },
+      { key: 'bot_share', value: (r) => r.botShare, cell: (r) => pct(r.botShare), numeric: true },
+      { key: 'dca_wallets', value: (r) => r.dcaWallets, numeric: true },
+      { key: 'dca_share', value: (r) => r.dcaShare, cell: (r) => pct(r.dcaShare), numeric: true },
+      { key: 'first_trade', value: (r) => isoOrNull(r.firstTrade) },
+      { key: 'last_trade', value: (r) => isoOrNull(r.lastTrade), cell: (r) => isoTime(r.lastTrade) },
+      { key: 'blocked', value: (r) => r.blocked },
+    ];
+    const table = forTable(cols, {
+      rank: '#', mint: 'token', net_sol: 'net SOL', buy_sol: 'bought', sell_sol: 'sold', buys: 'buys', sells: 'sells', wallets: 'wallets',
+      bot_share: 'bot', dca_share: 'DCA', last_trade: 'last trade',
+    });
+    printRows(rows.map((r, i) => ({ ...r, rank: i + 1 })), p.format === 'table' ? table : cols, p.format);
+    if (p.format === 'table') {
+      const from = since === undefined ? 'the first stored trade' : isoTime(since);
+      const to = until === undefined ? 'the newest' : isoTime(until);
+      note(`flows from ${from} to ${to}, by ${p.order}, summed from stored trades${rows.length ? '' : '; no trades in this span'}`);
     }
     return EXIT.ok;
   });

@@ -194,6 +194,96 @@ export function topFlows(sqlite: Database.Database, q: TopFlowsQuery): TopFlowRo
   }));
 }
 
+export interface SpanFlowRow extends Omit<WindowFlow, 'window' | 'asOf' | 'asOfSlot'> {
+  symbol: string | null;
+  name: string | null;
+  blocked: boolean;
+  firstTrade: number | null;
+  lastTrade: number | null;
+}
+
+export interface SpanFlowsQuery extends Blockable, TimeSpan {
+  order?: FlowOrder;
+  limit: number;
+}
+
+/**
+ * Tokens ranked over any chain-time span, aggregated from the trades themselves: for questions
+ * the rolling windows (at most 4h, as of the newest trade) cannot answer, such as "the last day"
+ * or a historical database. Volumes count only SOL-quoted trades, as the windows do; shares are
+ * of gross SOL volume.
+ */
+export function flowsOverSpan(sqlite: Database.Database, q: SpanFlowsQuery): SpanFlowRow[] {
+  const params: Params = { limit: q.limit };
+  const where = whereSql([...timeClauses('t.block_time', q, params), notBlocked('t.base_mint', q.includeBlocked)]);
+  const order: Record<FlowOrder, string> = {
+    net: 'net_flow DESC',
+    outflow: 'net_flow ASC',
+    volume: '(buy_volume + sell_volume) DESC',
+    trades: '(buy_count + sell_count) DESC',
+    wallets: 'unique_wallets DESC',
+  };
+  const vol = (cond: string) => `coalesce(sum(CASE WHEN ${cond} THEN t.sol_amount END), 0)`;
+  const rows = all(
+    sqlite,
+    `SELECT f.*, tk.symbol, tk.name, f.mint IN (SELECT mint FROM blocklist) AS blocked
+       FROM (SELECT t.base_mint AS mint,
+                    ${vol("t.side = 'buy'")} AS buy_volume,
+                    ${vol("t.side = 'sell'")} AS sell_volume,
+                    ${vol("t.side = 'buy'")} - ${vol("t.side = 'sell'")} AS net_flow,
+                    sum(t.side = 'buy') AS buy_count,
+                    sum(t.side = 'sell') AS sell_count,
+                    count(DISTINCT t.trader) AS unique_wallets,
+                    count(DISTINCT CASE WHEN t.side = 'buy' THEN t.trader END) AS unique_buyers,
+                    count(DISTINCT CASE WHEN t.side = 'sell' THEN t.trader END) AS unique_sellers,
+                    ${vol('t.is_bot = 1')} AS bot_volume,
+                    sum(t.is_bot) AS bot_trades,
+                    count(DISTINCT CASE WHEN t.is_bot = 1 THEN t.trader END) AS bot_wallets,
+                    ${vol('t.is_dca = 1')} AS dca_volume,
+                    ${vol("t.is_dca = 1 AND t.side = 'buy'")} AS dca_buy_volume,
+                    sum(t.is_dca) AS dca_trades,
+                    count(DISTINCT CASE WHEN t.is_dca = 1 THEN t.trader END) AS dca_wallets,
+                    min(t.block_time) AS first_trade,
+                    max(t.block_time) AS last_trade
+               FROM trades t ${where}
+              GROUP BY t.base_mint) f
+       LEFT JOIN tokens tk ON tk.mint = f.mint
+      ORDER BY ${order[q.order ?? 'net']}, f.mint
+      LIMIT @limit`,
+    params,
+  );
+  return rows.map((r) => {
+    const buyVolume = big(r.buy_volume);
+    const sellVolume = big(r.sell_volume);
+    const gross = Number(buyVolume + sellVolume);
+    return {
+      mint: r.mint as string,
+      buyVolume,
+      sellVolume,
+      netFlow: big(r.net_flow),
+      buyCount: num(r.buy_count),
+      sellCount: num(r.sell_count),
+      uniqueWallets: num(r.unique_wallets),
+      uniqueBuyers: num(r.unique_buyers),
+      uniqueSellers: num(r.unique_sellers),
+      botVolume: big(r.bot_volume),
+      botTrades: num(r.bot_trades),
+      botWallets: num(r.bot_wallets),
+      botShare: gross > 0 ? Number(big(r.bot_volume)) / gross : 0,
+      dcaVolume: big(r.dca_volume),
+      dcaBuyVolume: big(r.dca_buy_volume),
+      dcaTrades: num(r.dca_trades),
+      dcaWallets: num(r.dca_wallets),
+      dcaShare: gross > 0 ? Number(big(r.dca_volume)) / gross : 0,
+      symbol: (r.symbol as string | null) ?? null,
+      name: (r.name as string | null) ?? null,
+      blocked: num(r.blocked) === 1,
+      firstTrade: numOrNull(r.first_trade),
+      lastTrade: numOrNull(r.last_trade),
+    };
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // One token
 

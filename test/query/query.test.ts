@@ -89,6 +89,41 @@ describe('query top-flows', { timeout: 60_000 }, () => {
     expect(rows.every((x) => x.stale === true)).toBe(true);
   });
 
+  it('--since/--until ranks any span from the stored trades, figures equal to sums over the trades table', async () => {
+    const { lo, hi } = sqliteOne(dbs.chain, 'SELECT min(block_time) AS lo, max(block_time) AS hi FROM trades');
+    const mid = Math.floor((lo + hi) / 2);
+    for (const [since, until] of [[lo, hi], [lo, mid], [mid, hi]]) {
+      const rows = await jsonLines(['query', 'top-flows', '--db', dbs.chain, '--since', String(since), '--until', String(until), '--limit', '1000']);
+      const want = sqliteAll(
+        dbs.chain,
+        `SELECT base_mint AS mint,
+                total(CASE WHEN side = 'buy' THEN sol_amount END) AS buy, total(CASE WHEN side = 'sell' THEN sol_amount END) AS sell,
+                sum(side = 'buy') AS buys, sum(side = 'sell') AS sells, count(DISTINCT trader) AS wallets,
+                count(DISTINCT CASE WHEN is_bot = 1 THEN trader END) AS bots, total(CASE WHEN is_bot = 1 THEN sol_amount END) AS bot_sol
+           FROM trades WHERE block_time BETWEEN ? AND ? AND base_mint NOT IN (SELECT mint FROM blocklist)
+          GROUP BY base_mint`,
+        since,
+        until,
+      );
+      expect(want.length).toBeGreaterThan(3);
+      expect(rows.map((r) => r.mint).sort()).toEqual(want.map((w) => w.mint).sort());
+      const nets = rows.map((r) => lamports(r.net_sol)!);
+      expect(nets).toEqual([...nets].sort((a, b) => b - a));
+      for (const r of rows) {
+        const w = want.find((x) => x.mint === r.mint);
+        expect(lamports(r.buy_sol)).toBe(w.buy);
+        expect(lamports(r.sell_sol)).toBe(w.sell);
+        expect(lamports(r.net_sol)).toBe(w.buy - w.sell);
+        expect([r.buys, r.sells, r.wallets, r.bot_wallets]).toEqual([w.buys, w.sells, w.wallets, w.bots]);
+        expect(r.bot_share).toBeCloseTo(w.buy + w.sell > 0 ? w.bot_sol / (w.buy + w.sell) : 0, 12);
+      }
+    }
+    const table = await cli(['query', 'top-flows', '--db', dbs.chain, '--since', String(lo)]);
+    expect(table.code).toBe(0);
+    expect(table.stderr).toMatch(/summed from stored trades/);
+    expectUsageError(await cli(['query', 'top-flows', '--db', dbs.chain, '--since', String(hi), '--until', String(lo)]), /is after --until/);
+  });
+
   it('prints a table for people and the same rows as CSV for programs', async () => {
     const table = await cli(['query', 'top-flows', '--db', dbs.chain, '--limit', '3']);
     expect(table.code).toBe(0);
