@@ -1,25 +1,92 @@
-/** `solflow demo`: the main job on the bundled real mainnet transactions, offline. */
-import { fileURLToPath } from 'node:url';
+/**
+ * `solflow demo`: the whole path on the bundled real mainnet transactions, offline — fill a
+ * database through the same pipeline as `backfill --from`, then ask it what users ask: the top
+ * flows and one wallet's analysis, and say what to type next.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import type { CommandRegistrar } from './main.js';
+import { openDatabase } from '../store/index.js';
+import { mostActiveWallet } from '../store/queries.js';
+import { runAnalyzeCommand } from './analyze.js';
+import { defaultIo, runBackfillCommand } from './backfill.js';
+import { EXIT } from './errors.js';
 import { withExample } from './examples.js';
-import { runDecode } from './decode.js';
+import type { CommandRegistrar } from './main.js';
+import { runTopFlows } from './query.js';
 
 export function bundledFixturesDir(): string {
   // dist/cli/demo.js → package root
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'tx');
 }
 
+/** Where the demo database goes when --db is not given: recreated on every run. */
+export function defaultDemoDbPath(): string {
+  return join(tmpdir(), 'solflow-demo', 'demo.db');
+}
+
+interface DemoOptions {
+  db?: string;
+}
+
 export const registerDemo: CommandRegistrar = (program: Command, setExit) => {
   const cmd = program
     .command('demo')
-    .description('decode the bundled real mainnet transactions and show what solflow finds (offline)')
-    .action(async () => {
-      process.stderr.write(`Decoding the bundled mainnet transactions in ${bundledFixturesDir()}\n`);
-      const code = await runDecode([bundledFixturesDir()], {});
-      process.stderr.write('\nNext: solflow decode <file-or-dir> --json   (one JSON object per trade)\n');
-      setExit(code);
-    });
+    .description('fill a database from the bundled real mainnet transactions, then show top flows and one wallet (offline)')
+    .option('--db <path>', `database to fill (default: a fresh ${defaultDemoDbPath()}); an existing file keeps its rows`)
+    .action(async (opts: DemoOptions) => setExit(await runDemo(opts)));
   withExample(cmd, 'npx solflow demo');
 };
+
+export async function runDemo(opts: DemoOptions): Promise<number> {
+  const io = defaultIo();
+  const path = opts.db ?? defaultDemoDbPath();
+  if (!opts.db) {
+    mkdirSync(dirname(path), { recursive: true });
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  }
+  const fixtures = bundledFixturesDir();
+  io.err(`1. Filling ${path} from the bundled mainnet transactions (decode → flags → metrics → writer, as solflow backfill --from does)`);
+  const filled = await runBackfillCommand(undefined, { from: fixtures, db: path }, io);
+  if (filled !== EXIT.ok) return filled;
+
+  const db = openDatabase({ path, readonly: true });
+  let wallet: string | null;
+  let first: number | null;
+  try {
+    wallet = mostActiveWallet(db.sqlite);
+    first = db.sqlite.prepare('SELECT min(block_time) FROM trades').pluck().get() as number | null;
+  } finally {
+    await db.close();
+  }
+  if (wallet === null || first === null) {
+    io.err('no trades were stored; nothing to show');
+    return EXIT.failure;
+  }
+
+  // The bundled transactions span years, so rank over all of them rather than a rolling window.
+  io.err('\n2. Top flows: tokens ranked by net SOL flow over every stored trade (solflow query top-flows)');
+  const flows = await runTopFlows({ db: path, since: String(first), window: '5m', order: 'net', limit: '10', format: 'table' });
+  if (flows !== EXIT.ok) return flows;
+
+  io.err(`\n3. One wallet: ${wallet}, the most active in this data (solflow analyze)`);
+  const analyzed = await runAnalyzeCommand(wallet, { db: path, limit: '10' }, io);
+  if (analyzed !== EXIT.ok) return analyzed;
+
+  const db_ = ` --db ${path}`;
+  io.err(
+    [
+      '',
+      'Next:',
+      `  solflow query top-flows${db_} --window 4h          rolling windows as of the newest trade`,
+      `  solflow analyze ${wallet}${db_} --cost-basis fifo`,
+      `  solflow query trades${db_} --wallet ${wallet}`,
+      `  solflow query stats${db_}`,
+      '  solflow backfill -u mainnet-beta --last 10m          real data (needs an RPC endpoint)',
+      '  solflow --help                                       every command, with an example',
+    ].join('\n'),
+  );
+  return EXIT.ok;
+}

@@ -284,6 +284,16 @@ export function flowsOverSpan(sqlite: Database.Database, q: SpanFlowsQuery): Spa
   });
 }
 
+/**
+ * The wallet with the most stored transactions (ties: more trades, then address), for pointing a
+ * newcomer at a wallet worth analysing: many transactions say more about how it trades than one
+ * multi-hop arbitrage with many legs. Null on an empty store.
+ */
+export function mostActiveWallet(sqlite: Database.Database): string | null {
+  const r = all(sqlite, 'SELECT trader, count(DISTINCT signature) AS txs, count(*) AS n FROM trades GROUP BY trader ORDER BY txs DESC, n DESC, trader LIMIT 1')[0];
+  return r ? (r.trader as string) : null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // One token
 

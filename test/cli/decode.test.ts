@@ -82,10 +82,4 @@ describe('solflow --help', () => {
     expect(r.stdout).toMatch(/demo/);
     expect(solflow(['decode', '--help']).stdout).toMatch(/Example:/);
   });
-
-  it('demo runs offline on the bundled transactions', () => {
-    const r = solflow(['demo']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('pumpfun');
-  });
 });
