@@ -192,20 +192,11 @@ export function openError(path: string, err: unknown): Error {
   return err instanceof Error ? err : new Error(msg);
 }
 
-let pipeWatched = false;
-
 /**
- * Data to stdout. A reader that stops early (`| head`) closes the pipe: that ends the command
- * quietly with exit 0 instead of an EPIPE stack, and returns false so long outputs stop.
+ * Data to stdout. A reader that stops early (`| head`) closes the pipe; bin/solflow.js then ends
+ * the process quietly, and this returns false so long outputs stop.
  */
 export function out(text: string): boolean {
-  if (!pipeWatched) {
-    pipeWatched = true;
-    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(EXIT.ok);
-      throw err;
-    });
-  }
   if (process.stdout.destroyed) return false;
   if (text) process.stdout.write(text);
   return true;

@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync, readFileSync, copyFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +72,15 @@ describe('solflow decode', () => {
     const r = solflow(['decode', '/nonexistent/file.json']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/no such file/);
+  });
+});
+
+describe('output into a pipe that closes early', () => {
+  it('decode … | head ends quietly with exit 0', () => {
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" bin/solflow.js decode fixtures/tx --json | head -1`], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveProperty('signature');
   });
 });
 
