@@ -228,6 +228,7 @@ function renderTables(a: WalletAnalysis, plan: Plan): string {
   const out: string[] = [];
   const method = a.costBasis === 'avg' ? 'average cost' : 'FIFO';
   out.push(`${a.wallet} · ${method}${describeWindow(plan)}`);
+  if (s.trades === 0) return out.join('\n') + '\n';
   out.push('');
   const list = (cs: Array<{ name: string; trades: number }>) => (cs.length ? cs.slice(0, 6).map((c) => `${c.name} ×${c.trades}`).join(', ') + (cs.length > 6 ? `, +${cs.length - 6} more` : '') : '-');
   out.push(
