@@ -255,6 +255,27 @@ const tokenCell = (mint: string, symbol: string | null): string => (symbol ? `${
 // ---------------------------------------------------------------------------------------------
 // top-flows
 
+/** The columns every ranked flow list shares, whether from the rolling windows or a span. */
+function rankedFlowColumns<R extends RankedFlow>(): Column<R>[] {
+  return [
+    { key: 'rank', value: (r) => r.rank, numeric: true },
+    { key: 'mint', value: (r) => r.mint, cell: (r) => tokenCell(r.mint, r.symbol) + (r.blocked ? ' ⛔' : '') },
+    { key: 'symbol', value: (r) => r.symbol },
+    { key: 'net_sol', value: (r) => solValue(r.netFlow), cell: (r) => solCell(r.netFlow), numeric: true },
+    { key: 'buy_sol', value: (r) => solValue(r.buyVolume), cell: (r) => solCell(r.buyVolume), numeric: true },
+    { key: 'sell_sol', value: (r) => solValue(r.sellVolume), cell: (r) => solCell(r.sellVolume), numeric: true },
+    { key: 'buys', value: (r) => r.buyCount, numeric: true },
+    { key: 'sells', value: (r) => r.sellCount, numeric: true },
+    { key: 'wallets', value: (r) => r.uniqueWallets, numeric: true },
+    { key: 'bot_wallets', value: (r) => r.botWallets, numeric: true },
+    { key: 'bot_share', value: (r) => r.botShare, cell: (r) => pct(r.botShare), numeric: true },
+    { key: 'dca_wallets', value: (r) => r.dcaWallets, numeric: true },
+    { key: 'dca_share', value: (r) => r.dcaShare, cell: (r) => pct(r.dcaShare), numeric: true },
+  ];
+}
+
+type RankedFlow = Pick<SpanFlowRow, 'mint' | 'symbol' | 'blocked' | 'netFlow' | 'buyVolume' | 'sellVolume' | 'buyCount' | 'sellCount' | 'uniqueWallets' | 'botWallets' | 'botShare' | 'dcaWallets' | 'dcaShare'> & { rank: number };
+
 export type TopFlowsOpts = DataOpts & TimeOpts & { window: string; order: string };
 
 export async function runTopFlows(opts: TopFlowsOpts): Promise<number> {
@@ -271,19 +292,7 @@ export async function runTopFlows(opts: TopFlowsOpts): Promise<number> {
     const newest = clock.newestTradeTime;
     const stale = (r: TopFlowRow) => newest !== null && r.asOf < newest;
     const cols: Column<TopFlowRow & { rank: number }>[] = [
-      { key: 'rank', value: (r) => r.rank, numeric: true },
-      { key: 'mint', value: (r) => r.mint, cell: (r) => tokenCell(r.mint, r.symbol) + (r.blocked ? ' ⛔' : '') },
-      { key: 'symbol', value: (r) => r.symbol },
-      { key: 'net_sol', value: (r) => solValue(r.netFlow), cell: (r) => solCell(r.netFlow), numeric: true },
-      { key: 'buy_sol', value: (r) => solValue(r.buyVolume), cell: (r) => solCell(r.buyVolume), numeric: true },
-      { key: 'sell_sol', value: (r) => solValue(r.sellVolume), cell: (r) => solCell(r.sellVolume), numeric: true },
-      { key: 'buys', value: (r) => r.buyCount, numeric: true },
-      { key: 'sells', value: (r) => r.sellCount, numeric: true },
-      { key: 'wallets', value: (r) => r.uniqueWallets, numeric: true },
-      { key: 'bot_wallets', value: (r) => r.botWallets, numeric: true },
-      { key: 'bot_share', value: (r) => r.botShare, cell: (r) => pct(r.botShare), numeric: true },
-      { key: 'dca_wallets', value: (r) => r.dcaWallets, numeric: true },
-      { key: 'dca_share', value: (r) => r.dcaShare, cell: (r) => pct(r.dcaShare), numeric: true },
+      ...rankedFlowColumns<TopFlowRow & { rank: number }>(),
       { key: 'net_15m_sol', value: (r) => solValue(r.net15m), cell: (r) => solCell(r.net15m), numeric: true },
       { key: 'net_1h_sol', value: (r) => solValue(r.net1h), cell: (r) => solCell(r.net1h), numeric: true },
       { key: 'net_4h_sol', value: (r) => solValue(r.net4h), cell: (r) => solCell(r.net4h), numeric: true },
@@ -319,19 +328,7 @@ function runSpanFlows(opts: TopFlowsOpts, p: { format: OutputFormat; limit: numb
   return withReader(opts.db, (db) => {
     const rows = flowsOverSpan(db.sqlite, { since, until, order: p.order, limit: p.limit, includeBlocked: opts.includeBlocked });
     const cols: Column<SpanFlowRow & { rank: number }>[] = [
-      { key: 'rank', value: (r) => r.rank, numeric: true },
-      { key: 'mint', value: (r) => r.mint, cell: (r) => tokenCell(r.mint, r.symbol) + (r.blocked ? ' ⛔' : '') },
-      { key: 'symbol', value: (r) => r.symbol },
-      { key: 'net_sol', value: (r) => solValue(r.netFlow), cell: (r) => solCell(r.netFlow), numeric: true },
-      { key: 'buy_sol', value: (r) => solValue(r.buyVolume), cell: (r) => solCell(r.buyVolume), numeric: true },
-      { key: 'sell_sol', value: (r) => solValue(r.sellVolume), cell: (r) => solCell(r.sellVolume), numeric: true },
-      { key: 'buys', value: (r) => r.buyCount, numeric: true },
-      { key: 'sells', value: (r) => r.sellCount, numeric: true },
-      { key: 'wallets', value: (r) => r.uniqueWallets, numeric: true },
-      { key: 'bot_wallets', value: (r) => r.botWallets, numeric: true },
-      { key: 'bot_share', value: (r) => r.botShare, cell: (r) => pct(r.botShare), numeric: true },
-      { key: 'dca_wallets', value: (r) => r.dcaWallets, numeric: true },
-      { key: 'dca_share', value: (r) => r.dcaShare, cell: (r) => pct(r.dcaShare), numeric: true },
+      ...rankedFlowColumns<SpanFlowRow & { rank: number }>(),
       { key: 'first_trade', value: (r) => isoOrNull(r.firstTrade) },
       { key: 'last_trade', value: (r) => isoOrNull(r.lastTrade), cell: (r) => isoTime(r.lastTrade) },
       { key: 'blocked', value: (r) => r.blocked },
