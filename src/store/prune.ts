@@ -166,23 +166,17 @@ function pacer(cap: number, budgetMs: number) {
 /** One step: delete up to n rows (or scan n keys); `more` false when the table is done. */
 type Step = (n: number) => { rows: number; more: boolean };
 
-interface Turn {
-  held: number;
-  waited: number;
-}
-
 /**
- * Runs fn in an IMMEDIATE transaction and says how long the write lock was held (waiting for it,
- * while the ingest writer commits, is timed apart: it is not our batch being slow).
+ * Runs fn in an IMMEDIATE transaction and says how long we held the write lock (the wait for
+ * it, while the ingest writer commits, is left out: that is not our batch being slow).
  */
-function transact<T>(sqlite: Database.Database, fn: () => T): { value: T } & Turn {
-  const t0 = performance.now();
+function transact<T>(sqlite: Database.Database, fn: () => T): { value: T; held: number } {
   sqlite.exec('BEGIN IMMEDIATE');
-  const t1 = performance.now();
+  const t0 = performance.now();
   try {
     const value = fn();
     sqlite.exec('COMMIT');
-    return { value, held: performance.now() - t1, waited: t1 - t0 };
+    return { value, held: performance.now() - t0 };
   } catch (err) {
     if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
     throw err;
