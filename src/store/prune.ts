@@ -184,12 +184,15 @@ function transact<T>(sqlite: Database.Database, fn: () => T): { value: T; held: 
 }
 
 /**
- * WAL frames beyond which we force the log back to zero. A WAL only starts over from its
- * beginning when a writer finds it fully checkpointed with no reader inside it; with prune, the
- * ingest writer and readers all busy that moment can fail to come for a long time, and the log
- * would grow by every page we delete. 8 MB at 4 KB pages.
+ * WAL frames beyond which we force the log back to zero: twice the connection's auto-checkpoint
+ * size (so a writer tuned to checkpoint rarely keeps its coalescing), and at least 2048 (8 MB at
+ * 4 KB pages). A WAL only starts over from its beginning when a writer finds it fully
+ * checkpointed with no reader inside it; with prune, the ingest writer and readers all busy,
+ * that moment can fail to come for a long time, and the log would grow by every page we delete.
  */
-const WAL_LIMIT_FRAMES = 2048;
+export function walResetFrames(autocheckpointFrames: number): number {
+  return Math.max(2048, 2 * autocheckpointFrames);
+}
 /** How long a forced TRUNCATE checkpoint may wait for readers (writers wait meanwhile). */
 const TRUNCATE_WAIT_MS = 20;
 
@@ -197,12 +200,12 @@ const TRUNCATE_WAIT_MS = 20;
  * Between two transactions: checkpoint what we just wrote (PASSIVE: it never takes the write
  * lock, so the writer can commit meanwhile), then sleep for the rest of the time we held the lock.
  * Our connection's auto-checkpoint is off while pruning so this runs outside our timed hold.
- * When the log has grown past WAL_LIMIT_FRAMES anyway, one short TRUNCATE attempt resets it.
+ * When the log has grown past `resetFrames` anyway, one short TRUNCATE attempt resets it.
  */
-async function breathe(sqlite: Database.Database, heldMs: number): Promise<void> {
+async function breathe(sqlite: Database.Database, heldMs: number, resetFrames: number): Promise<void> {
   const t0 = performance.now();
   const [r] = sqlite.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
-  if (r && r.log > WAL_LIMIT_FRAMES) truncateWal(sqlite, TRUNCATE_WAIT_MS);
+  if (r && r.log > resetFrames) truncateWal(sqlite, TRUNCATE_WAIT_MS);
   const spent = performance.now() - t0;
   await sleep(Math.max(1, heldMs - spent));
 }
@@ -219,22 +222,25 @@ function truncateWal(sqlite: Database.Database, busyTimeoutMs: number): boolean 
   }
 }
 
-/** Runs fn with this connection's auto-checkpoint off (see breathe), restoring it afterwards. */
-async function withManualCheckpoints<T>(sqlite: Database.Database, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs fn with this connection's auto-checkpoint off (see breathe), restoring it afterwards; fn
+ * gets the WAL size at which breathe forces a reset.
+ */
+async function withManualCheckpoints<T>(sqlite: Database.Database, fn: (resetFrames: number) => Promise<T>): Promise<T> {
   const previous = sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
   sqlite.pragma('wal_autocheckpoint = 0');
   try {
-    return await fn();
+    return await fn(walResetFrames(previous));
   } finally {
     sqlite.pragma(`wal_autocheckpoint = ${previous}`);
   }
 }
 
 export async function pruneRows(sqlite: Database.Database, c: Cutoffs, opts: PruneOptions = {}): Promise<PruneResult> {
-  return withManualCheckpoints(sqlite, () => pruneTables(sqlite, c, opts));
+  return withManualCheckpoints(sqlite, (resetFrames) => pruneTables(sqlite, c, opts, resetFrames));
 }
 
-async function pruneTables(sqlite: Database.Database, c: Cutoffs, opts: PruneOptions): Promise<PruneResult> {
+async function pruneTables(sqlite: Database.Database, c: Cutoffs, opts: PruneOptions, resetFrames: number): Promise<PruneResult> {
   const cap = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
   const budgetMs = opts.maxTransactionMs ?? DEFAULT_MAX_TRANSACTION_MS;
   const stop = opts.shouldStop ?? (() => false);
@@ -256,7 +262,7 @@ async function pruneTables(sqlite: Database.Database, c: Cutoffs, opts: PruneOpt
       if (r.more) pace.record(held);
       opts.onBatch?.({ table, deleted: result.deleted[table], batchRows: r.rows, batchMs: held });
       if (!r.more) return;
-      await breathe(sqlite, held);
+      await breathe(sqlite, held, resetFrames);
     }
   }
 
@@ -367,7 +373,7 @@ export async function reclaimSpace(sqlite: Database.Database, opts: PruneOptions
   const out: ReclaimResult = { vacuumedPages: 0, checkpointed: false, stopped: false };
   const free = () => sqlite.pragma('freelist_count', { simple: true }) as number;
   if ((sqlite.pragma('auto_vacuum', { simple: true }) as number) === 2) {
-    await withManualCheckpoints(sqlite, async () => {
+    await withManualCheckpoints(sqlite, async (resetFrames) => {
       const pace = pacer(cap, budgetMs);
       for (let left = free(); left > 0; left = free()) {
         if (stop()) {
@@ -381,7 +387,7 @@ export async function reclaimSpace(sqlite: Database.Database, opts: PruneOptions
         out.vacuumedPages += Math.max(0, done);
         if (done >= n) pace.record(held);
         if (done <= 0) return; // the writer reuses them as fast as we free them: nothing to give
-        await breathe(sqlite, held);
+        await breathe(sqlite, held, resetFrames);
       }
     });
   }
