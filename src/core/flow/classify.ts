@@ -257,12 +257,11 @@ export function sortPending(p: PoolState, cmp: (a: ClassifiedTrade, b: Classifie
 
 /**
  * Classify one trade at chain time `ts`. The engine calls this in canonical order, after taking
- * the trade out of its pool's pending list and before any later trade.
+ * the trade out of its pool's pending list (`p`, pool(s, poolKey(t))) and before any later trade.
  */
-export function classify(s: ClassifierState, o: BotOptions, t: ClassifiedTrade, ts: number): void {
+export function classify(s: ClassifierState, o: BotOptions, t: ClassifiedTrade, ts: number, p: PoolState): void {
   const automatedOrder = t.isDca || t.isLimitOrder;
   if (!automatedOrder) walletRules(s, o, t, ts);
-  const p = pool(s, poolKey(t));
   feeRules(p, o, t, ts, !automatedOrder);
   if (t.slot !== null) {
     const minSlot = t.slot - o.sandwich.maxSlots;

@@ -29,7 +29,7 @@
  * clock (the newest tick) can be later than the last trade; recomputeFlow carries it over.
  */
 import { compareTrades, type Trade } from '../trade.js';
-import { classify, NO_REASONS, newClassifierState, pool, poolKey, sortPending, sweepClassifier, takePending, type ClassifierState } from './classify.js';
+import { classify, NO_REASONS, newClassifierState, pool, poolKey, sortPending, sweepClassifier, takePending, type ClassifierState, type PoolState } from './classify.js';
 import { mergeOptions, type EngineOptions, type EngineOptionsInput } from './options.js';
 import { evaluateSignals, type SignalState } from './signals.js';
 import { WINDOWS, type ClassifiedTrade, type FlowOutput, type Signal, type SignalType, type WindowMetrics } from './types.js';
@@ -108,6 +108,14 @@ function toClassified(t: Trade): ClassifiedTrade {
 }
 
 const slotOf = (t: Trade) => t.slot ?? -1;
+
+/** A trade waiting for its slot to become final, with its pool's state looked up once. */
+interface Held {
+  t: ClassifiedTrade;
+  pool: PoolState;
+}
+
+const compareHeld = (a: Held, b: Held) => compareTrades(a.t, b.t);
 const sameKey = (a: Trade, b: Trade) => a.signature === b.signature && a.ixPath === b.ixPath;
 
 export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
@@ -115,8 +123,10 @@ export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
   const holdSlots = o.lagSlots + o.bot.sandwich.maxSlots;
   const cls: ClassifierState = newClassifierState();
   const tokens = new Map<string, TokenState>();
-  let pending: ClassifiedTrade[] = [];
+  let pending: Held[] = [];
   let pendingSorted = true;
+  /** Pools whose pending list received a trade out of order since the last sort. */
+  let unsortedPools: PoolState[] = [];
   let maxSlot = -Infinity;
   /** Every slot <= this has been released. */
   let releasedSlot = -Infinity;
@@ -204,24 +214,28 @@ export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
   function release(limit: number, out: FlowOutput): void {
     if (pending.length === 0) return applyTicksBelow(limit, out);
     if (!pendingSorted) {
-      pending.sort(compareTrades);
+      pending.sort(compareHeld);
       pendingSorted = true;
-      for (const p of cls.pools.values()) sortPending(p, compareTrades);
+    }
+    if (unsortedPools.length > 0) {
+      for (const p of unsortedPools) sortPending(p, compareTrades);
+      unsortedPools = [];
     }
     let i = 0;
     const group: ClassifiedTrade[] = [];
     const times: number[] = [];
-    while (i < pending.length && slotOf(pending[i]) < limit) {
-      const slot = slotOf(pending[i]);
+    while (i < pending.length && slotOf(pending[i].t) < limit) {
+      const slot = slotOf(pending[i].t);
       applyTicksBelow(slot, out);
       group.length = 0;
       times.length = 0;
       // Classify the whole slot before counting any of it (same-slot round trips flag both legs).
       let ts = clock;
       let prev: ClassifiedTrade | null = null;
-      while (i < pending.length && slotOf(pending[i]) === slot) {
-        const t = pending[i++];
-        takePending(pool(cls, poolKey(t)), t);
+      while (i < pending.length && slotOf(pending[i].t) === slot) {
+        const h = pending[i++];
+        const t = h.t;
+        takePending(h.pool, t);
         // Sorted, so a trade delivered twice sits next to itself.
         if (prev !== null && sameKey(prev, t)) {
           counts.duplicates++;
@@ -230,7 +244,7 @@ export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
         prev = t;
         if (t.blockTime !== null && t.blockTime > ts) ts = t.blockTime;
         const tt = ts === -Infinity ? 0 : ts;
-        classify(cls, o.bot, t, tt);
+        classify(cls, o.bot, t, tt, h.pool);
         group.push(t);
         times.push(tt);
       }
@@ -278,11 +292,15 @@ export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
         out.late.push(t);
         continue;
       }
-      if (pendingSorted && pending.length > 0 && compareTrades(pending[pending.length - 1], t) > 0) pendingSorted = false;
-      pending.push(t);
-      const pp = pool(cls, poolKey(t)).pending;
-      if (pp.length > 0 && compareTrades(pp[pp.length - 1], t) > 0) pendingSorted = false;
-      pp.push(t); // compared with the last one, released or not: a false alarm only costs a sort
+      if (pendingSorted && pending.length > 0 && compareTrades(pending[pending.length - 1].t, t) > 0) pendingSorted = false;
+      const p = pool(cls, poolKey(t));
+      pending.push({ t, pool: p });
+      const pp = p.pending;
+      // Compared with the last one, released or not: a false alarm only costs a sort.
+      if (pp.length > 0 && compareTrades(pp[pp.length - 1], t) > 0 && (unsortedPools.length === 0 || unsortedPools[unsortedPools.length - 1] !== p)) {
+        unsortedPools.push(p);
+      }
+      pp.push(t);
       if (slot > maxSlot) maxSlot = slot;
     }
   }

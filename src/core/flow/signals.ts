@@ -40,9 +40,9 @@ interface Def {
   type: SignalType;
   window: WindowName;
   /** NONE, HOLD (loose condition only) or ENTER (strict, implies hold). */
-  test(t: TokenWindows, o: SignalOptions): number;
+  test(t: TokenWindows, s: Slices, o: SignalOptions): number;
   /** Strength 0..1 and the triggering numbers; only called when the signal fires. */
-  describe(t: TokenWindows, o: SignalOptions): { strength: number; inputs: Record<string, number> };
+  describe(t: TokenWindows, s: Slices, o: SignalOptions): { strength: number; inputs: Record<string, number> };
 }
 
 const net = (a: Agg) => a.buyVol - a.sellVol;
@@ -52,6 +52,9 @@ const sol = (lamports: number) => lamports / LAMPORTS;
 const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : x > 0 ? 1 : 0);
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
+type Slices = ReturnType<typeof slices>;
+
+/** Computed once per evaluation and shared by every signal's test. */
 function slices(t: TokenWindows) {
   const [m1, m5, m15, m1h] = [t.aggs[I1M], t.aggs[I5M], t.aggs[I15M], t.aggs[I1H]];
   return {
@@ -69,9 +72,8 @@ function slices(t: TokenWindows) {
 const breakout: Def = {
   type: 'BREAKOUT',
   window: '5m',
-  test(t, o) {
+  test(_t, s, o) {
     const b = o.breakout;
-    const s = slices(t);
     if (s.r0to5 <= 0) return NONE;
     const ref = Math.max(s.r5to15, s.r15to60, 0);
     const accel = ref > 0 ? s.r0to5 / ref : Infinity;
@@ -84,8 +86,7 @@ const breakout: Def = {
       botShare(s.m5) <= b.maxBotShare;
     return enter ? ENTER : HOLD;
   },
-  describe(t, o) {
-    const s = slices(t);
+  describe(_t, s, o) {
     const ref = Math.max(s.r5to15, s.r15to60, 0);
     const accel = ref > 0 ? s.r0to5 / ref : Infinity;
     const bs = botShare(s.m5);
@@ -115,9 +116,8 @@ const breakout: Def = {
 const reaccumulation: Def = {
   type: 'REACCUMULATION',
   window: '15m',
-  test(t, o) {
+  test(_t, s, o) {
     const r = o.reaccumulation;
-    const s = slices(t);
     const dcaNet = 2 * s.m15.dcaBuyVol - s.m15.dcaVol;
     if (dcaNet <= 0 || net(s.m5) <= 0) return NONE;
     const enter =
@@ -127,8 +127,7 @@ const reaccumulation: Def = {
       cnt(s.m5) >= r.minTrades;
     return enter ? ENTER : HOLD;
   },
-  describe(t) {
-    const s = slices(t);
+  describe(_t, s) {
     const dcaNet = 2 * s.m15.dcaBuyVol - s.m15.dcaVol;
     const turn = (s.r0to5 - s.r5to15) / Math.max(Math.abs(s.r5to15), 0.1 * LAMPORTS);
     const strength =
@@ -151,28 +150,34 @@ const reaccumulation: Def = {
 };
 
 /** Fewest wallets holding `topShare` of the 5m SOL inflow, over the number of SOL buyers. */
+/** Reused between calls (evaluation is synchronous and never nested); grows as needed. */
+let scratch = new Float64Array(256);
+
 function focus(t: TokenWindows, topShare: number): { focus: number; buyers: number; top: number; inflow: number } {
-  const vals: number[] = [];
+  if (scratch.length < t.buyers5m.size) scratch = new Float64Array(2 * t.buyers5m.size);
+  let n = 0;
   let inflow = 0;
   for (const r of t.buyers5m) {
     if (r.buy5m > 0) {
-      vals.push(r.buy5m);
+      scratch[n++] = r.buy5m;
       inflow += r.buy5m;
     }
   }
-  if (vals.length === 0) return { focus: 1, buyers: 0, top: 0, inflow: 0 };
-  vals.sort((a, b) => b - a);
+  if (n === 0) return { focus: 1, buyers: 0, top: 0, inflow: 0 };
+  // A typed array sorts numerically in native code (no comparator call per comparison); take
+  // the largest first by walking it from the end.
+  const vals = scratch.subarray(0, n).sort();
   let acc = 0;
   let k = 0;
-  while (k < vals.length && acc < topShare * inflow) acc += vals[k++];
-  return { focus: k / vals.length, buyers: vals.length, top: k, inflow };
+  while (k < n && acc < topShare * inflow) acc += vals[n - 1 - k++];
+  return { focus: k / n, buyers: n, top: k, inflow };
 }
 
 /** FOCUSED_BUYERS: most of the 5m inflow comes from a small share of the buying wallets. */
 const focusedBuyers: Def = {
   type: 'FOCUSED_BUYERS',
   window: '5m',
-  test(t, o) {
+  test(t, _s, o) {
     const f = o.focusedBuyers;
     const m5 = t.aggs[I5M];
     if (net(m5) <= 0 || m5.buyVol <= 0) return NONE;
@@ -181,7 +186,7 @@ const focusedBuyers: Def = {
     const enter = x.inflow >= f.minInflowSol * LAMPORTS && x.buyers >= f.minBuyers && x.focus <= f.maxFocus;
     return enter ? ENTER : HOLD;
   },
-  describe(t, o) {
+  describe(t, _s, o) {
     const f = o.focusedBuyers;
     const m5 = t.aggs[I5M];
     const x = focus(t, f.topShare);
@@ -203,9 +208,8 @@ const focusedBuyers: Def = {
 const persistence: Def = {
   type: 'PERSISTENCE',
   window: '1h',
-  test(t, o) {
+  test(_t, s, o) {
     const p = o.persistence;
-    const s = slices(t);
     if (net(s.m1h) <= 0) return NONE;
     const positive = (s.r0to5 > 0 ? 1 : 0) + (s.r5to15 > 0 ? 1 : 0) + (s.r15to60 > 0 ? 1 : 0);
     if (positive < 2) return NONE;
@@ -218,8 +222,7 @@ const persistence: Def = {
       botShare(s.m1h) <= p.maxBotShare;
     return enter ? ENTER : HOLD;
   },
-  describe(t) {
-    const s = slices(t);
+  describe(_t, s) {
     const rates = [s.r0to5, s.r5to15, s.r15to60];
     const consistency = Math.min(...rates) / Math.max(...rates);
     const bs = botShare(s.m1h);
@@ -243,9 +246,8 @@ const persistence: Def = {
 const flowReversal: Def = {
   type: 'FLOW_REVERSAL',
   window: '1m',
-  test(t, o) {
+  test(_t, s, o) {
     const r = o.flowReversal;
-    const s = slices(t);
     if (s.r0to1 >= 0) return NONE;
     const prior = net(s.m15) - net(s.m1);
     const enter =
@@ -257,8 +259,7 @@ const flowReversal: Def = {
       -s.r0to1 >= s.r1to15;
     return enter ? ENTER : HOLD;
   },
-  describe(t) {
-    const s = slices(t);
+  describe(_t, s) {
     const prior = net(s.m15) - net(s.m1);
     const pace = -s.r0to1 / Math.max(s.r1to15, 0.01 * LAMPORTS);
     const strength = 0.6 * clamp01(pace / 5) + 0.4 * clamp01(sol(prior) / 50);
@@ -292,9 +293,10 @@ export function evaluateSignals(
   blocked: boolean,
 ): Signal[] {
   let out: Signal[] | null = null;
+  const s = slices(t);
   for (const def of SIGNAL_DEFS) {
     let st = state.get(def.type);
-    const r = def.test(t, o);
+    const r = def.test(t, s, o);
     if (st === undefined) {
       if (r !== ENTER) continue; // nothing to remember yet
       st = { active: false, firedAt: -Infinity, lastEval: -Infinity };
@@ -308,7 +310,7 @@ export function evaluateSignals(
       st.active = true;
       st.firedAt = at;
       if (!blocked) {
-        const { strength, inputs } = def.describe(t, o);
+        const { strength, inputs } = def.describe(t, s, o);
         const rounded: Record<string, number> = {};
         for (const k of Object.keys(inputs)) rounded[k] = round(inputs[k]);
         (out ??= []).push({ mint: t.mint, type: def.type, strength: round(strength), window: def.window, blockTime: at, slot, signature, inputs: rounded });

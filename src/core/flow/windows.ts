@@ -75,6 +75,11 @@ export interface TokenWindows {
   nextSeq: number;
   /** Time the windows were last advanced to. */
   now: number;
+  /**
+   * The earliest time at which some window's oldest entry falls out (its time + the window's
+   * length; Infinity when empty): until then advance() only moves `now`, touching no entry.
+   */
+  nextExpiry: number;
   /** Something changed since the last snapshot was taken. */
   changed: boolean;
 }
@@ -89,6 +94,7 @@ export function newTokenWindows(mint: string): TokenWindows {
     buyers5m: new Set(),
     nextSeq: 0,
     now: -Infinity,
+    nextExpiry: Infinity,
     changed: false,
   };
 }
@@ -104,6 +110,7 @@ function seqAt(t: TokenWindows, w: number): number {
 export function advance(t: TokenWindows, now: number): void {
   if (now <= t.now) return;
   t.now = now;
+  if (now < t.nextExpiry) return;
   const entries = t.entries;
   for (let w = 0; w < NW; w++) {
     const cutoff = now - W_SECONDS[w];
@@ -147,6 +154,12 @@ export function advance(t: TokenWindows, now: number): void {
     t.heads[w] = h;
     t.changed = true;
   }
+  let next = Infinity;
+  for (let w = 0; w < NW; w++) {
+    const h = t.heads[w];
+    if (h < entries.length && entries[h].ts + W_SECONDS[w] < next) next = entries[h].ts + W_SECONDS[w];
+  }
+  t.nextExpiry = next;
   // Compact once the dead prefix dominates, so the array does not grow forever.
   const dead = t.heads[NW - 1];
   if (dead > 1024 && dead * 2 > entries.length) {
@@ -198,6 +211,9 @@ export function add(t: TokenWindows, ts: number, wallet: string, buy: boolean, s
   } else r.lastSell = seq;
   if (bot) r.lastBot = seq;
   if (dca) r.lastDca = seq;
+  // Windows are nested: if the shortest one was empty the new entry heads it (and maybe longer
+  // ones), and it falls out of the shortest first; otherwise every head is older than it.
+  if (t.heads[0] === t.entries.length && ts + W_SECONDS[0] < t.nextExpiry) t.nextExpiry = ts + W_SECONDS[0];
   t.entries.push({ seq, ts, rec: r, buy, sol, bot, dca });
   t.changed = true;
 }
