@@ -68,7 +68,7 @@ describe('pipeline: trades → engine → store', () => {
       expect(tables(db)).toEqual(reference);
       await db.close();
     }
-  });
+  }, 30_000); // two full ingests and two recomputes: seconds on a busy 2-core machine
 
   it('re-running the same trades changes nothing', async () => {
     const path = tmp.file('ref.db');

@@ -40,7 +40,7 @@ export interface WriteBatch {
 }
 
 export interface WriterOptions {
-  /** Rows per transaction; also the queue length that triggers a flush. */
+  /** Rows per transaction (default DEFAULT_BATCH_SIZE); also the queue length that triggers a flush. */
   batchSize?: number;
   /** Flush a partial batch after this long. */
   flushIntervalMs?: number;
@@ -133,8 +133,16 @@ interface TokenSeen {
 const minN = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
 const maxN = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
 
+/**
+ * Rows per transaction. Every commit writes each index page the batch touched to the WAL, and
+ * three indexes take random keys, so small batches rewrite the same pages again and again:
+ * measured on 300k trades, 10k-row batches ran at ~0.75 of one big transaction, 50k at ~0.95.
+ * 20k keeps a flush (which blocks this thread) to a few hundred milliseconds.
+ */
+export const DEFAULT_BATCH_SIZE = 20_000;
+
 export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}): Writer {
-  const batchSize = Math.max(1, opts.batchSize ?? 5000);
+  const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
   const flushIntervalMs = opts.flushIntervalMs ?? 100;
   const now = opts.now ?? Date.now;
   const onReject = opts.onReject;
