@@ -41,9 +41,12 @@ interface WalletState {
   lastTs: number;
   rate: TsQueue;
   byMint: Map<string, LastTrade>;
-  /** Keyed by raw amount (bigints compare by value as Map keys); buys by quote, sells by base. */
-  buySizes: Map<bigint, TsQueue>;
-  sellSizes: Map<bigint, TsQueue>;
+  /**
+   * Keyed by raw amount (bigints compare by value as Map keys); buys by quote, sells by base.
+   * Created on the wallet's first trade of that side: most wallets trade once in a horizon.
+   */
+  buySizes: Map<bigint, TsQueue> | null;
+  sellSizes: Map<bigint, TsQueue> | null;
   /** Prune the maps when they pass these sizes (doubling, so pruning stays amortised O(1)). */
   byMintLimit: number;
   sizesLimit: number;
@@ -93,7 +96,7 @@ function addReason(t: ClassifiedTrade, reason: string): void {
 function walletRules(s: ClassifierState, o: BotOptions, t: ClassifiedTrade, ts: number): void {
   let w = s.wallets.get(t.trader);
   if (w === undefined) {
-    w = { lastTs: ts, rate: newQueue(), byMint: new Map(), buySizes: new Map(), sellSizes: new Map(), byMintLimit: 64, sizesLimit: 64 };
+    w = { lastTs: ts, rate: newQueue(), byMint: new Map(), buySizes: null, sellSizes: null, byMintLimit: 64, sizesLimit: 64 };
     s.wallets.set(t.trader, w);
   }
   w.lastTs = ts;
@@ -125,15 +128,24 @@ function walletRules(s: ClassifierState, o: BotOptions, t: ClassifiedTrade, ts: 
     prev.ts = ts;
   }
   if (w.byMint.size > w.byMintLimit) {
-    for (const [m, lt] of w.byMint) if (ts - lt.ts > o.roundTrip.seconds) w.byMint.delete(m);
+    const byMint = w.byMint;
+    byMint.forEach((lt, m) => {
+      if (ts - lt.ts > o.roundTrip.seconds) byMint.delete(m);
+    });
     w.byMintLimit = Math.max(64, 2 * w.byMint.size);
   }
 
   // 3. Fixed-size repeats: the identical raw amount on the side the wallet chose (what it
   //    spends on a buy, what it sells on a sell). Two mints with the same raw amount share a
   //    key; that is rare and still a repeated size.
-  const sizes = t.side === 'buy' ? w.buySizes : w.sellSizes;
-  const amount = t.side === 'buy' ? t.quoteAmount : t.baseAmount;
+  const buy = t.side === 'buy';
+  let sizes = buy ? w.buySizes : w.sellSizes;
+  if (sizes === null) {
+    sizes = new Map();
+    if (buy) w.buySizes = sizes;
+    else w.sellSizes = sizes;
+  }
+  const amount = buy ? t.quoteAmount : t.baseAmount;
   let sq = sizes.get(amount);
   if (sq === undefined) {
     sq = newQueue();
@@ -147,10 +159,11 @@ function walletRules(s: ClassifierState, o: BotOptions, t: ClassifiedTrade, ts: 
   const k = sq.ts.length - sq.head;
   if (k >= o.fixedSize.count) addReason(t, `fixed-size:${k}x${amount}/${o.fixedSize.seconds}s`);
   if (sizes.size > w.sizesLimit) {
-    for (const [key, qq] of sizes) {
+    const all = sizes;
+    all.forEach((qq, key) => {
       const last = qq.ts[qq.ts.length - 1];
-      if (last === undefined || ts - last > o.fixedSize.seconds) sizes.delete(key);
-    }
+      if (last === undefined || ts - last > o.fixedSize.seconds) all.delete(key);
+    });
     w.sizesLimit = Math.max(64, 2 * sizes.size);
   }
 }
@@ -279,8 +292,11 @@ export function classify(s: ClassifierState, o: BotOptions, t: ClassifiedTrade, 
 /** Free state whose horizons have passed (memory only: results do not depend on when). */
 export function sweepClassifier(s: ClassifierState, o: BotOptions, now: number): void {
   const walletHorizon = Math.max(o.rate.seconds, o.roundTrip.seconds, o.fixedSize.seconds);
-  for (const [k, w] of s.wallets) if (now - w.lastTs > walletHorizon) s.wallets.delete(k);
-  for (const [k, p] of s.pools) {
+  // forEach rather than for-of over entries: no [key, value] array per entry on every sweep.
+  s.wallets.forEach((w, k) => {
+    if (now - w.lastTs > walletHorizon) s.wallets.delete(k);
+  });
+  s.pools.forEach((p, k) => {
     if (p.pending.length === p.pendHead && now - p.lastTs > o.poolIdleSeconds) s.pools.delete(k);
-  }
+  });
 }

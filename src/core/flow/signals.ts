@@ -52,20 +52,36 @@ const sol = (lamports: number) => lamports / LAMPORTS;
 const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : x > 0 ? 1 : 0);
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
-type Slices = ReturnType<typeof slices>;
+interface Slices {
+  m1: Agg;
+  m5: Agg;
+  m15: Agg;
+  m1h: Agg;
+  /** SOL per minute in each disjoint slice (lamports/min). */
+  r0to1: number;
+  r1to15: number;
+  r0to5: number;
+  r5to15: number;
+  r15to60: number;
+}
+
+/** One Slices reused by every evaluation (synchronous, never nested): no allocation per token-second. */
+const none = null as unknown as Agg;
+const shared: Slices = { m1: none, m5: none, m15: none, m1h: none, r0to1: 0, r1to15: 0, r0to5: 0, r5to15: 0, r15to60: 0 };
 
 /** Computed once per evaluation and shared by every signal's test. */
-function slices(t: TokenWindows) {
-  const [m1, m5, m15, m1h] = [t.aggs[I1M], t.aggs[I5M], t.aggs[I15M], t.aggs[I1H]];
-  return {
-    m1, m5, m15, m1h,
-    // SOL per minute in each disjoint slice (lamports/min).
-    r0to1: net(m1),
-    r1to15: (net(m15) - net(m1)) / 14,
-    r0to5: net(m5) / 5,
-    r5to15: (net(m15) - net(m5)) / 10,
-    r15to60: (net(m1h) - net(m15)) / 45,
-  };
+function slices(t: TokenWindows): Slices {
+  const s = shared;
+  s.m1 = t.aggs[I1M];
+  s.m5 = t.aggs[I5M];
+  s.m15 = t.aggs[I15M];
+  s.m1h = t.aggs[I1H];
+  s.r0to1 = net(s.m1);
+  s.r1to15 = (net(s.m15) - net(s.m1)) / 14;
+  s.r0to5 = net(s.m5) / 5;
+  s.r5to15 = (net(s.m15) - net(s.m5)) / 10;
+  s.r15to60 = (net(s.m1h) - net(s.m15)) / 45;
+  return s;
 }
 
 /** BREAKOUT: inflow over the last 5 minutes runs at a multiple of the pace before it. */
