@@ -35,16 +35,21 @@ export function tradeParams(t: Trade | ClassifiedTrade, insertedAt: number): unk
 const U64_MAX = (1n << 64n) - 1n;
 const IX_PATH = /^\d+\.\d+$/;
 
-/** Cheap checks before SQL sees the row; returns why a trade cannot be stored, or null. */
+const I64_MAX = U64_MAX >> 1n;
+const isU64 = (v: unknown): boolean => typeof v === 'bigint' && v >= 0n && v <= U64_MAX;
+
+/**
+ * Cheap checks before SQL sees the row; returns why a trade cannot be stored, or null. Runs for
+ * every trade the writer stores, so it allocates nothing on the way to "valid".
+ */
 export function invalidTrade(t: Trade): string | null {
   if (!t || typeof t.signature !== 'string' || t.signature.length === 0) return 'missing signature';
   if (typeof t.ixPath !== 'string' || !IX_PATH.test(t.ixPath)) return `bad ixPath ${String(t.ixPath)}`;
   if (t.side !== 'buy' && t.side !== 'sell') return `bad side ${String(t.side)}`;
   if (!t.baseMint || !t.quoteMint || !t.trader || !t.signer) return 'missing mint, trader or signer';
-  for (const [name, v] of [['baseAmount', t.baseAmount], ['quoteAmount', t.quoteAmount]] as const) {
-    if (typeof v !== 'bigint' || v < 0n || v > U64_MAX) return `bad ${name}`;
-  }
-  if (t.solAmount !== null && (typeof t.solAmount !== 'bigint' || t.solAmount < 0n || t.solAmount > U64_MAX >> 1n)) {
+  if (!isU64(t.baseAmount)) return 'bad baseAmount';
+  if (!isU64(t.quoteAmount)) return 'bad quoteAmount';
+  if (t.solAmount !== null && (typeof t.solAmount !== 'bigint' || t.solAmount < 0n || t.solAmount > I64_MAX)) {
     return 'bad solAmount';
   }
   return null;

@@ -117,10 +117,7 @@ export function clearFlowTables(sqlite: Database.Database): { clock: number | nu
   return { clock };
 }
 
-interface QueuedTrade {
-  trade: Trade | ClassifiedTrade;
-  late: boolean;
-}
+type QueuedTrade = Trade | ClassifiedTrade;
 
 interface TokenSeen {
   decimals: number;
@@ -153,7 +150,9 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
   const upsertToken = sqlite.prepare(TOKEN_UPSERT_SQL);
   const updateFlags = sqlite.prepare(FLAG_UPDATE_SQL);
 
+  // Late trades queue apart: no per-trade wrapper to allocate and to keep alive until the flush.
   let trades: QueuedTrade[] = [];
+  let lates: QueuedTrade[] = [];
   let metrics = new Map<string, WindowMetrics>();
   let signals: Signal[] = [];
   let flags: FlagUpdate[] = [];
@@ -165,7 +164,7 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
     signalsDuplicate: 0, flagsUpdated: 0, batches: 0, writeMs: 0, queued: 0,
   };
 
-  const queued = () => trades.length + metrics.size + signals.length + flags.length;
+  const queued = () => trades.length + lates.length + metrics.size + signals.length + flags.length;
 
   type Delta = Pick<WriterCounters, 'written' | 'duplicate' | 'rejected' | 'lateWritten' | 'metricsWritten' | 'signalsWritten' | 'signalsDuplicate' | 'flagsUpdated'>;
 
@@ -174,18 +173,19 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
    * delta that is added only after COMMIT, so a failed batch that is retried is not counted twice.
    */
   const writeBatch = sqlite.transaction(
-    (ts: QueuedTrade[], ms: WindowMetrics[], ss: Signal[], fs: FlagUpdate[], at: number): Delta => {
+    (ts: QueuedTrade[], ls: QueuedTrade[], ms: WindowMetrics[], ss: Signal[], fs: FlagUpdate[], at: number): Delta => {
       const c: Delta = { written: 0, duplicate: 0, rejected: 0, lateWritten: 0, metricsWritten: 0, signalsWritten: 0, signalsDuplicate: 0, flagsUpdated: 0 };
       const reject = (what: 'trade' | 'signal' | 'metrics', item: unknown, reason: string) => {
         c.rejected++;
         onReject?.(what, item, reason);
       };
       const seen = new Map<string, TokenSeen>();
-      for (const { trade: t, late } of ts) {
+      /** true when the row is new. */
+      const insert = (t: QueuedTrade): boolean => {
         const bad = invalidTrade(t);
         if (bad) {
           reject('trade', t, bad);
-          continue;
+          return false;
         }
         let changes: number;
         try {
@@ -193,14 +193,13 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
         } catch (err) {
           // A row-level failure aborts only its statement, not the batch.
           reject('trade', t, (err as Error).message);
-          continue;
+          return false;
         }
         if (changes === 0) {
           c.duplicate++;
-          continue;
+          return false;
         }
         c.written++;
-        if (late) c.lateWritten++;
         const s = seen.get(t.baseMint);
         if (s === undefined) {
           seen.set(t.baseMint, { decimals: t.baseDecimals, minSlot: t.slot, minTime: t.blockTime, maxSlot: t.slot, maxTime: t.blockTime });
@@ -211,7 +210,10 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
           s.minTime = minN(s.minTime, t.blockTime);
           s.maxTime = maxN(s.maxTime, t.blockTime);
         }
-      }
+        return true;
+      };
+      for (const t of ts) insert(t);
+      for (const t of ls) if (insert(t)) c.lateWritten++;
       for (const [mint, s] of seen) upsertToken.run(mint, s.decimals, s.minSlot, s.minTime, s.maxSlot, s.maxTime, at);
       for (const m of ms) {
         try {
@@ -252,6 +254,9 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
       const ts = trades.length <= room ? trades : trades.slice(0, room);
       trades = ts === trades ? [] : trades.slice(room);
       room -= ts.length;
+      const ls = lates.length <= room ? lates : lates.slice(0, Math.max(0, room));
+      lates = ls === lates ? [] : lates.slice(ls.length);
+      room -= ls.length;
       const fs = flags.length <= room ? flags : flags.slice(0, Math.max(0, room));
       flags = fs === flags ? [] : flags.slice(fs.length);
       room -= fs.length;
@@ -274,10 +279,11 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
       const t0 = performance.now();
       let d: Delta;
       try {
-        d = writeBatch.immediate(ts, ms, ss, fs, now());
+        d = writeBatch.immediate(ts, ls, ms, ss, fs, now());
       } catch (err) {
         // Nothing of this batch was committed: put it back so a retry (or close) can write it.
         trades = ts.concat(trades);
+        lates = ls.concat(lates);
         flags = fs.concat(flags);
         signals = ss.concat(signals);
         for (const m of ms) if (!metrics.has(key(m))) metrics.set(key(m), m);
@@ -308,8 +314,8 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
   return {
     async write(batch) {
       if (closed) throw new Error('writer is closed');
-      if (batch.trades) for (const t of batch.trades) trades.push({ trade: t, late: false });
-      if (batch.lateTrades) for (const t of batch.lateTrades) trades.push({ trade: t, late: true });
+      if (batch.trades) for (const t of batch.trades) trades.push(t);
+      if (batch.lateTrades) for (const t of batch.lateTrades) lates.push(t);
       if (batch.metrics) for (const m of batch.metrics) metrics.set(key(m), m);
       if (batch.signals) for (const s of batch.signals) signals.push(s);
       if (batch.flagUpdates) for (const f of batch.flagUpdates) flags.push(f);
