@@ -51,6 +51,22 @@ describe('bot flags', () => {
     expect(flags(m, 'e/0.0')).toEqual([]); // 76 s later: a human closing a position
   });
 
+  it('inside one transaction: a route through a token is not a round trip; a cycle back to the same quote is arbitrage', () => {
+    const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
+    const m = run([
+      // SOL → X → USDC: a person routing through X.
+      makeTrade({ signature: 'route', ixPath: '2.1', trader: 'H', baseMint: 'X', side: 'buy', slot: 100, blockTime: 1000 }),
+      makeTrade({ signature: 'route', ixPath: '2.4', trader: 'H', baseMint: 'X', side: 'sell', quoteMint: USDC, quoteAmount: 150_000_000n, slot: 100, blockTime: 1000 }),
+      // SOL → X → SOL on two pools: atomic arbitrage.
+      makeTrade({ signature: 'arb', ixPath: '3.1', trader: 'A', baseMint: 'X', side: 'buy', pool: 'P1', slot: 101, blockTime: 1001 }),
+      makeTrade({ signature: 'arb', ixPath: '3.5', trader: 'A', baseMint: 'X', side: 'sell', pool: 'P2', quoteAmount: 1_010_000_000n, slot: 101, blockTime: 1001 }),
+    ]);
+    expect(flags(m, 'route/2.1')).toEqual([]);
+    expect(flags(m, 'route/2.4')).toEqual([]);
+    expect(flags(m, 'arb/3.1')).toEqual(['arbitrage:same-tx']);
+    expect(flags(m, 'arb/3.5')).toEqual(['arbitrage:same-tx']);
+  });
+
   it('sandwich: front and back legs flagged even with different signers; the victim is not', () => {
     const base = { pool: 'P', baseMint: 'M', blockTime: 1000 };
     const m = run([

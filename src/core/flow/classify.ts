@@ -113,8 +113,16 @@ function walletRules(s: ClassifierState, o: BotOptions, t: ClassifiedTrade, ts: 
 
   // 2. Round trip: the opposite side of the same token shortly after. Same slot flags both
   //    legs (the engine classifies a whole slot before counting any of it).
+  //    Inside one transaction a buy and a sell of the same token are a route through it
+  //    (SOL → X → USDC), which people do; only when both legs settle in the same quote
+  //    (SOL → X → SOL) is it a cycle, i.e. atomic arbitrage.
   const prev = w.byMint.get(t.baseMint);
-  if (prev !== undefined && prev.trade.side !== t.side) {
+  if (prev !== undefined && prev.trade.side !== t.side && prev.trade.signature === t.signature) {
+    if (prev.trade.quoteMint === t.quoteMint) {
+      addReason(t, 'arbitrage:same-tx');
+      addReason(prev.trade, 'arbitrage:same-tx');
+    }
+  } else if (prev !== undefined && prev.trade.side !== t.side) {
     if (t.slot !== null && prev.trade.slot === t.slot) {
       addReason(t, 'round-trip:same-slot');
       addReason(prev.trade, 'round-trip:same-slot');
