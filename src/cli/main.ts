@@ -8,12 +8,13 @@ import { registerAnalyze } from './analyze.js';
 import { registerQuery } from './query.js';
 import { registerBlocklist } from './blocklist.js';
 import { registerPrune } from './prune.js';
+import { registerFlowConfig } from './flow-config.js';
 import { exampleOf } from './examples.js';
 
 /** Each subcommand file adds itself here; the action's resolved number is the exit code. */
 export type CommandRegistrar = (program: Command, setExit: (code: number) => void) => void;
 
-const REGISTRARS: CommandRegistrar[] = [registerDemo, registerDecode, registerBackfill, registerAnalyze, registerQuery, registerBlocklist, registerPrune];
+const REGISTRARS: CommandRegistrar[] = [registerDemo, registerDecode, registerBackfill, registerAnalyze, registerQuery, registerBlocklist, registerPrune, registerFlowConfig];
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('solflow')
