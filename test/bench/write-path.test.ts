@@ -5,6 +5,8 @@ import { benchWritePath } from './write-path.js';
 it('the write-path benchmark runs end to end on a small input', async () => {
   const r = await benchWritePath(3000);
   expect(r.trades).toBe(3000);
-  expect(r.pipelineTradesPerSec).toBeGreaterThan(0);
-  expect(r.ceilingTradesPerSec).toBeGreaterThan(0);
+  for (const k of ['pipelineTradesPerSec', 'ceilingTradesPerSec', 'batchedCeilingTradesPerSec', 'keyOnlyCeilingTradesPerSec', 'engineOnlyTradesPerSec'] as const) {
+    expect(r[k], k).toBeGreaterThan(0);
+  }
+  expect(r.ratio).toBeCloseTo(r.pipelineTradesPerSec / r.ceilingTradesPerSec, 6);
 }, 60_000);

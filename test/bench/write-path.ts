@@ -1,9 +1,14 @@
 /**
  * Write-path throughput: synthetic trades through bot flags → rolling metrics → signals → the
- * batched writer into a real SQLite file with all its indexes (the full createPipeline path,
- * minus decode, which bench/decode.ts measures on real transactions), next to the ceiling: a
- * plain better-sqlite3 insert of the same rows (same statement, same schema and indexes,
- * parameters prepared in advance) in one transaction. Both on fresh files in a temp dir.
+ * batched writer into a real SQLite file with all its indexes (the full createPipeline path with
+ * its default options, minus decode, which bench/decode.ts measures on real transactions), next
+ * to the ceiling: a plain better-sqlite3 insert of the same rows (same statement, same schema,
+ * indexes and pragmas, parameters prepared in advance) in one transaction. All on fresh files in
+ * a temp dir, in one process, so the ratios hold even on a busy machine.
+ *
+ * For what limits the ceiling, two more plain inserts of the same rows: in transactions of the
+ * writer's batch size (what committing as you go costs), and into a file with only the
+ * idempotency key (what the secondary indexes analyze/query/prune read cost).
  *
  *   npm run bench                          (with the other benches)
  *   npx tsx test/bench/write-path.ts       (alone; BENCH_TRADES=… to change the size)
@@ -14,75 +19,102 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createFlowEngine } from '../../src/core/flow/index.js';
 import { createPipeline } from '../../src/core/pipeline.js';
+import type { Trade } from '../../src/core/trade.js';
 import { openDatabase } from '../../src/store/index.js';
 import { TRADE_INSERT_SQL, tradeParams } from '../../src/store/rows.js';
+import { DEFAULT_BATCH_SIZE } from '../../src/store/writer.js';
 import { synthTrades } from '../flow/gen.js';
 
 export interface WritePathResult {
   trades: number;
   pipelineTradesPerSec: number;
   ceilingTradesPerSec: number;
+  /** The same plain insert, committed every DEFAULT_BATCH_SIZE rows. */
+  batchedCeilingTradesPerSec: number;
+  /** The same plain insert into a file with only the (signature, ix_path) key. */
+  keyOnlyCeilingTradesPerSec: number;
   engineOnlyTradesPerSec: number;
+  /** pipeline / ceiling */
   ratio: number;
   signals: number;
   botTrades: number;
 }
 
+/** The ingest batches a source hands the pipeline. */
+const INGEST_BATCH = 5000;
+
 export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_000)): Promise<WritePathResult> {
   const trades = synthTrades({ trades: n, seed: 2024, mints: 5000, wallets: 50_000, tradesPerSlot: 20 });
   const dir = mkdtempSync(join(tmpdir(), 'solflow-bench-'));
-  const BATCH = 5000;
   try {
     // Engine alone (no I/O), for context.
     let t0 = performance.now();
     const engine = createFlowEngine();
-    for (let i = 0; i < trades.length; i += BATCH) {
-      engine.push(trades.slice(i, i + BATCH));
+    for (let i = 0; i < trades.length; i += INGEST_BATCH) {
+      engine.push(trades.slice(i, i + INGEST_BATCH));
       if (i % 50_000 === 0) engine.takeMetrics();
     }
     engine.flush();
     const engineMs = performance.now() - t0;
 
-    // Full write path.
+    // Full write path, default options.
     const db = openDatabase({ path: join(dir, 'pipeline.db') });
     t0 = performance.now();
-    const p = createPipeline({ db, warmStart: false, writer: { batchSize: 10_000 } });
-    for (let i = 0; i < trades.length; i += BATCH) await p.ingestTrades(trades.slice(i, i + BATCH));
+    const p = createPipeline({ db, warmStart: false });
+    for (let i = 0; i < trades.length; i += INGEST_BATCH) await p.ingestTrades(trades.slice(i, i + INGEST_BATCH));
     const summary = await p.close();
     const pipelineMs = performance.now() - t0;
     const botTrades = db.sqlite.prepare('SELECT count(*) FROM trades WHERE is_bot = 1').pluck().get() as number;
     await db.close();
     if (summary.writer.written !== n) throw new Error(`pipeline wrote ${summary.writer.written} of ${n} trades`);
 
-    // Ceiling: the same rows, one prepared statement, one transaction.
-    const raw = openDatabase({ path: join(dir, 'ceiling.db') });
-    const params = trades.map((t) => tradeParams(t, 0));
-    const insert = raw.sqlite.prepare(TRADE_INSERT_SQL);
-    t0 = performance.now();
-    raw.sqlite.transaction(() => {
-      for (const row of params) insert.run(row);
-    })();
-    const ceilingMs = performance.now() - t0;
-    await raw.close();
+    const ceilingMs = await plainInsert(join(dir, 'ceiling.db'), trades, n);
+    const batchedMs = await plainInsert(join(dir, 'batched.db'), trades, DEFAULT_BATCH_SIZE);
+    const keyOnlyMs = await plainInsert(join(dir, 'key-only.db'), trades, n, 'DROP INDEX trades_trader_time; DROP INDEX trades_mint_time; DROP INDEX trades_slot; DROP INDEX trades_time;');
 
+    const rate = (ms: number) => (n / ms) * 1000;
     const r: WritePathResult = {
       trades: n,
-      pipelineTradesPerSec: (n / pipelineMs) * 1000,
-      ceilingTradesPerSec: (n / ceilingMs) * 1000,
-      engineOnlyTradesPerSec: (n / engineMs) * 1000,
+      pipelineTradesPerSec: rate(pipelineMs),
+      ceilingTradesPerSec: rate(ceilingMs),
+      batchedCeilingTradesPerSec: rate(batchedMs),
+      keyOnlyCeilingTradesPerSec: rate(keyOnlyMs),
+      engineOnlyTradesPerSec: rate(engineMs),
       ratio: ceilingMs / pipelineMs,
       signals: summary.writer.signalsWritten,
       botTrades,
     };
     const f = (x: number) => x.toFixed(0).padStart(9);
+    const w = summary.writer;
     console.log(`write path: ${n} synthetic trades, 5000 mints, 50000 wallets, SQLite WAL file with 5 trade indexes`);
-    console.log(`  flags → metrics → signals → writer   ${f(r.pipelineTradesPerSec)} trades/s   (${summary.writer.batches} transactions, ${r.signals} signals, ${botTrades} bot trades, ${summary.writer.metricsWritten} metric rows)`);
+    console.log(`  flags → metrics → signals → writer   ${f(r.pipelineTradesPerSec)} trades/s   (${w.batches} transactions, ${r.signals} signals, ${botTrades} bot trades, ${w.metricsWritten} metric rows)`);
     console.log(`  plain insert, one transaction         ${f(r.ceilingTradesPerSec)} trades/s   (ceiling: same rows, params prebuilt)`);
     console.log(`  ratio pipeline / ceiling              ${r.ratio.toFixed(2).padStart(9)}`);
+    console.log(`  what limits the ceiling:`);
+    console.log(`    plain insert, ${DEFAULT_BATCH_SIZE}-row transactions  ${f(r.batchedCeilingTradesPerSec)} trades/s   (the writer's batch size: each commit rewrites the index pages it touched)`);
+    console.log(`    plain insert, unique key only       ${f(r.keyOnlyCeilingTradesPerSec)} trades/s   (without the trader, mint, slot and time indexes readers use)`);
     console.log(`  flow engine alone (no I/O)            ${f(r.engineOnlyTradesPerSec)} trades/s`);
     return r;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Insert the trades' rows with one prepared statement, committing every `perTx` rows; returns ms. */
+async function plainInsert(path: string, trades: Trade[], perTx: number, setup = ''): Promise<number> {
+  const db = openDatabase({ path });
+  try {
+    if (setup) db.sqlite.exec(setup);
+    const params = trades.map((t) => tradeParams(t, 0));
+    const insert = db.sqlite.prepare(TRADE_INSERT_SQL);
+    const tx = db.sqlite.transaction((from: number, to: number) => {
+      for (let i = from; i < to; i++) insert.run(params[i]);
+    });
+    const t0 = performance.now();
+    for (let i = 0; i < params.length; i += perTx) tx.immediate(i, Math.min(params.length, i + perTx));
+    return performance.now() - t0;
+  } finally {
+    await db.close();
   }
 }
 
