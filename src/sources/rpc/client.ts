@@ -2,9 +2,11 @@
  * A JSON-RPC client built to survive rate-limited, flaky providers:
  *
  * - at most `concurrency` HTTP requests in flight (p-limit);
- * - every call paced by an AdaptiveRate (429 / Retry-After / 5xx aware, `rps` as a ceiling);
+ * - every call paced by an AdaptiveRate that learns the endpoint's limit from its 429s (`rps`
+ *   as a ceiling); a 429'd call waits in the pacer, at the front of the queue, which holds
+ *   calls as long as the endpoint needs and no longer than its Retry-After;
  * - a CircuitBreaker that holds all calls while the endpoint is down;
- * - per-request timeouts; retries with exponential backoff and jitter;
+ * - per-request timeouts; retries of other failures with exponential backoff and jitter;
  * - JSON-RPC batching up to a per-method size, halved automatically (down to no batching) when
  *   the endpoint refuses a batch.
  *
@@ -13,7 +15,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
-import { AdaptiveRate, type RateSnapshot } from '../rate.js';
+import { AdaptiveRate, type RateSnapshot, type Ticket } from '../rate.js';
 import { CircuitBreaker, type BreakerOptions, type BreakerState } from '../breaker.js';
 import { RpcError, fromRpcError, isEndpointTrouble } from './errors.js';
 import { postJson } from './http.js';
@@ -41,7 +43,7 @@ export interface RpcClientOptions {
   backoffMaxMs?: number;
   breaker?: BreakerOptions;
   /** Rate tuning, for tests. */
-  rate?: { stepMs?: number; plateauMs?: number };
+  rate?: { stepMs?: number; plateauMs?: number; probeDelayMs?: number };
   onEvent?: (event: ClientEvent) => void;
 }
 
@@ -172,6 +174,9 @@ export class RpcClient {
   /** Send a group of items, settle what is final, and retry the rest after a backoff. */
   private async run(method: string, items: Item[], maxAttempts: number): Promise<void> {
     let pending = items;
+    // Calls coming back from a 429 go to the front of the pacer's queue: they are the oldest
+    // work, and an ordered consumer is waiting on them.
+    let first = false;
     while (pending.length > 0) {
       if (this.closing.signal.aborted) {
         const error = new RpcError('aborted', 'client closed');
@@ -186,7 +191,9 @@ export class RpcClient {
       }
       let outcomes: Array<Settled<unknown>> | 'batch-refused';
       try {
-        outcomes = await this.limit(() => this.send(method, pending));
+        const group = pending;
+        const urgent = first;
+        outcomes = await this.limit(() => this.send(method, group, urgent));
       } catch (err) {
         // Only the breaker's "endpoint down" reaches here: every item fails with it.
         const error = err instanceof RpcError ? err : new RpcError('network', String(err));
@@ -202,6 +209,7 @@ export class RpcClient {
       }
       const retry: Item[] = [];
       let delay = 0;
+      let onlyThrottled = true;
       outcomes.forEach((out, i) => {
         const it = pending[i];
         if (out.ok) return it.settle(out);
@@ -217,9 +225,13 @@ export class RpcClient {
           return it.settle(out);
         }
         retry.push(it);
-        const n = e.kind === 'throttled' ? Math.min(it.throttled, 4) : it.attempts;
-        delay = Math.max(delay, e.retryAfterMs ?? this.backoff(n));
+        // A 429 is waited out in the pacer, which holds every call for as long as the endpoint
+        // needs (see rate.ts); other failures back off here.
+        if (e.kind === 'throttled') return;
+        onlyThrottled = false;
+        delay = Math.max(delay, this.backoff(it.attempts));
       });
+      first = retry.length > 0 && onlyThrottled;
       if (retry.length > 0) {
         this.stats.retries += retry.length;
         const first = outcomes.find((o) => !o.ok) as { ok: false; error: RpcError } | undefined;
@@ -237,9 +249,9 @@ export class RpcClient {
   }
 
   /** One HTTP request for `items` (a plain request for one, a batch array for several). */
-  private async send(method: string, items: Item[]): Promise<Array<Settled<unknown>> | 'batch-refused'> {
+  private async send(method: string, items: Item[], urgent = false): Promise<Array<Settled<unknown>> | 'batch-refused'> {
     await this.breaker.admit();
-    await this.pacer.acquire(items.length);
+    const ticket = await this.pacer.acquire(items.length, { first: urgent });
     if (this.closing.signal.aborted) return items.map(() => ({ ok: false, error: new RpcError('aborted', 'client closed') }));
     const ids = items.map(() => this.nextId++);
     const requests = items.map((it, i) => ({ jsonrpc: '2.0', id: ids[i], method, params: it.params }));
@@ -251,27 +263,33 @@ export class RpcClient {
       body = await postJson(this.url, asBatch ? requests : requests[0], this.timeoutMs, this.closing.signal);
     } catch (err) {
       const e = err instanceof RpcError ? err : new RpcError('network', String(err));
-      if (e.kind === 'aborted') return items.map(() => ({ ok: false, error: e }));
+      if (e.kind === 'aborted') {
+        this.pacer.onOther(ticket);
+        return items.map(() => ({ ok: false, error: e }));
+      }
       if (asBatch && e.kind === 'rpc' && (e.status === 400 || e.status === 413)) {
         this.breaker.onSuccess();
+        this.pacer.onOther(ticket);
         return 'batch-refused';
       }
-      this.noteFailure(e, items.length);
+      this.noteFailure(e, items.length, ticket);
       return items.map(() => ({ ok: false, error: e }));
     }
     if (asBatch && !Array.isArray(body)) {
       const e = fromRpcError((body as any)?.error ?? {});
       if (e.kind === 'throttled') {
-        this.noteFailure(e, items.length);
+        this.noteFailure(e, items.length, ticket);
         return items.map(() => ({ ok: false, error: e }));
       }
       this.breaker.onSuccess();
+      this.pacer.onOther(ticket);
       return 'batch-refused';
     }
     this.breaker.onSuccess();
     const answers = new Map<unknown, any>();
     for (const a of asBatch ? (body as any[]) : [body]) answers.set(a?.id, a);
     let healthy = 0;
+    let throttled = 0;
     const out = items.map((_, i): Settled<unknown> => {
       const a = answers.get(ids[i]) ?? (asBatch ? undefined : body);
       if (!a || typeof a !== 'object' || (!('result' in a) && !('error' in a))) {
@@ -282,8 +300,7 @@ export class RpcClient {
         const e = fromRpcError(a.error);
         if (e.kind === 'throttled') {
           this.stats.throttled++;
-          this.pacer.onThrottle();
-          this.onEvent({ type: 'throttled' });
+          throttled++;
         } else {
           if (e.kind === 'unavailable') this.stats.unavailable++;
           this.stats.answered++;
@@ -295,14 +312,21 @@ export class RpcClient {
       healthy++;
       return { ok: true, value: a.result };
     });
-    if (healthy > 0) this.pacer.onSuccess(healthy);
+    // Some providers throttle inside a 200 answer, item by item: one overload, reported once,
+    // before the healthy answers so a half-throttled probe does not lift a hold.
+    if (throttled > 0) {
+      this.pacer.onThrottle(undefined, ticket);
+      this.onEvent({ type: 'throttled' });
+    }
+    if (healthy > 0) this.pacer.onSuccess(healthy, ticket);
+    else if (throttled === 0) this.pacer.onOther(ticket);
     return out;
   }
 
-  private noteFailure(e: RpcError, n: number): void {
+  private noteFailure(e: RpcError, n: number, ticket: Ticket): void {
     if (e.kind === 'throttled') {
       this.stats.throttled += n;
-      this.pacer.onThrottle(e.retryAfterMs);
+      this.pacer.onThrottle(e.retryAfterMs, ticket);
       this.breaker.onSuccess();
       this.onEvent({ type: 'throttled', retryAfterMs: e.retryAfterMs });
       return;
@@ -312,12 +336,13 @@ export class RpcClient {
       else if (e.kind === 'timeout') this.stats.timeouts += n;
       else if (e.kind === 'network') this.stats.networkErrors += n;
       else this.stats.malformed += n;
-      this.pacer.onTrouble();
+      this.pacer.onTrouble(ticket);
       this.breaker.onFailure();
       return;
     }
     // The endpoint answered, if unhelpfully (401/403/4xx): it is up.
     this.breaker.onSuccess();
+    this.pacer.onOther(ticket);
   }
 }
 

@@ -5,6 +5,8 @@
  * Flags: --port --latency --jitter --rps --burst --drop --timeout --5xx --malformed
  *        --unavailable (rates 0..1) --no-batch --batch-max N --tx-per-block N --skip-every N
  *        --copies N --first-slot N --tx-dir DIR
+ *        --window CALLS/MS[/METHOD] (a fixed-window limit, e.g. 100/10000 or 40/10000/getTransaction;
+ *        comma-separate several)
  */
 import { startReplay, type Faults } from './index.js';
 
@@ -29,6 +31,10 @@ const faults: Faults = {
   http5xxRate: num('5xx'),
   malformedRate: num('malformed'),
   unavailableRate: num('unavailable'),
+  windows: flags.get('window')?.split(',').map((w) => {
+    const [calls, ms, method] = w.split('/');
+    return { calls: Number(calls), ms: Number(ms), method: method || undefined };
+  }),
   batch: flags.has('no-batch') ? false : (num('batch-max') ?? true),
   seed: num('seed'),
 };

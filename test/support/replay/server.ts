@@ -19,6 +19,13 @@ export interface Faults {
   rps?: number;
   /** Token-bucket depth in calls; default a tenth of a second's allowance (at least 1). */
   burst?: number;
+  /**
+   * Fixed-window limits the way providers publish them ("100 requests per 10 s", "40 per 10 s
+   * for one method"): at most `calls` calls per window of `ms`, windows aligned to the clock,
+   * optionally counting only one `method`. Over any of them: HTTP 429 with Retry-After set to
+   * the seconds left in the window, rounded up. Refused calls do not count.
+   */
+  windows?: WindowLimit[];
   /** Probabilities per HTTP request, checked in this order after the rate limit. */
   dropRate?: number;
   timeoutRate?: number;
@@ -35,6 +42,12 @@ export interface Faults {
   /** Largest getBlocks range (end - start); default 500_000 like Agave. */
   maxBlocksRange?: number;
   seed?: number;
+}
+
+export interface WindowLimit {
+  calls: number;
+  ms: number;
+  method?: string;
 }
 
 export interface CallRecord {
@@ -79,6 +92,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
   let current: Faults = { ...faults };
   let rand = seededRandom(current.seed ?? 1);
   let bucket = newBucket(current);
+  let windows = newWindows(current);
   const stats = emptyStats();
   const sockets = new Set<Socket>();
   // Requests that are left unanswered on purpose are ended at close() so the process can exit.
@@ -121,17 +135,19 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
       const message = f.batch === false ? 'batch requests are not supported' : `batch size ${calls.length} exceeds limit ${f.batch}`;
       return send(res, 200, { jsonrpc: '2.0', id: null, error: { code: -32600, message } }, delay);
     }
-    if (f.rps) {
-      const wait = bucket.take(calls.length, Date.now());
-      if (wait > 0) {
-        stats.throttled += calls.length;
-        record('429');
-        const retryAfter = String(Math.max(1, Math.ceil(wait / 1000)));
-        return send(res, 429, { jsonrpc: '2.0', id: null, error: { code: 429, message: 'Too many requests' } }, delay, {
-          'retry-after': retryAfter,
-        });
-      }
+    const now = Date.now();
+    // The bucket first, then the windows; a call refused by one is not counted by the others.
+    const wait = f.rps ? bucket.peek(calls.length, now) : 0;
+    const windowWait = wait > 0 ? 0 : windows.take(calls, now);
+    if (wait > 0 || windowWait > 0) {
+      stats.throttled += calls.length;
+      record('429');
+      const retryAfter = String(Math.max(1, Math.ceil(Math.max(wait, windowWait) / 1000)));
+      return send(res, 429, { jsonrpc: '2.0', id: null, error: { code: 429, message: 'Too many requests' } }, delay, {
+        'retry-after': retryAfter,
+      });
     }
+    if (f.rps) bucket.take(calls.length, now);
     if (f.dropRate && rand() < f.dropRate) {
       stats.drops += calls.length;
       record('drop');
@@ -165,7 +181,6 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
       const text = JSON.stringify(payload);
       return sendText(res, 200, text.slice(0, Math.floor(text.length / 2)), delay, 'application/json');
     }
-    const now = Date.now();
     stats.served += calls.length;
     stats.firstServedAt ??= now;
     stats.lastServedAt = now;
@@ -291,6 +306,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
       current = { ...f };
       rand = seededRandom(current.seed ?? 1);
       bucket = newBucket(current);
+      windows = newWindows(current);
     },
     stats,
     resetStats() {
@@ -365,23 +381,53 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** Token bucket: `take` answers 0 when the calls may go now, else ms until they could. */
+/**
+ * Token bucket: `peek` answers 0 when the calls may go now, else ms until they could; `take`
+ * spends the tokens.
+ */
 function newBucket(f: Faults) {
   const rps = f.rps ?? 0;
   const depth = Math.max(1, f.burst ?? Math.ceil(rps / 10));
   let tokens = depth;
   let last = Date.now();
+  const refill = (now: number) => {
+    tokens = Math.min(depth, tokens + ((now - last) / 1000) * rps);
+    last = now;
+  };
   return {
-    take(n: number, now: number): number {
-      tokens = Math.min(depth, tokens + ((now - last) / 1000) * rps);
-      last = now;
+    peek(n: number, now: number): number {
+      refill(now);
       // A batch may overdraw the bucket (the debt is paid before anything else passes), so a
       // batch larger than the burst is slow but never refused forever.
-      if (tokens >= Math.min(n, depth)) {
-        tokens -= n;
-        return 0;
-      }
+      if (tokens >= Math.min(n, depth)) return 0;
       return ((Math.min(n, depth) - tokens) / rps) * 1000;
+    },
+    take(n: number, now: number): void {
+      refill(now);
+      tokens -= n;
+    },
+  };
+}
+
+/** Fixed windows: `take` counts the calls and answers 0, or answers ms until the fullest window ends. */
+function newWindows(f: Faults) {
+  const limits = (f.windows ?? []).map((w) => ({ ...w, index: -1, used: 0 }));
+  return {
+    take(calls: any[], now: number): number {
+      let wait = 0;
+      const counts = limits.map((w) => {
+        const index = Math.floor(now / w.ms);
+        if (index !== w.index) {
+          w.index = index;
+          w.used = 0;
+        }
+        const n = w.method ? calls.filter((c) => c?.method === w.method).length : calls.length;
+        if (n > 0 && w.used + n > w.calls) wait = Math.max(wait, (index + 1) * w.ms - now);
+        return n;
+      });
+      if (wait > 0) return wait;
+      limits.forEach((w, i) => (w.used += counts[i]));
+      return 0;
     },
   };
 }
