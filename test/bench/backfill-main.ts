@@ -1,4 +1,8 @@
-/** `npx vite-node test/bench/backfill-main.ts`: the backfill benchmark on its own. */
-import { benchBackfill } from './backfill.js';
+/**
+ * `npx vite-node test/bench/backfill-main.ts`: the backfill benchmark on its own;
+ * `… backfill-main.ts --matrix`: the learned limit against other endpoints (see backfill.ts).
+ */
+import { benchBackfill, benchBackfillMatrix } from './backfill.js';
 
-await benchBackfill();
+if (process.argv.includes('--matrix')) await benchBackfillMatrix();
+else await benchBackfill();
