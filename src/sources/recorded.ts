@@ -3,6 +3,10 @@
  * hold one getTransaction result, a JSON-RPC response wrapping one, a getBlock result (its
  * transactions get the block's slot, time and their position), or an array of any of these.
  * Problems are reported per file (or per line) and never stop the rest.
+ *
+ * A getBlock result does not say which slot it is (the request did), so a block without a
+ * `slot` field takes it from a file named after it (`312000003.json`, `block-312000003.json`);
+ * otherwise its trades have no slot.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -48,8 +52,8 @@ function isTxLike(v: unknown): v is RawTransaction {
 }
 
 /** Unwrap one parsed JSON value into transactions; throws with a short reason when it is none. */
-export function unwrapRecorded(value: unknown): RawTransaction[] {
-  if (Array.isArray(value)) return value.flatMap((v) => unwrapRecorded(v));
+export function unwrapRecorded(value: unknown, slotHint: number | null = null): RawTransaction[] {
+  if (Array.isArray(value)) return value.flatMap((v) => unwrapRecorded(v, slotHint));
   if (typeof value !== 'object' || value === null) throw new Error('not a transaction, block or array');
   const obj = value as Record<string, unknown>;
   if ('error' in obj && !('result' in obj)) {
@@ -58,11 +62,11 @@ export function unwrapRecorded(value: unknown): RawTransaction[] {
   }
   if ('result' in obj) {
     if (obj.result === null) throw new Error('JSON-RPC result is null (transaction not found)');
-    return unwrapRecorded(obj.result);
+    return unwrapRecorded(obj.result, slotHint);
   }
   if (isTxLike(obj)) return [obj];
   if (Array.isArray(obj.transactions)) {
-    const slot = typeof obj.slot === 'number' ? obj.slot : null;
+    const slot = typeof obj.slot === 'number' ? obj.slot : slotHint;
     const blockTime = typeof obj.blockTime === 'number' ? obj.blockTime : null;
     return (obj.transactions as unknown[]).map((t, i) => {
       if (!isTxLike(t)) throw new Error(`block transaction ${i} has no transaction/meta`);
@@ -94,12 +98,18 @@ export async function* readRecorded(paths: string[]): AsyncGenerator<RecordedIte
         yield* parseOne(row, `${entry}:${i + 1}`);
       }
     } else {
-      yield* parseOne(text, entry);
+      yield* parseOne(text, entry, slotFromName(entry));
     }
   }
 }
 
-function* parseOne(text: string, origin: string): Generator<RecordedItem> {
+/** `…/312000003.json` or `…/block-312000003.json` → 312000003. */
+function slotFromName(path: string): number | null {
+  const m = /(?:^|[/\\]|block[-_])(\d{1,12})\.json$/i.exec(path);
+  return m ? Number(m[1]) : null;
+}
+
+function* parseOne(text: string, origin: string, slotHint: number | null = null): Generator<RecordedItem> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -109,7 +119,7 @@ function* parseOne(text: string, origin: string): Generator<RecordedItem> {
   }
   let txs: RawTransaction[];
   try {
-    txs = unwrapRecorded(value);
+    txs = unwrapRecorded(value, slotHint);
   } catch (err) {
     yield { kind: 'error', origin, message: (err as Error).message };
     return;
