@@ -126,7 +126,8 @@ export function buildChain(txs: BlockTx[], opts: ChainOptions = {}): Chain {
   return { firstSlot, lastSlot: prev, produced, blocks, bySignature, byAddress, blockTimeOf };
 }
 
-function accountKeys(tx: BlockTx): string[] {
+/** Every account a transaction mentions: its static keys and the ones its lookup tables loaded. */
+export function accountKeys(tx: BlockTx): string[] {
   const msg = tx.transaction.message;
   const keys: string[] = (msg.accountKeys ?? []).map((k: any) => (typeof k === 'string' ? k : k.pubkey));
   const loaded = tx.meta?.loadedAddresses;

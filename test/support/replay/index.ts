@@ -6,8 +6,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildChain, loadTransactions, type BlockTx, type ChainOptions } from './chain.js';
 import { startReplayServer, type Faults, type ReplayServer } from './server.js';
+import type { LiveOptions } from './live.js';
 
-export type { Faults, ReplayServer, ServerStats, CallRecord } from './server.js';
+export type { Faults, ReplayServer, ServerStats, CallRecord, WindowLimit } from './server.js';
+export type { Live, LiveOptions, LiveFaults, LiveStats } from './live.js';
 export type { Chain, ChainOptions, Block, BlockTx } from './chain.js';
 export { buildChain, loadTransactions, loadTransaction } from './chain.js';
 export { startReplayServer } from './server.js';
@@ -27,11 +29,13 @@ export interface ReplayOptions extends ChainOptions {
   txDir?: string;
   /** The transactions to serve, instead of reading txDir. */
   txs?: BlockTx[];
+  /** The WebSocket side's replayed clock (pace, first slot, when it starts). */
+  live?: LiveOptions;
 }
 
 export async function startReplay(opts: ReplayOptions = {}): Promise<ReplayServer> {
   const dir = opts.txDir ?? FIXTURE_TX_DIR;
   if (!opts.txs && !existsSync(dir)) throw new Error(`replay: no transactions at ${dir}`);
   const chain = buildChain(opts.txs ?? loadTransactions(dir), opts);
-  return startReplayServer(chain, opts.faults ?? {}, opts.port ?? 0);
+  return startReplayServer(chain, opts.faults ?? {}, opts.port ?? 0, opts.live);
 }

@@ -7,6 +7,8 @@
  *        --copies N --first-slot N --tx-dir DIR
  *        --window CALLS/MS[/METHOD] (a fixed-window limit, e.g. 100/10000 or 40/10000/getTransaction;
  *        comma-separate several)
+ *        WebSocket (same port): --slot-ms N (replayed clock, default 400; it starts on the first
+ *        subscription) --ws-latency MS --ws-drop P --ws-malformed P --ws-max-connections N
  */
 import { startReplay, type Faults } from './index.js';
 
@@ -37,6 +39,10 @@ const faults: Faults = {
   }),
   batch: flags.has('no-batch') ? false : (num('batch-max') ?? true),
   seed: num('seed'),
+  wsLatencyMs: num('ws-latency'),
+  wsDropRate: num('ws-drop'),
+  wsMalformedRate: num('ws-malformed'),
+  wsMaxConnections: num('ws-max-connections'),
 };
 
 const server = await startReplay({
@@ -47,10 +53,11 @@ const server = await startReplay({
   copies: num('copies'),
   firstSlot: num('first-slot'),
   txDir: flags.get('tx-dir'),
+  live: { slotMs: num('slot-ms') },
 });
 const { chain } = server;
 process.stdout.write(
-  `replay RPC on ${server.url}: slots ${chain.firstSlot}..${chain.lastSlot}, ${chain.produced.length} blocks, ${chain.bySignature.size} transactions\n`,
+  `replay RPC on ${server.url} (WebSocket ${server.live.wsUrl}): slots ${chain.firstSlot}..${chain.lastSlot}, ${chain.produced.length} blocks, ${chain.bySignature.size} transactions\n`,
 );
 const stop = () => {
   const s = server.stats;

@@ -4,14 +4,19 @@
  * requests-per-second limit (429 + Retry-After), 5xx, requests that never get an answer,
  * dropped connections, malformed JSON, and per-slot / per-signature RPC errors.
  *
+ * The same port speaks Solana's pubsub over WebSocket (live.ts). Once its replayed clock runs,
+ * the HTTP side answers as a node at that slot: getSlot is the clock's slot, and blocks and
+ * transactions past it are not available yet.
+ *
  * Random faults draw from a seeded generator so a failing test fails the same way twice.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Block, BlockTx, Chain } from './chain.js';
 import { seededRandom } from '../rng.js';
+import { createLive, type Live, type LiveFaults, type LiveOptions } from './live.js';
 
-export interface Faults {
+export interface Faults extends LiveFaults {
   /** Added before every answer (ms), plus up to jitterMs more. */
   latencyMs?: number;
   jitterMs?: number;
@@ -83,12 +88,14 @@ export interface ReplayServer {
   faults: Faults;
   /** Replace the faults in force (affects requests that arrive from now on). */
   setFaults(f: Faults): void;
+  /** The WebSocket side and its replayed clock. */
+  live: Live;
   stats: ServerStats;
   resetStats(): void;
   close(): Promise<void>;
 }
 
-export async function startReplayServer(chain: Chain, faults: Faults = {}, port = 0): Promise<ReplayServer> {
+export async function startReplayServer(chain: Chain, faults: Faults = {}, port = 0, liveOptions: LiveOptions = {}): Promise<ReplayServer> {
   let current: Faults = { ...faults };
   let rand = seededRandom(current.seed ?? 1);
   let bucket = newBucket(current);
@@ -109,6 +116,9 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
     s.on('close', () => sockets.delete(s));
   });
   server.keepAliveTimeout = 30_000;
+  server.on('upgrade', (req, socket, head) => live.handleUpgrade(req, socket, head));
+  /** The slot the node has reached: the replayed clock's while it runs, else the chain's tip. */
+  const tip = () => live.tip ?? chain.lastSlot;
 
   function handle(body: string, res: ServerResponse): void {
     stats.httpRequests++;
@@ -205,18 +215,18 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
       case 'getVersion':
         return ok({ 'solana-core': '2.2.0-replay', 'feature-set': 0 });
       case 'getSlot':
-        return ok(chain.lastSlot);
+        return ok(tip());
       case 'getBlockHeight':
-        return ok(chain.blocks.get(chain.lastSlot)!.blockHeight);
+        return ok(chain.blocks.get(tip())?.blockHeight ?? 0);
       case 'getFirstAvailableBlock':
         return ok(chain.firstSlot);
       case 'getBlocks': {
         const start = Number(p[0]);
-        const end = typeof p[1] === 'number' ? p[1] : chain.lastSlot;
+        const end = typeof p[1] === 'number' ? p[1] : tip();
         if (!Number.isInteger(start) || !Number.isInteger(end)) return err(-32602, 'Invalid params');
         const max = f.maxBlocksRange ?? 500_000;
         if (end - start > max) return err(-32602, `Slot range too large; max ${max}`);
-        return ok(chain.produced.filter((s) => s >= start && s <= Math.min(end, chain.lastSlot)));
+        return ok(chain.produced.filter((s) => s >= start && s <= Math.min(end, tip())));
       }
       case 'getBlockTime': {
         const slot = Number(p[0]);
@@ -245,7 +255,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
         if (forced === 500) return HTTP_500;
         if (forced) return err(forced, `Transaction ${sig} not available`);
         const at = chain.bySignature.get(sig);
-        if (!at) return ok(null);
+        if (!at || at.slot > tip()) return ok(null);
         if (f.unavailableRate && rand() < f.unavailableRate) return err(-32004, messageFor(-32004, at.slot));
         const block = chain.blocks.get(at.slot)!;
         const tx = block.transactions[at.index];
@@ -268,6 +278,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
         for (let i = from; i < all.length && out.length < limit; i++) {
           if (cfg.until && all[i] === cfg.until) break;
           const at = chain.bySignature.get(all[i])!;
+          if (at.slot > tip()) continue;
           const block = chain.blocks.get(at.slot)!;
           out.push({
             signature: all[i],
@@ -287,13 +298,14 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
 
   function missingSlot(slot: number): { code: number; message: string } | null {
     if (!Number.isInteger(slot)) return { code: -32602, message: 'Invalid params' };
-    if (slot > chain.lastSlot) return { code: -32004, message: messageFor(-32004, slot) };
+    if (slot > tip()) return { code: -32004, message: messageFor(-32004, slot) };
     if (!chain.blocks.has(slot)) return { code: -32009, message: messageFor(-32009, slot) };
     return null;
   }
 
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const bound = (server.address() as AddressInfo).port;
+  const live: Live = createLive(chain, bound, () => current, () => rand(), renderForSubscription, liveOptions);
 
   return {
     url: `http://127.0.0.1:${bound}`,
@@ -308,12 +320,14 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
       bucket = newBucket(current);
       windows = newWindows(current);
     },
+    live,
     stats,
     resetStats() {
       Object.assign(stats, emptyStats());
     },
     close: () =>
       new Promise<void>((resolve) => {
+        live.close();
         for (const r of hanging) r.destroy();
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
@@ -345,6 +359,13 @@ function versionError(txs: BlockTx[], max: unknown): string | null {
     }
   }
   return null;
+}
+
+/** A block as blockSubscribe sends it: the same rendering, its own option names. */
+function renderForSubscription(block: Block, cfg: any): { block: object | null; err: string | null } {
+  const tooNew = versionError(block.transactions, cfg.maxSupportedTransactionVersion);
+  if (tooNew) return { block: null, err: tooNew };
+  return { block: renderBlock(block, { ...cfg, rewards: cfg.showRewards !== false }), err: null };
 }
 
 function renderBlock(block: Block, cfg: any): object {

@@ -1,0 +1,276 @@
+/**
+ * The replay server's WebSocket side: Solana's JSON-RPC pubsub on the same port as HTTP (an
+ * upgrade), driven by a replayed clock that walks the synthetic chain block by block.
+ *
+ * - slotSubscribe, logsSubscribe ('all', 'allWithVotes', or { mentions: [one address] }) and
+ *   blockSubscribe ('all' or { mentionsAccountOrProgram }), each with its unsubscribe. For
+ *   every produced block, in slot order: the slot notification, then one logs notification
+ *   per matching transaction in block order, then the block notification.
+ * - The clock starts on the first subscription (or `start()`), emits a block every
+ *   `slotMs` × (slots since the previous block), so skipped slots take their time, and stops at
+ *   the chain's tip. `slotMs: 0` leaves it to `step()`. It keeps going while clients are
+ *   disconnected: what they miss is what a reconnecting client must backfill.
+ * - While it runs, the HTTP side treats the clock's slot as the tip (see server.ts).
+ * - Faults, read from the server's current Faults: latency before every frame, a connection
+ *   dropped without a close frame (per notification), a truncated frame, a cap on concurrent
+ *   connections (the upgrade is refused with HTTP 429), and `dropAll()` by hand.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { accountKeys, type Block, type BlockTx, type Chain } from './chain.js';
+
+export interface LiveOptions {
+  /** Milliseconds per slot on the replayed clock; 0: only `step()` moves it. Default 400. */
+  slotMs?: number;
+  /** First slot the clock emits (the first produced slot at or after it); default the chain's first. */
+  startSlot?: number;
+  /** Start on the first subscription (default true); false: only `start()` starts it. */
+  autoStart?: boolean;
+}
+
+export interface LiveFaults {
+  /** Added before every frame the server sends (responses and notifications), ms. */
+  wsLatencyMs?: number;
+  /** Probability per notification of dropping the connection instead (no close frame). */
+  wsDropRate?: number;
+  /** Probability per notification of sending it cut in half. */
+  wsMalformedRate?: number;
+  /** Concurrent connections allowed; more are refused at the upgrade with HTTP 429. */
+  wsMaxConnections?: number;
+}
+
+export interface LiveStats {
+  connections: number;
+  /** Subscriptions made over the server's life (not only the live ones). */
+  subscriptions: number;
+  notifications: number;
+  drops: number;
+  malformed: number;
+  refused: number;
+}
+
+export interface Live {
+  readonly wsUrl: string;
+  /** The slot the clock has reached: null before it starts. */
+  readonly slot: number | null;
+  /** True once the clock has emitted the chain's last block. */
+  readonly finished: boolean;
+  /** The node's tip for the HTTP side: null until the clock starts (the whole chain is history). */
+  readonly tip: number | null;
+  readonly stats: LiveStats;
+  start(): void;
+  /** Emit the next `blocks` produced blocks now (any pace). */
+  step(blocks?: number): void;
+  /** Close every connection abruptly, the way a dropped network does. */
+  dropAll(): void;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  close(): void;
+}
+
+type Filter = { kind: 'slot' } | { kind: 'logs'; all: boolean; votes: boolean; mentions: string | null } | { kind: 'block'; mentions: string | null; cfg: any };
+
+interface Conn {
+  ws: WebSocket;
+  subs: Map<number, Filter>;
+}
+
+const VOTE_PROGRAM = 'Vote111111111111111111111111111111111111111';
+
+export function createLive(
+  chain: Chain,
+  port: number,
+  faults: () => LiveFaults,
+  rand: () => number,
+  renderBlock: (block: Block, cfg: any) => { block: object | null; err: string | null },
+  opts: LiveOptions = {},
+): Live {
+  const wss = new WebSocketServer({ noServer: true });
+  const conns = new Set<Conn>();
+  const stats: LiveStats = { connections: 0, subscriptions: 0, notifications: 0, drops: 0, malformed: 0, refused: 0 };
+  const slotMs = opts.slotMs ?? 400;
+  let next = chain.produced.findIndex((s) => s >= (opts.startSlot ?? chain.firstSlot));
+  if (next < 0) next = chain.produced.length;
+  /** Blocks before the clock's first are history, served from the start. */
+  const history = next > 0 ? chain.produced[next - 1] : chain.firstSlot - 1;
+  let slot: number | null = null;
+  let started = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let nextId = 1;
+
+  function start(): void {
+    if (started) return;
+    started = true;
+    schedule();
+  }
+
+  function schedule(): void {
+    if (slotMs <= 0 || next >= chain.produced.length) return;
+    const gap = slot === null ? 1 : chain.produced[next] - slot;
+    timer = setTimeout(() => {
+      timer = null;
+      emitNext();
+      schedule();
+    }, gap * slotMs);
+  }
+
+  function emitNext(): void {
+    if (next >= chain.produced.length) return;
+    const block = chain.blocks.get(chain.produced[next++])!;
+    slot = block.slot;
+    for (const c of conns) {
+      for (const [id, f] of c.subs) {
+        if (f.kind === 'slot') notify(c, 'slotNotification', id, { parent: block.parentSlot, root: Math.max(chain.firstSlot, block.slot - 32), slot: block.slot });
+      }
+      for (const tx of block.transactions) {
+        for (const [id, f] of c.subs) {
+          if (f.kind !== 'logs' || !logsMatch(f, tx)) continue;
+          notify(c, 'logsNotification', id, {
+            context: { slot: block.slot },
+            value: { signature: tx.transaction.signatures[0], err: tx.meta?.err ?? null, logs: tx.meta?.logMessages ?? [] },
+          });
+        }
+      }
+      for (const [id, f] of c.subs) {
+        if (f.kind !== 'block') continue;
+        const txs = f.mentions ? block.transactions.filter((t) => accountKeys(t).includes(f.mentions!)) : block.transactions;
+        if (f.mentions && txs.length === 0) continue;
+        const { block: rendered, err } = renderBlock({ ...block, transactions: txs }, f.cfg);
+        notify(c, 'blockNotification', id, { context: { slot: block.slot }, value: { slot: block.slot, block: rendered, err } });
+      }
+    }
+  }
+
+  function logsMatch(f: Extract<Filter, { kind: 'logs' }>, tx: BlockTx): boolean {
+    if (f.mentions) return accountKeys(tx).includes(f.mentions);
+    return f.votes || !accountKeys(tx).includes(VOTE_PROGRAM);
+  }
+
+  function notify(c: Conn, method: string, subscription: number, result: unknown): void {
+    const f = faults();
+    if (f.wsDropRate && rand() < f.wsDropRate) {
+      stats.drops++;
+      c.ws.terminate();
+      return;
+    }
+    stats.notifications++;
+    let text = JSON.stringify({ jsonrpc: '2.0', method, params: { result, subscription } });
+    if (f.wsMalformedRate && rand() < f.wsMalformedRate) {
+      stats.malformed++;
+      text = text.slice(0, Math.floor(text.length / 2));
+    }
+    send(c, text);
+  }
+
+  function send(c: Conn, text: string): void {
+    const delay = faults().wsLatencyMs ?? 0;
+    const go = () => {
+      if (c.ws.readyState === c.ws.OPEN) c.ws.send(text);
+    };
+    // Same delay for every frame, so timers keep them in order.
+    if (delay > 0) setTimeout(go, delay);
+    else go();
+  }
+
+  function reply(c: Conn, id: unknown, body: { result: unknown } | { error: { code: number; message: string } }): void {
+    send(c, JSON.stringify({ jsonrpc: '2.0', ...body, id }));
+  }
+
+  function onMessage(c: Conn, data: string): void {
+    let msg: any;
+    try {
+      msg = JSON.parse(data);
+    } catch {
+      return reply(c, null, { error: { code: -32700, message: 'Parse error' } });
+    }
+    // Notifications from the client (web3.js sends a 'ping' every few seconds) get no answer.
+    if (!msg || typeof msg !== 'object' || msg.id === undefined || msg.id === null) return;
+    const p: any[] = Array.isArray(msg.params) ? msg.params : [];
+    const invalid = (message: string) => reply(c, msg.id, { error: { code: -32602, message } });
+    const subscribe = (f: Filter) => {
+      const id = nextId++;
+      c.subs.set(id, f);
+      stats.subscriptions++;
+      reply(c, msg.id, { result: id });
+      if (opts.autoStart !== false) start();
+    };
+    switch (msg.method) {
+      case 'slotSubscribe':
+        return subscribe({ kind: 'slot' });
+      case 'logsSubscribe': {
+        const filter = p[0];
+        if (filter === 'all' || filter === 'allWithVotes') return subscribe({ kind: 'logs', all: true, votes: filter === 'allWithVotes', mentions: null });
+        const mentions = filter?.mentions;
+        if (!Array.isArray(mentions) || mentions.length !== 1) return invalid('Invalid Request: Only 1 address supported');
+        if (typeof mentions[0] !== 'string' || !/^[1-9A-HJ-NP-Za-km-z]{32,44}$/.test(mentions[0])) return invalid('Invalid Request: Invalid pubkey provided');
+        return subscribe({ kind: 'logs', all: false, votes: false, mentions: mentions[0] });
+      }
+      case 'blockSubscribe': {
+        const filter = p[0];
+        const mentions = filter === 'all' ? null : typeof filter?.mentionsAccountOrProgram === 'string' ? filter.mentionsAccountOrProgram : undefined;
+        if (mentions === undefined) return invalid('Invalid params: expected "all" or { mentionsAccountOrProgram }');
+        return subscribe({ kind: 'block', mentions, cfg: p[1] ?? {} });
+      }
+      case 'slotUnsubscribe':
+      case 'logsUnsubscribe':
+      case 'blockUnsubscribe': {
+        const kind = msg.method.slice(0, -'Unsubscribe'.length);
+        const f = c.subs.get(Number(p[0]));
+        if (!f || f.kind !== kind) return invalid('Invalid subscription id.');
+        c.subs.delete(Number(p[0]));
+        return reply(c, msg.id, { result: true });
+      }
+      default:
+        return reply(c, msg.id, { error: { code: -32601, message: 'Method not found' } });
+    }
+  }
+
+  wss.on('connection', (ws) => {
+    const c: Conn = { ws, subs: new Map() };
+    conns.add(c);
+    stats.connections = conns.size;
+    ws.on('message', (data) => onMessage(c, data.toString()));
+    ws.on('close', () => {
+      conns.delete(c);
+      stats.connections = conns.size;
+    });
+    ws.on('error', () => ws.terminate());
+  });
+
+  return {
+    wsUrl: `ws://127.0.0.1:${port}`,
+    get slot() {
+      return slot;
+    },
+    get finished() {
+      return next >= chain.produced.length;
+    },
+    get tip() {
+      return started ? (slot ?? history) : null;
+    },
+    stats,
+    start,
+    step(blocks = 1) {
+      started = true;
+      for (let i = 0; i < blocks; i++) emitNext();
+    },
+    dropAll() {
+      for (const c of conns) c.ws.terminate();
+    },
+    handleUpgrade(req, socket, head) {
+      const max = faults().wsMaxConnections;
+      if (max !== undefined && conns.size >= max) {
+        stats.refused++;
+        socket.end('HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    },
+    close() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      for (const c of conns) c.ws.terminate();
+      wss.close();
+    },
+  };
+}
