@@ -2,11 +2,15 @@
  * The address source: one account's history (wallet, mint or pool) through
  * getSignaturesForAddress pages, then getTransaction for each signature.
  *
- * Signatures come newest first and can only be paged backwards (`before`), so listing a slot
- * range walks down from the tip until it passes the range start. Pages are de-duplicated by
- * signature (providers have been seen to repeat entries across page boundaries). Failed
- * transactions are left out: they carry no trades. The list is then replayed oldest first so
- * the pipeline sees the history in chain order.
+ * Signatures come newest first and can only be paged backwards (`before`), but the pipeline
+ * wants the history oldest first. Holding a busy account's whole history to reverse it would
+ * not fit in memory, so the listing takes two passes: the first walks down from the tip until
+ * it passes the range start and keeps one cursor per page (and counts); the second fetches
+ * the pages again, oldest first, and hands them over one at a time. That costs one extra
+ * getSignaturesForAddress call per 1000 signatures (against 1000 getTransaction calls) and
+ * holds one page plus a cursor per page. Entries repeated across a page boundary (providers
+ * have been seen to do that) are dropped. Failed transactions are left out: they carry no
+ * trades.
  */
 import type { RpcClient } from './rpc/client.js';
 import type { Commitment, SourceTx } from './types.js';
@@ -25,37 +29,78 @@ export interface ListOptions {
   onPage?: (listed: number, oldestSlot: number) => void;
 }
 
-/** Successful transactions mentioning `address` with slot in [start, end], oldest first. */
-export async function listSignatures(client: RpcClient, address: string, start: number, end: number, opts: ListOptions = {}): Promise<{ signatures: SignatureInfo[]; failed: number }> {
+type Page = Array<{ signature: string; slot: number; err: unknown; blockTime?: number | null }>;
+
+export interface SignatureListing {
+  /** Successful signatures in the range the first pass counted (the second may drop repeats). */
+  planned: number;
+  /** Failed transactions in the range (left out). */
+  failed: number;
+  /** Pages of successful signatures with slot in [start, end], oldest first, each ascending. */
+  pages(): AsyncGenerator<SignatureInfo[]>;
+}
+
+/**
+ * The first pass: walk `address`'s history down from the tip to `start`, keeping the cursor
+ * of each page. The answer's `pages()` is the second pass.
+ */
+export async function listSignaturePages(client: RpcClient, address: string, start: number, end: number, opts: ListOptions = {}): Promise<SignatureListing> {
   const limit = Math.min(1000, Math.max(1, opts.pageSize ?? 1000));
-  const seen = new Set<string>();
-  const out: SignatureInfo[] = [];
+  const commitment = opts.commitment ?? 'finalized';
+  const fetchPage = (before: string | undefined) =>
+    client.call<Page>('getSignaturesForAddress', [address, before ? { limit, commitment, before } : { limit, commitment }]);
+  // The `before` each page was fetched with (undefined: the tip), newest page first.
+  const cursors: Array<string | undefined> = [];
+  let planned = 0;
   let failed = 0;
   let before: string | undefined;
   for (;;) {
-    const cfg: Record<string, unknown> = { limit, commitment: opts.commitment ?? 'finalized' };
-    if (before) cfg.before = before;
-    const page = await client.call<Array<{ signature: string; slot: number; err: unknown; blockTime?: number | null }>>('getSignaturesForAddress', [address, cfg]);
+    const page = await fetchPage(before);
     if (page.length === 0) break;
-    for (const e of page) {
-      if (e.slot > end || e.slot < start || seen.has(e.signature)) continue;
-      seen.add(e.signature);
-      if (e.err !== null && e.err !== undefined) {
-        failed++;
-        continue;
-      }
-      out.push({ signature: e.signature, slot: e.slot, blockTime: e.blockTime ?? null });
+    const inRange = page.filter((e) => e.slot >= start && e.slot <= end);
+    if (inRange.length > 0) cursors.push(before);
+    for (const e of inRange) {
+      if (e.err !== null && e.err !== undefined) failed++;
+      else planned++;
     }
     const last = page[page.length - 1];
-    opts.onPage?.(out.length, last.slot);
+    opts.onPage?.(planned, last.slot);
     if (last.slot < start || page.length < limit) break;
     before = last.signature;
   }
-  // Newest first → oldest first; a stable sort keeps same-slot entries in reverse page order,
-  // which is their order in the block.
-  out.reverse();
-  out.sort((a, b) => a.slot - b.slot);
-  return { signatures: out, failed };
+  return {
+    planned,
+    failed,
+    async *pages() {
+      // A repeat across a page boundary sits in the neighbouring page: remembering the last
+      // page's signatures is enough to drop it.
+      let previous = new Set<string>();
+      for (let i = cursors.length - 1; i >= 0; i--) {
+        const page = await fetchPage(cursors[i]);
+        const out: SignatureInfo[] = [];
+        const seen = new Set<string>();
+        // Newest first → oldest first; within a slot, reverse page order is block order.
+        for (let j = page.length - 1; j >= 0; j--) {
+          const e = page[j];
+          if (e.slot > end || e.slot < start || e.err !== null && e.err !== undefined) continue;
+          if (previous.has(e.signature) || seen.has(e.signature)) continue;
+          seen.add(e.signature);
+          out.push({ signature: e.signature, slot: e.slot, blockTime: e.blockTime ?? null });
+        }
+        out.sort((x, y) => x.slot - y.slot);
+        previous = seen;
+        if (out.length > 0) yield out;
+      }
+    },
+  };
+}
+
+/** Successful transactions mentioning `address` with slot in [start, end], oldest first, all at once (small histories). */
+export async function listSignatures(client: RpcClient, address: string, start: number, end: number, opts: ListOptions = {}): Promise<{ signatures: SignatureInfo[]; failed: number }> {
+  const listing = await listSignaturePages(client, address, start, end, opts);
+  const signatures: SignatureInfo[] = [];
+  for await (const page of listing.pages()) signatures.push(...page);
+  return { signatures, failed: listing.failed };
 }
 
 export type SignatureOutcome =
@@ -69,18 +114,36 @@ export interface FetchOptions {
   lookahead?: number;
 }
 
-/** getTransaction for each signature, batched and concurrent, handed over in input order. */
-export async function* fetchTransactions(client: RpcClient, sigs: readonly SignatureInfo[], opts: FetchOptions = {}): AsyncGenerator<SignatureOutcome> {
+/**
+ * getTransaction for each signature, batched and concurrent, handed over in input order. The
+ * input may be a stream (pages of a listing): it is read only `lookahead` signatures ahead.
+ */
+export async function* fetchTransactions(
+  client: RpcClient,
+  sigs: Iterable<SignatureInfo> | AsyncIterable<SignatureInfo>,
+  opts: FetchOptions = {},
+): AsyncGenerator<SignatureOutcome> {
   const cfg = { encoding: 'json', maxSupportedTransactionVersion: 1, commitment: opts.commitment ?? 'finalized' };
   const group = Math.max(1, client.batchSize('getTransaction'));
   const lookahead = Math.max(group, opts.lookahead ?? 200);
+  const source: AsyncIterator<SignatureInfo> | Iterator<SignatureInfo> =
+    Symbol.asyncIterator in sigs ? (sigs as AsyncIterable<SignatureInfo>)[Symbol.asyncIterator]() : (sigs as Iterable<SignatureInfo>)[Symbol.iterator]();
+  let exhausted = false;
+  const take = async (n: number): Promise<SignatureInfo[]> => {
+    const out: SignatureInfo[] = [];
+    while (!exhausted && out.length < n) {
+      const r = await source.next();
+      if (r.done) exhausted = true;
+      else out.push(r.value);
+    }
+    return out;
+  };
   const window: Array<Promise<SignatureOutcome[]>> = [];
-  let next = 0;
   let inWindow = 0;
-  const fill = () => {
-    while (next < sigs.length && inWindow < lookahead) {
-      const slice = sigs.slice(next, next + group);
-      next += slice.length;
+  const fill = async () => {
+    while (!exhausted && inWindow < lookahead) {
+      const slice = await take(group);
+      if (slice.length === 0) break;
       inWindow += slice.length;
       window.push(
         client.callMany<any>('getTransaction', slice.map((s) => [s.signature, cfg])).then((results) =>
@@ -93,11 +156,11 @@ export async function* fetchTransactions(client: RpcClient, sigs: readonly Signa
       );
     }
   };
-  fill();
+  await fill();
   while (window.length > 0) {
     const outcomes = await window.shift()!;
     inWindow -= outcomes.length;
-    fill();
+    await fill();
     yield* outcomes;
   }
 }

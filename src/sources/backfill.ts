@@ -13,7 +13,7 @@
  */
 import type { RpcClient } from './rpc/client.js';
 import { slotOutcomes } from './blocks.js';
-import { fetchTransactions, listSignatures, type SignatureInfo } from './address.js';
+import { fetchTransactions, listSignaturePages, type SignatureInfo } from './address.js';
 import type { Commitment, SlotRange, SourceTx } from './types.js';
 
 export type Gap = { from: number; to: number; error: string } | { signature: string; slot: number; error: string };
@@ -137,6 +137,8 @@ export async function runSlotBackfill(
 /**
  * Address scope: the successful transactions mentioning `address` in [start, end] above
  * `cursor` (the slot an earlier run reached), plus any signature gaps from an earlier run.
+ * The listing streams (see address.ts): memory holds a page of signatures, not the history,
+ * and a resumed run lists only what lies above its cursor.
  */
 export async function runAddressBackfill(
   client: RpcClient,
@@ -145,18 +147,24 @@ export async function runAddressBackfill(
   oldGaps: readonly Gap[],
   cursor: number,
   sink: BackfillSink,
-  opts: RunOptions & { onListing?: (listed: number, oldestSlot: number) => void } = {},
+  opts: RunOptions & { onListing?: (listed: number, oldestSlot: number) => void; pageSize?: number } = {},
 ): Promise<RunResult> {
-  const { signatures, failed } = await listSignatures(client, address, range[0], range[1], {
-    commitment: opts.commitment,
-    onPage: opts.onListing,
-  });
-  const retry = new Set(oldGaps.filter((g): g is Extract<Gap, { signature: string }> => 'signature' in g).map((g) => g.signature));
-  const todo: SignatureInfo[] = signatures.filter((s) => s.slot > cursor || retry.has(s.signature));
-  const counts = emptyCounts(todo.length);
-  counts.failedTxs = failed;
+  const from = Math.max(range[0], cursor + 1);
+  const listing =
+    from <= range[1] ? await listSignaturePages(client, address, from, range[1], { commitment: opts.commitment, onPage: opts.onListing, pageSize: opts.pageSize }) : null;
+  // Gaps above the cursor come round again in the listing; those below it are fetched first.
+  const retry: SignatureInfo[] = oldGaps
+    .filter((g): g is Extract<Gap, { signature: string }> => 'signature' in g && g.slot <= cursor)
+    .map((g) => ({ signature: g.signature, slot: g.slot, blockTime: null }))
+    .sort((a, b) => a.slot - b.slot);
+  async function* todo(): AsyncGenerator<SignatureInfo> {
+    yield* retry;
+    if (listing) for await (const page of listing.pages()) yield* page;
+  }
+  const counts = emptyCounts(retry.length + (listing?.planned ?? 0));
+  counts.failedTxs = listing?.failed ?? 0;
   const cp = new Checkpointer(sink, oldGaps, opts.checkpointMs ?? 1000);
-  let pos = todo.length > 0 ? todo[0].slot - 1 : cursor;
+  let pos = retry.length > 0 ? retry[0].slot - 1 : cursor;
   let stopped = false;
   // One slot's transactions go to the sink together; the slot is done when the next begins.
   let group: SourceTx[] = [];
@@ -168,7 +176,7 @@ export async function runAddressBackfill(
     pos = groupSlot;
     group = [];
   };
-  for await (const o of fetchTransactions(client, todo, { commitment: opts.commitment, lookahead: opts.lookahead })) {
+  for await (const o of fetchTransactions(client, todo(), { commitment: opts.commitment, lookahead: opts.lookahead })) {
     if (o.info.slot !== groupSlot) {
       await flushGroup();
       groupSlot = o.info.slot;
@@ -182,6 +190,8 @@ export async function runAddressBackfill(
     if (o.kind === 'tx') {
       counts.transactions++;
       group.push(o.tx);
+      // A retried gap comes without its listing entry: its block time is the transaction's.
+      groupTime ??= (o.tx.tx as { blockTime?: number | null }).blockTime ?? null;
     } else {
       cp.fresh.push({ signature: o.info.signature, slot: o.info.slot, error: o.error });
     }

@@ -46,6 +46,8 @@ export interface Faults extends LiveFaults {
   batch?: boolean | number;
   /** Largest getBlocks range (end - start); default 500_000 like Agave. */
   maxBlocksRange?: number;
+  /** getSignaturesForAddress pages start this many entries early, repeating the end of the previous page (seen at providers). */
+  pageOverlap?: number;
   seed?: number;
 }
 
@@ -272,7 +274,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
         if (cfg.before) {
           const i = all.indexOf(cfg.before);
           if (i < 0) return ok([]);
-          from = i + 1;
+          from = Math.max(0, i + 1 - (f.pageOverlap ?? 0));
         }
         const out = [];
         for (let i = from; i < all.length && out.length < limit; i++) {
