@@ -448,7 +448,7 @@ export class AdaptiveRate {
         // Probe gently at first, then faster the longer the endpoint keeps saying yes (the
         // mark may be low, or the plan may have grown).
         const probingFor = now - this.calmSince() - this.plateau;
-        const step = Math.max(0.5, this.current * 0.005) * 2 ** Math.min(5, Math.floor(probingFor / 1000));
+        const step = Math.max(0.5, this.current * 0.005) * 2 ** Math.min(6, Math.floor(probingFor / 500));
         next = this.current + step;
         this.grewSinceEpisode = true;
         // Sent (not just allowed) well past the mark without a 429: it no longer holds.
