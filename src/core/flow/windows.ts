@@ -10,6 +10,10 @@
  * that leaves W is its latest. Memory is one entry per trade of the last 4 hours plus one record
  * per wallet active in them; an idle token empties completely and is evicted by the engine.
  *
+ * Entries are columns (typed arrays for time, SOL and kind, one array of wallet records) rather
+ * than an object per trade: ~25 bytes per trade of the last 4 hours instead of ~90, nothing for
+ * the garbage collector to trace or move, and expiry reads times without chasing pointers.
+ *
  * Volumes are lamports in `number` (exact below 2^53). A trade without a SOL quote adds to
  * counts and wallets, never to volumes.
  */
@@ -32,15 +36,11 @@ export interface WalletRec {
   buy5m: number;
 }
 
-interface Entry {
-  seq: number;
-  ts: number;
-  rec: WalletRec;
-  buy: boolean;
-  sol: number;
-  bot: boolean;
-  dca: boolean;
-}
+/** Bits of an entry's kind. */
+const BUY = 1;
+const BOT = 2;
+const DCA = 4;
+const MIN_CAPACITY = 8;
 
 export interface Agg {
   buyVol: number;
@@ -66,13 +66,22 @@ const newAgg = (): Agg => ({
 
 export interface TokenWindows {
   mint: string;
-  entries: Entry[];
+  /**
+   * Entries in time order, as columns; entry i (0 <= i < len) has sequence number base + i.
+   * Entries below heads[last window] have left every window (kept until compaction).
+   */
+  ts: Float64Array;
+  sol: Float64Array;
+  kind: Uint8Array;
+  rec: (WalletRec | null)[];
+  len: number;
+  base: number;
+  /** Per window, the index of its oldest entry (len when the window is empty). */
   heads: number[];
   aggs: Agg[];
   recs: Map<string, WalletRec>;
   /** Wallets with a buy inside the 5m window (for the buyer-concentration signal). */
   buyers5m: Set<WalletRec>;
-  nextSeq: number;
   /** Time the windows were last advanced to. */
   now: number;
   /**
@@ -87,23 +96,54 @@ export interface TokenWindows {
 export function newTokenWindows(mint: string): TokenWindows {
   return {
     mint,
-    entries: [],
+    ts: new Float64Array(MIN_CAPACITY),
+    sol: new Float64Array(MIN_CAPACITY),
+    kind: new Uint8Array(MIN_CAPACITY),
+    rec: new Array<WalletRec | null>(MIN_CAPACITY).fill(null),
+    len: 0,
+    base: 0,
     heads: new Array<number>(NW).fill(0),
     aggs: Array.from({ length: NW }, newAgg),
     recs: new Map(),
     buyers5m: new Set(),
-    nextSeq: 0,
     now: -Infinity,
     nextExpiry: Infinity,
     changed: false,
   };
 }
 
-export const isEmpty = (t: TokenWindows): boolean => t.heads[NW - 1] >= t.entries.length;
+export const isEmpty = (t: TokenWindows): boolean => t.heads[NW - 1] >= t.len;
 
-function seqAt(t: TokenWindows, w: number): number {
-  const h = t.heads[w];
-  return h < t.entries.length ? t.entries[h].seq : t.nextSeq;
+/**
+ * Move the live entries (from the last window's head on) to the front, into columns of
+ * `capacity` (new ones when it differs), renumbering by the dropped count.
+ */
+function compact(t: TokenWindows, capacity: number): void {
+  const dead = t.heads[NW - 1];
+  const live = t.len - dead;
+  if (capacity !== t.ts.length) {
+    const ts = new Float64Array(capacity);
+    const sol = new Float64Array(capacity);
+    const kind = new Uint8Array(capacity);
+    ts.set(t.ts.subarray(dead, t.len));
+    sol.set(t.sol.subarray(dead, t.len));
+    kind.set(t.kind.subarray(dead, t.len));
+    const rec = new Array<WalletRec | null>(capacity).fill(null);
+    for (let i = 0; i < live; i++) rec[i] = t.rec[dead + i];
+    t.ts = ts;
+    t.sol = sol;
+    t.kind = kind;
+    t.rec = rec;
+  } else if (dead > 0) {
+    t.ts.copyWithin(0, dead, t.len);
+    t.sol.copyWithin(0, dead, t.len);
+    t.kind.copyWithin(0, dead, t.len);
+    t.rec.copyWithin(0, dead, t.len);
+    t.rec.fill(null, live, t.len);
+  }
+  t.len = live;
+  t.base += dead;
+  for (let w = 0; w < NW; w++) t.heads[w] -= dead;
 }
 
 /** Move the windows to `now` (never backwards), dropping entries that fell out. */
@@ -111,44 +151,48 @@ export function advance(t: TokenWindows, now: number): void {
   if (now <= t.now) return;
   t.now = now;
   if (now < t.nextExpiry) return;
-  const entries = t.entries;
+  const { ts, sol, kind, rec, len, base } = t;
   for (let w = 0; w < NW; w++) {
     const cutoff = now - W_SECONDS[w];
     let h = t.heads[w];
-    if (h >= entries.length || entries[h].ts > cutoff) continue;
+    if (h >= len || ts[h] > cutoff) continue;
     const a = t.aggs[w];
     const last = w === NW - 1;
-    while (h < entries.length && entries[h].ts <= cutoff) {
-      const e = entries[h];
-      const r = e.rec;
-      if (e.buy) {
+    while (h < len && ts[h] <= cutoff) {
+      const seq = base + h;
+      const r = rec[h] as WalletRec;
+      const k = kind[h];
+      const v = sol[h];
+      if (k & BUY) {
         a.buyCnt--;
-        a.buyVol -= e.sol;
-        if (r.lastBuy === e.seq) {
+        a.buyVol -= v;
+        if (r.lastBuy === seq) {
           a.buyers--;
           if (w === W5M) t.buyers5m.delete(r);
         }
-        if (w === W5M) r.buy5m -= e.sol;
+        if (w === W5M) r.buy5m -= v;
       } else {
         a.sellCnt--;
-        a.sellVol -= e.sol;
-        if (r.lastSell === e.seq) a.sellers--;
+        a.sellVol -= v;
+        if (r.lastSell === seq) a.sellers--;
       }
-      if (e.bot) {
+      if (k & BOT) {
         a.botTrades--;
-        a.botVol -= e.sol;
-        if (r.lastBot === e.seq) a.botWallets--;
+        a.botVol -= v;
+        if (r.lastBot === seq) a.botWallets--;
       }
-      if (e.dca) {
+      if (k & DCA) {
         a.dcaTrades--;
-        a.dcaVol -= e.sol;
-        if (e.buy) a.dcaBuyVol -= e.sol;
-        if (r.lastDca === e.seq) a.dcaWallets--;
+        a.dcaVol -= v;
+        if (k & BUY) a.dcaBuyVol -= v;
+        if (r.lastDca === seq) a.dcaWallets--;
       }
-      if (r.lastAny === e.seq) {
+      if (r.lastAny === seq) {
         a.wallets--;
         if (last) t.recs.delete(r.wallet);
       }
+      // Out of every window now: let the record go with its last entry.
+      if (last) rec[h] = null;
       h++;
     }
     t.heads[w] = h;
@@ -157,14 +201,14 @@ export function advance(t: TokenWindows, now: number): void {
   let next = Infinity;
   for (let w = 0; w < NW; w++) {
     const h = t.heads[w];
-    if (h < entries.length && entries[h].ts + W_SECONDS[w] < next) next = entries[h].ts + W_SECONDS[w];
+    if (h < len && ts[h] + W_SECONDS[w] < next) next = ts[h] + W_SECONDS[w];
   }
   t.nextExpiry = next;
-  // Compact once the dead prefix dominates, so the array does not grow forever.
+  // Once the dead prefix dominates, drop it (shrinking the columns of a token that cooled down).
   const dead = t.heads[NW - 1];
-  if (dead > 1024 && dead * 2 > entries.length) {
-    t.entries = entries.slice(dead);
-    for (let w = 0; w < NW; w++) t.heads[w] -= dead;
+  if (dead > 1024 && dead * 2 > len) {
+    const live = len - dead;
+    compact(t, live * 4 < t.ts.length ? Math.max(MIN_CAPACITY, 2 * live) : t.ts.length);
   }
 }
 
@@ -175,10 +219,17 @@ export function add(t: TokenWindows, ts: number, wallet: string, buy: boolean, s
     r = { wallet, lastAny: -1, lastBuy: -1, lastSell: -1, lastBot: -1, lastDca: -1, buy5m: 0 };
     t.recs.set(wallet, r);
   }
-  const seq = t.nextSeq++;
+  if (t.len === t.ts.length) {
+    // Full: reuse the dead prefix when it is at least half, else double.
+    const dead = t.heads[NW - 1];
+    compact(t, dead * 2 >= t.len ? t.ts.length : 2 * t.ts.length);
+  }
+  const i = t.len;
+  const seq = t.base + i;
   for (let w = 0; w < NW; w++) {
     const a = t.aggs[w];
-    const head = seqAt(t, w);
+    // Sequence number of the window's oldest entry (or of this one, when it is empty).
+    const head = t.base + t.heads[w];
     if (r.lastAny < head) a.wallets++;
     if (buy) {
       a.buyCnt++;
@@ -213,8 +264,12 @@ export function add(t: TokenWindows, ts: number, wallet: string, buy: boolean, s
   if (dca) r.lastDca = seq;
   // Windows are nested: if the shortest one was empty the new entry heads it (and maybe longer
   // ones), and it falls out of the shortest first; otherwise every head is older than it.
-  if (t.heads[0] === t.entries.length && ts + W_SECONDS[0] < t.nextExpiry) t.nextExpiry = ts + W_SECONDS[0];
-  t.entries.push({ seq, ts, rec: r, buy, sol, bot, dca });
+  if (t.heads[0] === i && ts + W_SECONDS[0] < t.nextExpiry) t.nextExpiry = ts + W_SECONDS[0];
+  t.ts[i] = ts;
+  t.sol[i] = sol;
+  t.kind[i] = (buy ? BUY : 0) | (bot ? BOT : 0) | (dca ? DCA : 0);
+  t.rec[i] = r;
+  t.len = i + 1;
   t.changed = true;
 }
 
