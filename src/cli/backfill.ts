@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { decodeTransaction, type RawTransaction } from '../core/decode/index.js';
 import { defaultLabels } from '../core/labels.js';
+import type { EngineOptionsInput } from '../core/flow/options.js';
 import { createPipeline, type Pipeline } from '../core/pipeline.js';
 import type { Trade } from '../core/trade.js';
 import { openDatabase, resolveDbPath, type SolflowDb } from '../store/index.js';
@@ -24,6 +25,7 @@ import type { Commitment, SlotRange, SourceTx } from '../sources/types.js';
 import { redactText, redactUrl } from '../util/redact.js';
 import { EXIT, UsageError } from './errors.js';
 import { withExample } from './examples.js';
+import { loadFlowConfig } from './flow-config-option.js';
 import type { CommandRegistrar } from './main.js';
 import { parseLast, parseRange, type RangeSpec } from './range.js';
 
@@ -48,6 +50,7 @@ export interface BackfillOptions {
   json?: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  flowConfig?: string;
 }
 
 export const registerBackfill: CommandRegistrar = (program, setExit) => {
@@ -70,6 +73,7 @@ export const registerBackfill: CommandRegistrar = (program, setExit) => {
     .option('--db <path>', 'SQLite database (env SOLFLOW_DB, default ./solflow.db)')
     .option('--json', 'print the summary (or the --jobs list) as JSON on stdout')
     .option('--quiet', 'no progress lines')
+    .option('--flow-config <file>', 'bot-flag and signal thresholds from a JSON file (env SOLFLOW_FLOW_CONFIG; see solflow flow-config)')
     // Relative ranges start with '-' (-2h..now): let commander pass them through as the range,
     // and reject real unknown options here.
     .allowUnknownOption()
@@ -99,11 +103,13 @@ interface Plan {
   timeoutMs: number;
   retries: number;
   commitment: Commitment;
+  /** Flow-engine thresholds from --flow-config (defaults when undefined). */
+  flow: EngineOptionsInput | undefined;
 }
 
 export async function runBackfillCommand(rangeArg: string | undefined, opts: BackfillOptions, io: Io = defaultIo()): Promise<number> {
   if (opts.jobs) return printJobs(opts, io);
-  const plan = checkOptions(rangeArg, opts, io.now());
+  const plan = { ...checkOptions(rangeArg, opts, io.now()), flow: loadFlowConfig(opts.flowConfig, io.env) };
   if (opts.from) return runFromFiles(plan, opts, io);
   let endpoint;
   try {
@@ -121,7 +127,7 @@ export async function runBackfillCommand(rangeArg: string | undefined, opts: Bac
 
 const ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
 
-function checkOptions(rangeArg: string | undefined, opts: BackfillOptions, nowMs: number): Plan {
+function checkOptions(rangeArg: string | undefined, opts: BackfillOptions, nowMs: number): Omit<Plan, 'flow'> {
   if (rangeArg && opts.last) throw new UsageError('give a range or --last, not both');
   if (opts.from && opts.rpc) throw new UsageError('--from reads recorded files; it cannot be combined with --rpc');
   if (opts.from && opts.address) throw new UsageError('--address needs RPC; it cannot be combined with --from');
@@ -285,6 +291,7 @@ async function execute(client: RpcClient, db: SolflowDb, job: JobRow<JobParams, 
   const pipeline = createPipeline({
     db,
     decode: decoderFor(plan.programs),
+    engine: plan.flow,
     onDecodeError: (env, error) => {
       decodeFailures++;
       const sig = (env.tx as { transaction?: { signatures?: string[] } }).transaction?.signatures?.[0] ?? '?';
@@ -442,6 +449,7 @@ async function runFromFiles(plan: Plan, opts: BackfillOptions, io: Io): Promise<
     const pipeline = createPipeline({
       db,
       decode: decoderFor(plan.programs),
+    engine: plan.flow,
       onDecodeError: (env, error) => problems.push(`${(env.tx as any).transaction?.signatures?.[0] ?? '?'}: ${error.message}`),
     });
     let txs = 0;

@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../src/core/flow/options.js';
-import { solflow } from './run.js';
+import { ROOT, solflow } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'solflow-flowcfg-'));
 const file = (name: string, body: string) => {
@@ -47,5 +48,34 @@ describe('solflow flow-config', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(want);
     }
+  });
+});
+
+describe('backfill --flow-config', () => {
+  const bots = (db: string) => {
+    const d = new Database(db, { readonly: true });
+    try {
+      return d.prepare('SELECT count(*) FROM trades WHERE is_bot = 1').pluck().get() as number;
+    } finally {
+      d.close();
+    }
+  };
+
+  it('classifies with the thresholds from the file; a bad file stops before anything is written', () => {
+    const fixtures = join(ROOT, 'fixtures', 'tx');
+    const plain = join(dir, 'plain.db');
+    expect(solflow(['backfill', '--from', fixtures, '--db', plain]).code).toBe(0);
+    // Two transactions within a day by one wallet count as automated under this (silly) setting.
+    const strict = join(dir, 'strict.db');
+    const cfg = file('strict.json', JSON.stringify({ bot: { rate: { trades: 2, seconds: 86_400 } } }));
+    const r = solflow(['backfill', '--from', fixtures, '--db', strict, '--flow-config', cfg]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(bots(strict)).toBeGreaterThan(bots(plain));
+
+    const none = join(dir, 'none.db');
+    const bad = solflow(['backfill', '--from', fixtures, '--db', none, '--flow-config', file('typo2.json', '{"bots":{}}')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown setting bots/);
+    expect(existsSync(none)).toBe(false);
   });
 });
