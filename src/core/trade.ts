@@ -112,7 +112,10 @@ export function tradeFromJson(j: TradeJson): Trade {
   };
 }
 
-/** Total order of trades: (slot, position in block, instruction path). */
+/**
+ * Total order of trades: (slot, position in block, instruction path). The flow engine compares
+ * every trade it accepts with this, so it allocates nothing on the paths the decoder produces.
+ */
 export function compareTrades(a: Trade, b: Trade): number {
   const sa = a.slot ?? -1;
   const sb = b.slot ?? -1;
@@ -121,10 +124,33 @@ export function compareTrades(a: Trade, b: Trade): number {
   const ib = b.txIndex ?? -1;
   if (ia !== ib) return ia - ib;
   if (a.signature !== b.signature) return a.signature < b.signature ? -1 : 1;
+  if (a.ixPath === b.ixPath) return 0;
   return compareIxPath(a.ixPath, b.ixPath);
 }
 
+const IX_BITS = 2 ** 21;
+
+/** "outer.inner" as one number (outer * 2^21 + inner), or -1 when it is not two small decimals. */
+export function ixKey(p: string): number {
+  let outer = 0;
+  let inner = 0;
+  let dot = -1;
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    if (c === 46 && dot < 0) dot = i;
+    else if (c < 48 || c > 57) return -1;
+    else if (dot < 0) outer = outer * 10 + (c - 48);
+    else inner = inner * 10 + (c - 48);
+  }
+  return dot <= 0 || dot === p.length - 1 || outer >= IX_BITS || inner >= IX_BITS ? -1 : outer * IX_BITS + inner;
+}
+
+/** Instruction paths by outer index, then inner index (see Trade.ixPath). */
 export function compareIxPath(a: string, b: string): number {
+  const ka = ixKey(a);
+  const kb = ixKey(b);
+  if (ka >= 0 && kb >= 0) return ka - kb;
+  // Anything unusual (never produced by the decoder) is compared field by field.
   const [ao, ai] = a.split('.').map(Number);
   const [bo, bi] = b.split('.').map(Number);
   return ao - bo || ai - bi;

@@ -3,7 +3,7 @@
  * memory: no I/O, no wall clock; time is the chain clock carried by the trades.
  *
  * Determinism. Everything is computed in the canonical order (slot, txIndex, signature, ixPath)
- * (`compareTrades`; `canonicalOrder` here). Incoming trades are sorted into a pending buffer and
+ * (`compareTrades`). Incoming trades are sorted into a pending buffer and
  * only become final when the stream is `lagSlots` (reordering tolerance) + `sandwich.maxSlots`
  * (look-ahead) slots past them; then whole slots are released in order: classified first (a same-slot round trip flags both legs; a sandwich front-run can see the victim and the
  * back-run still pending), then counted into the windows. So any split of the same trades into
@@ -27,8 +27,7 @@
  * changes a trade's time: results are the same with or without ticks, except that the final
  * clock (the newest tick) can be later than the last trade; recomputeFlow carries it over.
  */
-import type { Trade } from '../trade.js';
-import { canonicalOrder } from './order.js';
+import { compareTrades, type Trade } from '../trade.js';
 import { classify, NO_REASONS, newClassifierState, pool, poolKey, sortPending, sweepClassifier, takePending, type ClassifierState, type PoolState } from './classify.js';
 import { mergeOptions, type EngineOptions, type EngineOptionsInput } from './options.js';
 import { evaluateSignals, type SignalState } from './signals.js';
@@ -115,7 +114,7 @@ interface Held {
   pool: PoolState;
 }
 
-const compareHeld = (a: Held, b: Held) => canonicalOrder(a.t, b.t);
+const compareHeld = (a: Held, b: Held) => compareTrades(a.t, b.t);
 const sameKey = (a: Trade, b: Trade) => a.signature === b.signature && a.ixPath === b.ixPath;
 
 export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
@@ -218,7 +217,7 @@ export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
       pendingSorted = true;
     }
     if (unsortedPools.length > 0) {
-      for (const p of unsortedPools) sortPending(p, canonicalOrder);
+      for (const p of unsortedPools) sortPending(p, compareTrades);
       unsortedPools = [];
     }
     let i = 0;
@@ -292,12 +291,12 @@ export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
         out.late.push(t);
         continue;
       }
-      if (pendingSorted && pending.length > 0 && canonicalOrder(pending[pending.length - 1].t, t) > 0) pendingSorted = false;
+      if (pendingSorted && pending.length > 0 && compareTrades(pending[pending.length - 1].t, t) > 0) pendingSorted = false;
       const p = pool(cls, poolKey(t));
       pending.push({ t, pool: p });
       const pp = p.pending;
       // Compared with the last one, released or not: a false alarm only costs a sort.
-      if (pp.length > 0 && canonicalOrder(pp[pp.length - 1], t) > 0 && (unsortedPools.length === 0 || unsortedPools[unsortedPools.length - 1] !== p)) {
+      if (pp.length > 0 && compareTrades(pp[pp.length - 1], t) > 0 && (unsortedPools.length === 0 || unsortedPools[unsortedPools.length - 1] !== p)) {
         unsortedPools.push(p);
       }
       pp.push(t);
