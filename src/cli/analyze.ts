@@ -10,7 +10,8 @@ import { analyzeWallet, type CostBasis, type Position, type WalletAnalysis } fro
 import { WSOL_MINT } from '../core/trade.js';
 import { openDatabase, resolveDbPath } from '../store/index.js';
 import { lastPriceLookup, walletTrades } from '../store/wallet.js';
-import { defaultIo, runBackfillCommand, type Io } from './backfill.js';
+import { runBackfillCommand } from './backfill.js';
+import { defaultIo, type Io } from './io.js';
 import { resample, sparkline } from './chart.js';
 import { EXIT, UsageError } from './errors.js';
 import { withExample } from './examples.js';
@@ -100,13 +101,7 @@ export async function runAnalyzeCommand(walletArg: string, opts: AnalyzeOptions,
   }
 
   const path = resolveDbPath(opts.db, io.env);
-  let db;
-  try {
-    db = openDatabase({ path, readonly: true });
-  } catch (err) {
-    const message = (err as Error).message;
-    throw new Error(message.includes(path) ? message : `cannot read the database ${path}: ${message}`);
-  }
+  const db = openDatabase({ path, readonly: true });
   let analysis: WalletAnalysis;
   try {
     const trades = walletTrades(db.sqlite, { wallet: plan.wallet, since: plan.since, until: plan.until, token: plan.token });

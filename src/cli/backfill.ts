@@ -25,6 +25,7 @@ import type { Commitment, SlotRange, SourceTx } from '../sources/types.js';
 import { redactText, redactUrl } from '../util/redact.js';
 import { EXIT, UsageError } from './errors.js';
 import { withExample } from './examples.js';
+import { defaultIo, type Io } from './io.js';
 import { loadFlowConfig } from './flow-config-option.js';
 import type { CommandRegistrar } from './main.js';
 import { parseLast, parseRange, type RangeSpec } from './range.js';
@@ -517,49 +518,7 @@ async function printJobs(opts: BackfillOptions, io: Io): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // Output: progress, summary, interruption
 
-export interface Io {
-  out(line: string): void;
-  err(line: string): void;
-  /** The live progress line (TTY only): rewritten in place. */
-  status(line: string | null): void;
-  isTTY: boolean;
-  env: NodeJS.ProcessEnv;
-  now(): number;
-  /** Subscribe to Ctrl-C / SIGTERM; answers an unsubscribe function. */
-  onInterrupt(fn: () => void): () => void;
-}
 
-export function defaultIo(): Io {
-  let shown = false;
-  return {
-    out: (line) => process.stdout.write(line + '\n'),
-    err: (line) => {
-      if (shown) process.stderr.write('\r\x1b[K');
-      shown = false;
-      process.stderr.write(line + '\n');
-    },
-    status: (line) => {
-      if (line === null) {
-        if (shown) process.stderr.write('\r\x1b[K');
-        shown = false;
-        return;
-      }
-      process.stderr.write('\r\x1b[K' + line);
-      shown = true;
-    },
-    isTTY: process.stderr.isTTY === true && !process.env.CI,
-    env: process.env,
-    now: Date.now,
-    onInterrupt(fn) {
-      process.on('SIGINT', fn);
-      process.on('SIGTERM', fn);
-      return () => {
-        process.off('SIGINT', fn);
-        process.off('SIGTERM', fn);
-      };
-    },
-  };
-}
 
 /** First Ctrl-C: finish the current block, store everything, exit 130. Second: exit at once. */
 function interruptFlag(io: Io) {

@@ -4,15 +4,14 @@
  * read-only. Running ingests read the blocklist when they start, so changes reach them at their
  * next start.
  */
-import type { Command } from 'commander';
-import { openDatabase, resolveDbPath, type SolflowDb } from '../store/index.js';
 import { addBlocked, listBlocked, removeBlocked, type BlockedMint } from '../store/blocklist.js';
 import { EXIT, UsageError } from './errors.js';
 import { withExample } from './examples.js';
 import type { CommandRegistrar } from './main.js';
 import { parseAddress, parseFormat } from './options.js';
 import { renderRows, type Column } from './output.js';
-import { openError, out, withReader } from './query.js';
+import { out } from './query.js';
+import { withReader, withWriter } from './with-db.js';
 
 const RESTART_NOTE = 'running ingests pick this up when they next start';
 
@@ -46,25 +45,6 @@ export const registerBlocklist: CommandRegistrar = (program, setExit) => {
     .action(async (opts: { db?: string; format?: string; json?: boolean }) => setExit(await runList(opts)));
   withExample(list, 'solflow blocklist list --json');
 };
-
-/** A writer connection; migrations run on open, so a missing file becomes a new database. */
-async function withWriter<T>(dbOpt: string | undefined, fn: (db: SolflowDb) => T): Promise<T> {
-  const path = resolveDbPath(dbOpt);
-  let db: SolflowDb;
-  try {
-    db = openDatabase({ path });
-  } catch (err) {
-    throw openError(path, err);
-  }
-  try {
-    return fn(db);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_BUSY') throw new UsageError(`database ${path} is busy (another process is writing); try again`, EXIT.tempFail);
-    throw err;
-  } finally {
-    await db.close();
-  }
-}
 
 function say(line: string): void {
   process.stderr.write(line + '\n');

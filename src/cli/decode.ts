@@ -1,6 +1,5 @@
 /** `solflow decode`: the trades in recorded transactions (or one fetched by signature). */
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
 import { decodeTransaction } from '../core/decode/index.js';
 import { tradeToJson, type Trade } from '../core/trade.js';
 import { readRecorded, type RecordedItem } from '../sources/recorded.js';

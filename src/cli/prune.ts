@@ -13,7 +13,7 @@ import {
   checkpointWal, countPrunable, cutoffsFor, DEFAULT_BATCH_SIZE, DEFAULT_RETENTION, fileStats, fullVacuum, NotEnoughSpaceError, pruneRows, reclaimSpace,
   type Cutoffs, type FileStats, type PruneCounts, type PruneTable, type ReclaimResult, type RelativeTo, type Retention,
 } from '../store/prune.js';
-import { defaultIo, type Io } from './backfill.js';
+import { defaultIo, type Io } from './io.js';
 import { EXIT, UsageError } from './errors.js';
 import { withExample } from './examples.js';
 import { isoTime } from './format.js';
@@ -140,21 +140,11 @@ export async function runPruneCommand(opts: PruneCliOptions, io: Io = defaultIo(
   }
   let db: SolflowDb | null = null;
   try {
-    db = openStore(path, opts.dryRun === true);
+    db = openDatabase({ path, readonly: opts.dryRun === true });
     return await (opts.dryRun ? dryRun(db, plan, opts, io) : prune(db, plan, opts, io));
   } finally {
     await db?.close();
     lock?.release();
-  }
-}
-
-function openStore(path: string, readonly: boolean): SolflowDb {
-  try {
-    return openDatabase({ path, readonly });
-  } catch (err) {
-    const msg = (err as Error).message;
-    // better-sqlite3 says "file is not a database" without saying which file.
-    throw new Error(msg.includes(path) ? msg : `cannot use ${path}: ${msg}`);
   }
 }
 

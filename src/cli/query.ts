@@ -8,7 +8,6 @@
 import type { Command } from 'commander';
 import type { SignalType, WindowName } from '../core/flow/types.js';
 import { tradeToJson } from '../core/trade.js';
-import { openDatabase, resolveDbPath, type SolflowDb } from '../store/index.js';
 import { listJobs, type JobRow } from '../store/jobs.js';
 import {
   FLOW_ORDERS,
@@ -39,6 +38,7 @@ import {
 import { redactText } from '../util/redact.js';
 import { EXIT, UsageError } from './errors.js';
 import { withExample } from './examples.js';
+import { withReader } from './with-db.js';
 import { formatAmount, isoTime, makeTable, mintLabel, shortKey } from './format.js';
 import type { CommandRegistrar } from './main.js';
 import { parseAddress, parseFormat, parsePositiveInt, parseTimeOption, type OutputFormat } from './options.js';
@@ -164,33 +164,6 @@ function dataCommand(parent: Command, name: string, description: string, default
 // ---------------------------------------------------------------------------------------------
 // Shared plumbing
 
-/** Opens the database read-only for one command; a missing or unreadable file is one line. */
-export async function withReader<T>(dbOpt: string | undefined, fn: (db: SolflowDb) => T): Promise<T> {
-  const path = resolveDbPath(dbOpt);
-  let db: SolflowDb;
-  try {
-    db = openDatabase({ path, readonly: true });
-  } catch (err) {
-    throw openError(path, err);
-  }
-  try {
-    return fn(db);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_BUSY') throw new UsageError(`database ${path} is locked; try again`, EXIT.tempFail);
-    throw err;
-  } finally {
-    await db.close();
-  }
-}
-
-export function openError(path: string, err: unknown): Error {
-  const code = (err as { code?: string }).code ?? '';
-  const msg = (err as Error).message ?? String(err);
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return new Error(`cannot read ${path}: ${msg} (not a solflow database, or damaged)`);
-  if (code === 'SQLITE_CANTOPEN') return new Error(`cannot open ${path}: ${msg}`);
-  if (code === 'SQLITE_BUSY') return new UsageError(`database ${path} is locked; try again`, EXIT.tempFail);
-  return err instanceof Error ? err : new Error(msg);
-}
 
 /**
  * Data to stdout. A reader that stops early (`| head`) closes the pipe; bin/solflow.js then ends

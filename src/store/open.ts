@@ -76,7 +76,12 @@ export function openDatabase(opts: OpenOptions = {}): SolflowDb {
   if (readonly && path !== ':memory:' && !existsSync(path)) {
     throw new Error(`no database at ${path}; ingest something first or pass --db PATH`);
   }
-  const sqlite = new Database(path, { readonly, fileMustExist: readonly });
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(path, { readonly, fileMustExist: readonly });
+  } catch (err) {
+    throw namingFile(err, path);
+  }
   try {
     applyPragmas(sqlite, { readonly, busyTimeoutMs });
     const migrations = loadMigrations(opts.sqlDir);
@@ -101,6 +106,17 @@ export function openDatabase(opts: OpenOptions = {}): SolflowDb {
     };
   } catch (err) {
     sqlite.close();
-    throw err;
+    throw namingFile(err, path);
   }
+}
+
+/**
+ * SQLite's own messages ("file is not a database") do not say which file; every command that
+ * opens one should, so it is said here once. The SQLite error code is kept for callers.
+ */
+function namingFile(err: unknown, path: string): unknown {
+  if (!(err instanceof Error) || err.message.includes(path)) return err;
+  const named = new Error(`cannot read ${path}: ${err.message}`) as Error & { code?: string };
+  named.code = (err as { code?: string }).code;
+  return named;
 }

@@ -136,7 +136,7 @@ describe('solflow prune', () => {
     writeFileSync(bad, 'this is not sqlite '.repeat(400));
     const r = solflow(['prune', '--db', bad]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`solflow: cannot use ${bad}: file is not a database\n`);
+    expect(r.stderr).toBe(`solflow: cannot read ${bad}: file is not a database\n`);
     const v = solflow(['prune', '--db', bad, '--verbose']);
     expect(v.code).toBe(1);
     expect(v.stderr).toMatch(/\n\s+at /);

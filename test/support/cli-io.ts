@@ -1,5 +1,5 @@
 /** An Io for running CLI commands in-process: output captured, never a TTY, no signals. */
-import type { Io } from '../../src/cli/backfill.js';
+import type { Io } from '../../src/cli/io.js';
 
 export interface CapturedIo extends Io {
   stdout: string[];
