@@ -107,6 +107,24 @@ describe('cost basis on a hand-computed history', () => {
     expect(b.bot.evidence.map((e) => e.rule)).toContain('same-slot-round-trip');
   });
 
+  it('behaviour: a buy and a sell of one token inside one transaction are no same-slot round trip', () => {
+    const [t] = classified(scenario());
+    // One transaction read leg by leg (two tokens moved, every leg quoted): sell C for SOL, buy D
+    // for SOL, buy C for USDC, as a real split route on the corpus does.
+    const bundle = [
+      { ...t, signature: 'b1', ixPath: '1.1', side: 'sell' as const, baseMint: C, baseAmount: 10n, quoteAmount: 100n },
+      { ...t, signature: 'b1', ixPath: '1.2', side: 'buy' as const, baseMint: D, baseAmount: 5n, quoteAmount: 100n },
+      { ...t, signature: 'b1', ixPath: '1.3', side: 'buy' as const, baseMint: C, baseAmount: 11n, quoteMint: USDC, quoteDecimals: 6, quoteAmount: 7n, solAmount: null },
+    ];
+    const alone = analyzeWallet(W, bundle);
+    expect(alone.summary.swaps).toBe(3);
+    expect(alone.behaviour.sameSlotRoundTrips).toBe(0);
+    // A sell of C in another transaction of the same slot is one.
+    const other = { ...t, signature: 'b2', txIndex: 1, side: 'sell' as const, baseMint: C, baseAmount: 11n, quoteAmount: 90n };
+    const both = analyzeWallet(W, [...bundle, other]).behaviour;
+    expect([both.sameSlotRoundTrips, both.sameSlotExamples]).toEqual([1, ['b1', 'b2']]);
+  });
+
   it('--token keeps one token, its legs and its position', () => {
     const a = analyse('fifo', A);
     expect(a.positions.map((p) => p.mint)).toEqual([A]);

@@ -10,7 +10,8 @@
  *  - more than 250 trades on one UTC day (dashboards' bot line) → 0.8;
  *  - positions closed within a minute of opening (copy-trade filters want < 3%): the share,
  *    scaled down until there are 10 closed rounds to judge from;
- *  - same-slot round trips across transactions: count / 5, capped at 1.
+ *  - same-slot round trips across transactions (see sameSlotRoundTrips for why the engine's
+ *    flag is not read instead): count / 5, capped at 1.
  * Jupiter DCA and limit-order fills are executed by keepers for the owner; like the engine,
  * the pace rules leave them out.
  */
@@ -106,10 +107,9 @@ export function describeBehaviour(legs: readonly WalletTrade[], swaps: readonly 
 }
 
 /**
- * The engine's stored reasons, grouped by rule ("round-trip:12s" → round-trip). Its same-slot
- * round-trip flags are left to the same-slot rule above, which reads whole transactions: the
- * engine also flags route hops (SOL → BONK → USDC "buys" and "sells" BONK inside one
- * transaction), which are routing, not a trader flipping a token.
+ * The engine's stored reasons, grouped by rule ("round-trip:12s" → round-trip). Its
+ * round-trip:same-slot flags are left out: the same-slot rule below counts that evidence, and
+ * counting it twice would inflate the score.
  */
 function engineFlags(own: readonly WalletTrade[]): BotEvidence[] {
   const byRule = new Map<string, { trades: number; reasons: Map<string, number>; examples: string[] }>();
@@ -168,8 +168,16 @@ function tradePace(own: readonly WalletTrade[]) {
 }
 
 /**
- * Swaps are per transaction, so a buy and a sell of one mint in one slot are two transactions.
- * Swaps come in chain order, so one slot's swaps are adjacent.
+ * A buy and a sell of one token in one slot, in two transactions: one pair per (slot, token).
+ *
+ * The engine flags the same thing on stored legs (round-trip:same-slot), but this rule is kept
+ * because it reads differently: it counts netted swaps, so a route's intermediate hop is not a
+ * buy of that token (the engine compares legs, hop by hop), and it needs no stored flags, so
+ * plain trades (decodeTransaction's output, library callers) get it too. Like the engine, a
+ * buy and a sell inside one transaction (a bundle of legs read one by one) are not a round trip.
+ *
+ * Swaps come in chain order, so one slot's swaps are adjacent, and so are one transaction's:
+ * the first swap of the other side is enough to tell whether it came from another transaction.
  */
 function sameSlotRoundTrips(swaps: readonly Swap[]): { count: number; examples: string[] } {
   let count = 0;
@@ -185,10 +193,11 @@ function sameSlotRoundTrips(swaps: readonly Swap[]): { count: number; examples: 
     const e = sides.get(s.mint) ?? {};
     e[s.side] ??= s.signature;
     sides.set(s.mint, e);
-    if (e.buy && e.sell && !e.counted) {
+    const other = e[s.side === 'buy' ? 'sell' : 'buy'];
+    if (other !== undefined && other !== s.signature && !e.counted) {
       e.counted = true;
       count++;
-      if (examples.length < EXAMPLES * 2) examples.push(e.buy, e.sell);
+      if (examples.length < EXAMPLES * 2) examples.push(...(s.side === 'buy' ? [s.signature, other] : [other, s.signature]));
     }
   }
   return { count, examples };
