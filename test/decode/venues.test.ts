@@ -74,3 +74,13 @@ describe('a program nobody labelled', () => {
     expect(trades.map((t) => t.venue)).toEqual(['humidifi', 'raydium-clmm']);
   });
 });
+
+describe('a venue decoded from its events', () => {
+  it('is named by its label, like the vault-delta fallback for the same program', () => {
+    const labels = compileLabels(DEFAULT_LABELS_FILE, {
+      programs: { '6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P': { name: 'pump.fun', kind: 'dex', decoder: 'pumpfun' } },
+    });
+    const t = decodeTransaction(loadTx(sig('3bYXWjjNkV')), { labels }).find((x) => x.ixPath === '3.0')!;
+    expect([t.venue, t.baseAmount]).toEqual(['pump.fun', 592443959000000n]);
+  });
+});

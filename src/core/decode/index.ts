@@ -83,12 +83,10 @@ function walk(ctx: DecodeContext): Leg[] {
       }
     } else if (label.kind === 'dex') {
       const special = label.decoder ? VENUE_DECODERS[label.decoder] : undefined;
-      if (special) legs = special(ctx, ix, moves);
+      if (special) legs = special(ctx, ix, label.name);
       if (legs === null && moves.length >= 2) {
         const leg = decodeByVaultDelta(ctx, ix, moves, label.name, label.pool);
         if (leg) legs = splitChainedPools(ctx, leg, moves);
-      } else if (legs !== null) {
-        for (const l of legs) if (!l.venue) l.venue = label.name;
       }
     }
     if (legs && legs.length > 0) {

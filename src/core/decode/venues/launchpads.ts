@@ -12,7 +12,7 @@ import { WSOL_MINT } from '../../trade.js';
 const TRADE_EVENT = 'bddb7fd34ee661ee';
 
 /** LaunchLab: mints are accounts 9 (base) and 10 (quote), the pool is account 4. */
-export function decodeLaunchlab(ctx: DecodeContext, ix: Ix): Leg[] | null {
+export function decodeLaunchlab(ctx: DecodeContext, ix: Ix, venue: string): Leg[] | null {
   const ev = eventsOf(ctx.view, ix).find((e) => e.disc === TRADE_EVENT);
   const base = ix.accounts[9];
   const quote = ix.accounts[10];
@@ -31,7 +31,7 @@ export function decodeLaunchlab(ctx: DecodeContext, ix: Ix): Leg[] | null {
   const isBuy = ev.body[dirOffset] === 0;
   return [
     sidedLeg(ix, {
-      venue: 'raydium-launchlab',
+      venue,
       pool,
       actor: ix.accounts[0],
       isBuy,
@@ -48,7 +48,7 @@ const DBC_SWAP = '1b3c15d58aaabb93';
 const DBC_SWAP2 = 'bd4233a826507599';
 
 /** Meteora DBC: one swap may emit both EvtSwap and EvtSwap2; it is still one trade. */
-export function decodeMeteoraDbc(ctx: DecodeContext, ix: Ix): Leg[] | null {
+export function decodeMeteoraDbc(ctx: DecodeContext, ix: Ix, venue: string): Leg[] | null {
   const events = eventsOf(ctx.view, ix);
   const ev2 = events.find((e) => e.disc === DBC_SWAP2);
   const ev1 = events.find((e) => e.disc === DBC_SWAP);
@@ -80,7 +80,7 @@ export function decodeMeteoraDbc(ctx: DecodeContext, ix: Ix): Leg[] | null {
   const isBuy = dir === 1; // QuoteToBase
   return [
     sidedLeg(ix, {
-      venue: 'meteora-dbc',
+      venue,
       pool,
       actor: ix.accounts[9] ?? ctx.view.feePayer,
       isBuy,
@@ -93,7 +93,7 @@ export function decodeMeteoraDbc(ctx: DecodeContext, ix: Ix): Leg[] | null {
 }
 
 /** Moonit: TradeEvent (logged) with the token amount, SOL to the curve and the sender. */
-export function decodeMoonit(ctx: DecodeContext, ix: Ix): Leg[] | null {
+export function decodeMoonit(ctx: DecodeContext, ix: Ix, venue: string): Leg[] | null {
   const ev = eventsOf(ctx.view, ix).find((e) => e.disc === TRADE_EVENT);
   const mint = ix.accounts[6];
   if (!ev || !mint) return null;
@@ -109,7 +109,7 @@ export function decodeMoonit(ctx: DecodeContext, ix: Ix): Leg[] | null {
   const isBuy = r.u8() === 0;
   const quote = costToken === '11111111111111111111111111111111' ? WSOL_MINT : costToken;
   return [
-    sidedLeg(ix, { venue: 'moonit', pool: curve, actor: sender, isBuy, base: mint, baseAmount: tokens, quote, quoteAmount: collateral, fee: dexFee + helioFee }),
+    sidedLeg(ix, { venue, pool: curve, actor: sender, isBuy, base: mint, baseAmount: tokens, quote, quoteAmount: collateral, fee: dexFee + helioFee }),
   ];
 }
 
@@ -117,7 +117,7 @@ const BOOP_BOUGHT = '4759de7cd7c0e68a';
 const BOOP_SOLD = 'ccefb64df1334d42';
 
 /** Boop: TokenBought/TokenSold events; the curve's SOL side is amount plus the swap fee on sells. */
-export function decodeBoop(ctx: DecodeContext, ix: Ix): Leg[] | null {
+export function decodeBoop(ctx: DecodeContext, ix: Ix, venue: string): Leg[] | null {
   const ev = eventsOf(ctx.view, ix).find((e) => e.disc === BOOP_BOUGHT || e.disc === BOOP_SOLD);
   if (!ev) return null;
   const r = new ByteReader(ev.body);
@@ -129,7 +129,7 @@ export function decodeBoop(ctx: DecodeContext, ix: Ix): Leg[] | null {
   const isBuy = ev.disc === BOOP_BOUGHT;
   return [
     sidedLeg(ix, {
-      venue: 'boop',
+      venue,
       pool: ix.accounts[1] ?? null,
       actor: user,
       isBuy,

@@ -86,7 +86,7 @@ function readPumpTrade(body: Uint8Array): PumpTrade {
   return t;
 }
 
-export function decodePumpfun(ctx: DecodeContext, ix: Ix): Leg[] | null {
+export function decodePumpfun(ctx: DecodeContext, ix: Ix, venue: string): Leg[] | null {
   const events = eventsOf(ctx.view, ix);
   const trades = events.filter((e) => e.disc === PUMP_TRADE_EVENT);
   if (trades.length === 0) return null;
@@ -112,7 +112,7 @@ export function decodePumpfun(ctx: DecodeContext, ix: Ix): Leg[] | null {
     legs.push(
       sidedLeg(ix, {
         anchor: legs.length > 0 ? ev.ix : undefined,
-        venue: 'pumpfun',
+        venue,
         pool: curveIdx !== undefined ? (ix.accounts[curveIdx] ?? null) : null,
         actor: t.user,
         isBuy: t.isBuy,
@@ -127,7 +127,7 @@ export function decodePumpfun(ctx: DecodeContext, ix: Ix): Leg[] | null {
   return legs;
 }
 
-export function decodePumpswap(ctx: DecodeContext, ix: Ix): Leg[] | null {
+export function decodePumpswap(ctx: DecodeContext, ix: Ix, venue: string): Leg[] | null {
   const events = eventsOf(ctx.view, ix).filter((e) => e.disc === AMM_BUY_EVENT || e.disc === AMM_SELL_EVENT);
   if (events.length === 0) return null;
   const baseMint = ix.accounts[3];
@@ -152,7 +152,7 @@ export function decodePumpswap(ctx: DecodeContext, ix: Ix): Leg[] | null {
     legs.push(
       sidedLeg(ix, {
         anchor: legs.length > 0 ? ev.ix : undefined,
-        venue: 'pumpswap',
+        venue,
         pool,
         actor: user,
         isBuy,
