@@ -14,9 +14,7 @@ import type { CostBasis, LastPrice, WalletAnalysis, WalletTrade } from './types.
 
 export type * from './types.js';
 export { toSwaps } from './swaps.js';
-export { buildPositions, markToPrice, FAST_CLOSE_SECONDS } from './positions.js';
-export { totalsByQuote, bucketOf, PNL_BUCKETS } from './totals.js';
-export { utcDay } from './summary.js';
+export { buildPositions } from './positions.js';
 
 export interface AnalyzeOptions {
   /** 'avg' (default) or 'fifo'. */

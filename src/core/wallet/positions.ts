@@ -237,7 +237,7 @@ function duration(from: number | null, to: number | null): number | null {
 }
 
 /** a / b as a float without losing the magnitude of large bigints first. */
-export function ratio(a: bigint, b: bigint): number {
+function ratio(a: bigint, b: bigint): number {
   if (b === 0n) return NaN;
   // Scale to keep ~15 significant digits, then divide as numbers.
   const scale = 10n ** 15n;

@@ -80,7 +80,7 @@ export function dailySeries(legs: readonly WalletTrade[], realized: readonly Rea
 
 const DAY = 86_400;
 
-export function utcDay(blockTime: number): string {
+function utcDay(blockTime: number): string {
   return new Date(blockTime * 1000).toISOString().slice(0, 10);
 }
 

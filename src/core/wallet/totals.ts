@@ -9,7 +9,7 @@ import type { PnlBucket, Position, QuoteTotals } from './types.js';
  * Buckets over a closed position's ROI (realized / cost). "0–2x" means up to doubling the
  * money (ROI 0 … +100%), "2–5x" ends at five times it (+400%). Lower bounds are inclusive.
  */
-export const PNL_BUCKETS: ReadonlyArray<{ label: string; minRoi: number }> = [
+const PNL_BUCKETS: ReadonlyArray<{ label: string; minRoi: number }> = [
   { label: '<-50%', minRoi: -Infinity },
   { label: '-50–0%', minRoi: -0.5 },
   { label: '0–2x', minRoi: 0 },
@@ -17,7 +17,7 @@ export const PNL_BUCKETS: ReadonlyArray<{ label: string; minRoi: number }> = [
   { label: '>5x', minRoi: 4 },
 ];
 
-export function bucketOf(roi: number): string {
+function bucketOf(roi: number): string {
   let label = PNL_BUCKETS[0].label;
   for (const b of PNL_BUCKETS) if (roi >= b.minRoi) label = b.label;
   return label;
