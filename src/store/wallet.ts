@@ -63,13 +63,7 @@ export function walletTrades(sqlite: Database.Database, f: WalletTradeFilter): C
  * are skipped. Ties within one block time go to the later slot.
  */
 export function lastPriceLookup(sqlite: Database.Database, until: number | null = null): (mint: string, quoteMint: string) => LastPrice | null {
-  const stmt = sqlite
-    .prepare(
-      `SELECT base_amount, quote_amount, block_time, slot, signature FROM trades
-       WHERE base_mint = @mint AND quote_mint = @quote AND base_amount <> '0'${until === null ? '' : ' AND block_time <= @until'}
-       ORDER BY block_time DESC, slot DESC, tx_index DESC, ix_path DESC LIMIT 1`,
-    )
-    .safeIntegers(true);
+  const stmt = sqlite.prepare(lastPriceSql(until)).safeIntegers(true);
   return (mint, quoteMint) => {
     const params: Record<string, unknown> = { mint, quote: quoteMint };
     if (until !== null) params.until = until;
@@ -83,4 +77,11 @@ export function lastPriceLookup(sqlite: Database.Database, until: number | null 
       signature: r.signature,
     };
   };
+}
+
+/** The SQL lastPriceLookup runs (exported so the bench can show its query plan). */
+export function lastPriceSql(until: number | null): string {
+  return `SELECT base_amount, quote_amount, block_time, slot, signature FROM trades
+       WHERE base_mint = @mint AND quote_mint = @quote AND base_amount <> '0'${until === null ? '' : ' AND block_time <= @until'}
+       ORDER BY block_time DESC, slot DESC, tx_index DESC, ix_path DESC LIMIT 1`;
 }

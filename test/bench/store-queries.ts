@@ -28,7 +28,7 @@ import { base58Encode } from '../../src/core/decode/base58.js';
 import { WSOL_MINT } from '../../src/core/trade.js';
 import { openDatabase } from '../../src/store/index.js';
 import { TRADE_COLUMNS } from '../../src/store/rows.js';
-import { lastPriceLookup, walletTrades, walletTradesSql, type WalletTradeFilter } from '../../src/store/wallet.js';
+import { lastPriceLookup, lastPriceSql, walletTrades, walletTradesSql, type WalletTradeFilter } from '../../src/store/wallet.js';
 import { seededRandom } from '../support/rng.js';
 
 const GENERATOR_VERSION = 1;
@@ -223,9 +223,7 @@ function timeAnalyses(path: string, meta: Meta): void {
   const plan = (sql: string) => (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ wallet: 'x', token: 'y', since: 0, until: 0, mint: 'm', quote: 'q' }) as Array<{ detail: string }>).map((p) => p.detail).join('; ');
   console.log(`  plan, wallet trades:           ${plan(walletTradesSql({ wallet: 'x' }))}`);
   console.log(`  plan, wallet trades of a token: ${plan(walletTradesSql({ wallet: 'x', token: 'y', since: 0 }))}`);
-  console.log(
-    `  plan, last price:              ${plan("SELECT base_amount FROM trades WHERE base_mint = @mint AND quote_mint = @quote AND base_amount <> '0' ORDER BY block_time DESC, slot DESC, tx_index DESC, ix_path DESC LIMIT 1")}`,
-  );
+  console.log(`  plan, last price:              ${plan(lastPriceSql(null))}`);
 
   const cases: Array<{ label: string; wallet: string }> = [
     ...meta.light.map((w) => ({ label: 'light', wallet: w })),
