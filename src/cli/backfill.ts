@@ -28,6 +28,7 @@ import { withExample } from './examples.js';
 import { defaultIo, type Io } from './io.js';
 import { loadFlowConfig } from './flow-config-option.js';
 import type { CommandRegistrar } from './main.js';
+import { parseAddress, parsePositiveInt } from './options.js';
 import { parseLast, parseRange, type RangeSpec } from './range.js';
 
 /** Exit code for a run stopped by Ctrl-C / SIGTERM (128 + SIGINT, the shell convention). */
@@ -126,8 +127,6 @@ export async function runBackfillCommand(rangeArg: string | undefined, opts: Bac
 // ---------------------------------------------------------------------------------------------
 // Options
 
-const ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
-
 function checkOptions(rangeArg: string | undefined, opts: BackfillOptions, nowMs: number): Omit<Plan, 'flow'> {
   if (rangeArg && opts.last) throw new UsageError('give a range or --last, not both');
   if (opts.from && opts.rpc) throw new UsageError('--from reads recorded files; it cannot be combined with --rpc');
@@ -145,9 +144,8 @@ function checkOptions(rangeArg: string | undefined, opts: BackfillOptions, nowMs
     const unknown = [...programs].filter((p) => !known.has(p));
     if (unknown.length) throw new UsageError(`unknown --program ${unknown.join(', ')}; known: ${[...known].sort().join(', ')}`);
   }
-  if (opts.address !== undefined && !ADDRESS.test(opts.address)) throw new UsageError(`--address '${opts.address}' is not a base58 public key`);
-  const concurrency = Number(opts.concurrency ?? 16);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError('--concurrency must be a whole number from 1 to 256');
+  const address = opts.address === undefined ? null : parseAddress('--address', opts.address);
+  const concurrency = parsePositiveInt('--concurrency', opts.concurrency ?? '16', 256);
   const rps = opts.rps === undefined ? undefined : Number(opts.rps);
   if (rps !== undefined && (!Number.isFinite(rps) || rps <= 0)) throw new UsageError('--rps must be a positive number');
   const timeout = Number(opts.timeout ?? 30);
@@ -156,7 +154,7 @@ function checkOptions(rangeArg: string | undefined, opts: BackfillOptions, nowMs
   if (!Number.isInteger(retries) || retries < 0 || retries > 100) throw new UsageError('--retries must be a whole number from 0 to 100');
   const commitment = (opts.commitment ?? 'finalized') as Commitment;
   if (commitment !== 'confirmed' && commitment !== 'finalized') throw new UsageError('--commitment must be confirmed or finalized (getBlock serves nothing less)');
-  return { spec, rangeText, programs, address: opts.address ?? null, concurrency, rps, timeoutMs: timeout * 1000, retries, commitment };
+  return { spec, rangeText, programs, address, concurrency, rps, timeoutMs: timeout * 1000, retries, commitment };
 }
 
 function knownVenues(): Set<string> {
@@ -301,7 +299,7 @@ async function execute(client: RpcClient, db: SolflowDb, job: JobRow<JobParams, 
     },
   });
   const stop = interruptFlag(io);
-  const progress = new Progress(io, opts, client, range, plan.address ? 'signatures' : 'slots');
+  const progress = new Progress(io, opts, client, plan.address ? 'signatures' : 'slots');
   let last: Checkpoint | null = null;
   const saveCursor = (cp: Checkpoint, extra: Parameters<typeof updateJob>[2] = {}) => {
     // exclusive() flushes queued rows first, so the stored cursor never covers unwritten trades.
@@ -325,7 +323,7 @@ async function execute(client: RpcClient, db: SolflowDb, job: JobRow<JobParams, 
       saveCursor(cp);
     },
   };
-  const runOpts = { commitment: plan.commitment, shouldStop: stop.requested, onProgress: (c: BackfillCounts, pos: number) => progress.update(c, pos) };
+  const runOpts = { commitment: plan.commitment, shouldStop: stop.requested, onProgress: (c: BackfillCounts) => progress.update(c) };
 
   let result: RunResult | null = null;
   let fatal: Error | null = null;
@@ -542,7 +540,6 @@ class Progress {
     private readonly io: Io,
     private readonly opts: BackfillOptions,
     private readonly client: RpcClient,
-    private readonly range: SlotRange,
     private readonly unit: 'slots' | 'signatures',
   ) {
     this.startedAt = io.now();
@@ -556,7 +553,7 @@ class Progress {
     if (this.io.isTTY) this.io.status(line);
   }
 
-  update(c: BackfillCounts, _pos: number): void {
+  update(c: BackfillCounts): void {
     this.counts = { ...c };
     if (this.opts.quiet || this.opts.json) return;
     const now = this.io.now();
