@@ -9,7 +9,8 @@
  * platform fees.
  */
 import { WSOL_MINT, type Trade } from '../trade.js';
-import { buildTxView, ixBytes, type TxView } from './txview.js';
+import { u64At } from './borsh.js';
+import { buildTxView, ixBytes, ixPath, type TxView } from './txview.js';
 import { extractMovements, SYSTEM_PROGRAM } from './movements.js';
 import type { RawTransaction } from './rawtx.js';
 
@@ -39,10 +40,7 @@ function sidePayments(view: TxView, tradedPaths: Set<string>): Map<string, bigin
   for (const m of extractMovements(view).values()) {
     if (!m.native) continue;
     let traded = false;
-    for (let p = m.ixId; p >= 0; p = view.ixs[p].parent) {
-      const ix = view.ixs[p];
-      if (tradedPaths.has(`${ix.outer}.${ix.inner}`)) traded = true;
-    }
+    for (let p = m.ixId; p >= 0 && !traded; p = view.ixs[p].parent) traded = tradedPaths.has(ixPath(view.ixs[p]));
     if (!traded) add(m.fromOwner, m.amount);
   }
   for (const ix of view.ixs) {
@@ -52,9 +50,7 @@ function sidePayments(view: TxView, tradedPaths: Set<string>): Map<string, bigin
     } else if (!ix.parsed && ix.data) {
       const b = ixBytes(ix);
       if (b.length >= 12 && b[0] === 0 && b[1] === 0 && b[2] === 0 && b[3] === 0) {
-        let v = 0n;
-        for (let i = 11; i >= 4; i--) v = (v << 8n) | BigInt(b[i]);
-        add(ix.accounts[0], v);
+        add(ix.accounts[0], u64At(b, 4));
       }
     }
   }

@@ -2,7 +2,17 @@
  * A bounds-checked little-endian reader for Anchor/Borsh payloads. Events grow trailing fields
  * over time, so decoders read what they know and ask `remaining()` before optional tails.
  */
-import { base58Encode } from './base58.js';
+import { pubkeyAt } from './base58.js';
+
+/** Little-endian u32 at `off`; the caller has checked the length. */
+function u32At(b: Uint8Array, off: number): number {
+  return (b[off] | (b[off + 1] << 8) | (b[off + 2] << 16)) + b[off + 3] * 0x1000000;
+}
+
+/** Little-endian u64 at `off`; the caller has checked the length. */
+export function u64At(b: Uint8Array, off: number): bigint {
+  return (BigInt(u32At(b, off + 4)) << 32n) | BigInt(u32At(b, off));
+}
 
 export class ByteReader {
   private off: number;
@@ -30,42 +40,23 @@ export class ByteReader {
     return this.u8() !== 0;
   }
 
-  u16(): number {
-    this.need(2);
-    const v = this.b[this.off] | (this.b[this.off + 1] << 8);
-    this.off += 2;
-    return v;
-  }
-
   u32(): number {
     this.need(4);
-    const b = this.b;
-    const o = this.off;
+    const v = u32At(this.b, this.off);
     this.off += 4;
-    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + b[o + 3] * 0x1000000;
+    return v;
   }
 
   u64(): bigint {
     this.need(8);
-    const lo = this.u32();
-    const hi = this.u32();
-    return (BigInt(hi) << 32n) | BigInt(lo);
-  }
-
-  i64(): bigint {
-    const v = this.u64();
-    return v >= 1n << 63n ? v - (1n << 64n) : v;
-  }
-
-  u128(): bigint {
-    const lo = this.u64();
-    const hi = this.u64();
-    return (hi << 64n) | lo;
+    const v = u64At(this.b, this.off);
+    this.off += 8;
+    return v;
   }
 
   pubkey(): string {
     this.need(32);
-    const s = base58Encode(this.b.subarray(this.off, this.off + 32));
+    const s = pubkeyAt(this.b, this.off);
     this.off += 32;
     return s;
   }

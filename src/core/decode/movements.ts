@@ -4,7 +4,8 @@
  * so lamport transfers carry the WSOL mint and the receiving wallet as their own "owner".
  */
 import { WSOL_MINT } from '../trade.js';
-import { base58Encode } from './base58.js';
+import { pubkeyAt } from './base58.js';
+import { u64At } from './borsh.js';
 import { ixBytes, type Ix, type TxView } from './txview.js';
 
 export const TOKEN_PROGRAM = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
@@ -26,12 +27,6 @@ export interface Movement {
   toOwner: string;
   authority: string | null;
   native: boolean;
-}
-
-function readU64(b: Uint8Array, off: number): bigint {
-  let v = 0n;
-  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(b[off + i]);
-  return v;
 }
 
 function toBigInt(v: unknown): bigint | null {
@@ -75,17 +70,13 @@ function learnAccounts(view: TxView): void {
       const op = b[0];
       if (op === 1 && ix.accounts.length >= 3) remember(ix.accounts[0], ix.accounts[1], ix.accounts[2]);
       else if ((op === 16 || op === 18) && ix.accounts.length >= 2 && b.length >= 33) {
-        remember(ix.accounts[0], ix.accounts[1], pubkeyFromBytes(b, 1));
+        remember(ix.accounts[0], ix.accounts[1], pubkeyAt(b, 1));
       }
     } else if (p === ATA_PROGRAM) {
       if (ix.parsed) remember(ix.parsed.info.account, ix.parsed.info.mint, ix.parsed.info.wallet);
       else if (ix.accounts.length >= 4) remember(ix.accounts[1], ix.accounts[3], ix.accounts[2]);
     }
   }
-}
-
-function pubkeyFromBytes(b: Uint8Array, off: number): string {
-  return base58Encode(b.subarray(off, off + 32));
 }
 
 /** Read one instruction as a transfer, or null. */
@@ -111,14 +102,14 @@ function readTransfer(ix: Ix): RawMove | null {
     if (b.length === 0) return null;
     const op = b[0];
     if (op === 3 && b.length >= 9 && ix.accounts.length >= 3) {
-      return { ixId: ix.id, from: ix.accounts[0], to: ix.accounts[1], amount: readU64(b, 1), mint: null, authority: ix.accounts[2], native: false };
+      return { ixId: ix.id, from: ix.accounts[0], to: ix.accounts[1], amount: u64At(b, 1), mint: null, authority: ix.accounts[2], native: false };
     }
     if (op === 12 && b.length >= 10 && ix.accounts.length >= 4) {
-      return { ixId: ix.id, from: ix.accounts[0], to: ix.accounts[2], amount: readU64(b, 1), mint: ix.accounts[1], authority: ix.accounts[3], native: false };
+      return { ixId: ix.id, from: ix.accounts[0], to: ix.accounts[2], amount: u64At(b, 1), mint: ix.accounts[1], authority: ix.accounts[3], native: false };
     }
     // Token-2022 TransferFeeExtension::TransferCheckedWithFee
     if (op === 26 && b[1] === 1 && b.length >= 11 && ix.accounts.length >= 4) {
-      return { ixId: ix.id, from: ix.accounts[0], to: ix.accounts[2], amount: readU64(b, 2), mint: ix.accounts[1], authority: ix.accounts[3], native: false };
+      return { ixId: ix.id, from: ix.accounts[0], to: ix.accounts[2], amount: u64At(b, 2), mint: ix.accounts[1], authority: ix.accounts[3], native: false };
     }
     return null;
   }
@@ -135,10 +126,10 @@ function readTransfer(ix: Ix): RawMove | null {
     const b = ixBytes(ix);
     if (b.length >= 12 && b[1] === 0 && b[2] === 0 && b[3] === 0) {
       if (b[0] === 2 && ix.accounts.length >= 2) {
-        return { ixId: ix.id, from: ix.accounts[0], to: ix.accounts[1], amount: readU64(b, 4), mint: WSOL_MINT, authority: ix.accounts[0], native: true };
+        return { ixId: ix.id, from: ix.accounts[0], to: ix.accounts[1], amount: u64At(b, 4), mint: WSOL_MINT, authority: ix.accounts[0], native: true };
       }
       if (b[0] === 11 && ix.accounts.length >= 3) {
-        return { ixId: ix.id, from: ix.accounts[0], to: ix.accounts[2], amount: readU64(b, 4), mint: WSOL_MINT, authority: ix.accounts[1], native: true };
+        return { ixId: ix.id, from: ix.accounts[0], to: ix.accounts[2], amount: u64At(b, 4), mint: WSOL_MINT, authority: ix.accounts[1], native: true };
       }
     }
   }

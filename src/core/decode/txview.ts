@@ -4,6 +4,7 @@
  * plus lookup-table keys), signers, and what the balances say about token accounts.
  */
 import { base58Decode } from './base58.js';
+import { u64At } from './borsh.js';
 import type {
   RawCompiledInstruction,
   RawInstruction,
@@ -166,11 +167,7 @@ function readComputeUnitPrice(view: TxView, message: RawMessage): void {
   for (const ix of view.ixs) {
     if (ix.programId !== COMPUTE_BUDGET || ix.inner !== 0) continue;
     const b = ixBytes(ix);
-    if (b[0] === 3 && b.length >= 9) {
-      let v = 0;
-      for (let k = 8; k >= 1; k--) v = v * 256 + b[k];
-      view.computeUnitPrice = v;
-    }
+    if (b[0] === 3 && b.length >= 9) view.computeUnitPrice = Number(u64At(b, 1));
   }
   const cfg = message.transactionConfig;
   if (cfg && typeof cfg === 'object') {
