@@ -66,12 +66,15 @@ async function runAdd(mintArg: string, opts: { reason?: string; db?: string }): 
 async function runRemove(mintArg: string, opts: { db?: string }): Promise<number> {
   const mint = parseAddress('mint', mintArg);
   // Removing from a database that does not exist would create one just to find nothing.
-  await withReader(opts.db, () => undefined);
-  return withWriter(opts.db, (db) => {
-    const removed = removeBlocked(db.sqlite, mint);
-    say(removed ? `unblocked ${mint}; ${RESTART_NOTE}` : `${mint} was not blocked`);
-    return EXIT.ok;
-  });
+  return withWriter(
+    opts.db,
+    (db) => {
+      const removed = removeBlocked(db.sqlite, mint);
+      say(removed ? `unblocked ${mint}; ${RESTART_NOTE}` : `${mint} was not blocked`);
+      return EXIT.ok;
+    },
+    { mustExist: true },
+  );
 }
 
 const COLUMNS: Column<BlockedMint>[] = [

@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { openDatabase } from '../store/index.js';
-import { mostActiveWallet } from '../store/queries.js';
+import { mostActiveWallet, storeClock } from '../store/queries.js';
 import { runAnalyzeCommand } from './analyze.js';
 import { runBackfillCommand } from './backfill.js';
 import { defaultIo } from './io.js';
@@ -17,6 +16,7 @@ import { EXIT } from './errors.js';
 import { withExample } from './examples.js';
 import type { CommandRegistrar } from './main.js';
 import { runTopFlows } from './query.js';
+import { withReader } from './with-db.js';
 
 export function bundledFixturesDir(): string {
   // dist/cli/demo.js → package root
@@ -53,15 +53,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const filled = await runBackfillCommand(undefined, { from: fixtures, db: path }, io);
   if (filled !== EXIT.ok) return filled;
 
-  const db = openDatabase({ path, readonly: true });
-  let wallet: string | null;
-  let first: number | null;
-  try {
-    wallet = mostActiveWallet(db.sqlite);
-    first = db.sqlite.prepare('SELECT min(block_time) FROM trades').pluck().get() as number | null;
-  } finally {
-    await db.close();
-  }
+  const { wallet, first } = await withReader(path, (db) => ({ wallet: mostActiveWallet(db.sqlite), first: storeClock(db.sqlite).oldestTradeTime }));
   if (wallet === null || first === null) {
     io.err('no trades were stored; nothing to show');
     return EXIT.failure;

@@ -7,19 +7,19 @@ import { EXIT, UsageError } from './errors.js';
 
 /** Read-only: a missing file is an error, never created. */
 export function withReader<T>(dbOpt: string | undefined, fn: (db: SolflowDb) => T): Promise<T> {
-  return withDatabase(dbOpt, true, fn);
+  return withDatabase(dbOpt, { readonly: true }, fn);
 }
 
-/** A writer: migrations run on open, so a missing file becomes a new database. */
-export function withWriter<T>(dbOpt: string | undefined, fn: (db: SolflowDb) => T): Promise<T> {
-  return withDatabase(dbOpt, false, fn);
+/** A writer: migrations run on open, so a missing file becomes a new database unless `mustExist`. */
+export function withWriter<T>(dbOpt: string | undefined, fn: (db: SolflowDb) => T, opts: { mustExist?: boolean } = {}): Promise<T> {
+  return withDatabase(dbOpt, { mustExist: opts.mustExist }, fn);
 }
 
-async function withDatabase<T>(dbOpt: string | undefined, readonly: boolean, fn: (db: SolflowDb) => T): Promise<T> {
+async function withDatabase<T>(dbOpt: string | undefined, mode: { readonly?: boolean; mustExist?: boolean }, fn: (db: SolflowDb) => T): Promise<T> {
   const path = resolveDbPath(dbOpt);
   let db: SolflowDb;
   try {
-    db = openDatabase({ path, readonly });
+    db = openDatabase({ path, ...mode });
   } catch (err) {
     throw busyAsTempFail(path, err);
   }

@@ -17,6 +17,8 @@ export interface OpenOptions {
   path?: string;
   /** Readers open the file read-only and never migrate. */
   readonly?: boolean;
+  /** A writer that must not create the file (readers never do). */
+  mustExist?: boolean;
   busyTimeoutMs?: number;
   /** Directory of NNN_*.sql files (tests point it at fixtures); defaults to the package's sql/. */
   sqlDir?: string;
@@ -73,12 +75,13 @@ export function openDatabase(opts: OpenOptions = {}): SolflowDb {
   }
   const readonly = opts.readonly === true;
   const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-  if (readonly && path !== ':memory:' && !existsSync(path)) {
+  const mustExist = readonly || opts.mustExist === true;
+  if (mustExist && path !== ':memory:' && !existsSync(path)) {
     throw new Error(`no database at ${path}; ingest something first or pass --db PATH`);
   }
   let sqlite: Database.Database;
   try {
-    sqlite = new Database(path, { readonly, fileMustExist: readonly });
+    sqlite = new Database(path, { readonly, fileMustExist: mustExist });
   } catch (err) {
     throw namingFile(err, path);
   }

@@ -13,6 +13,7 @@ import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { ClassifiedTrade } from '../core/flow/types.js';
 import { WINDOWS, type WindowName } from '../core/flow/types.js';
+import { storedExtent } from './replay.js';
 import { rowToTrade, TRADE_COLUMNS, type TradeRow } from './rows.js';
 
 type Row = Record<string, unknown>;
@@ -49,22 +50,24 @@ export interface TimeSpan {
 
 function timeClauses(column: string, span: TimeSpan, params: Params): string[] {
   const out: string[] = [];
-  if (span.since !== undefined) {
-    params.since = span.since;
-    out.push(`${column} >= @since`);
-  }
-  if (span.until !== undefined) {
-    params.until = span.until;
-    out.push(`${column} <= @until`);
-  }
+  filterOn(out, params, column, 'since', span.since, '>=');
+  filterOn(out, params, column, 'until', span.until, '<=');
   return out;
+}
+
+/** `column op @key` when the filter was given; an absent filter adds nothing. */
+function filterOn(clauses: (string | null)[], params: Params, column: string, key: string, value: unknown, op = '='): void {
+  if (value === undefined) return;
+  params[key] = value;
+  clauses.push(`${column} ${op} @${key}`);
 }
 
 // ---------------------------------------------------------------------------------------------
 // The chain clock the store has reached
 
 export interface StoreClock {
-  /** Newest block time / slot among stored trades (null on an empty store). */
+  /** Oldest and newest block time, newest slot among stored trades (null on an empty store). */
+  oldestTradeTime: number | null;
   newestTradeTime: number | null;
   newestTradeSlot: number | null;
   /** Newest as_of among token_metrics rows: the chain time the metrics were last written at. */
@@ -72,8 +75,9 @@ export interface StoreClock {
 }
 
 export function storeClock(sqlite: Database.Database): StoreClock {
-  const r = all(sqlite, 'SELECT (SELECT max(block_time) FROM trades) AS t, (SELECT max(slot) FROM trades) AS s, (SELECT max(as_of) FROM token_metrics) AS m')[0];
-  return { newestTradeTime: numOrNull(r.t), newestTradeSlot: numOrNull(r.s), metricsAsOf: numOrNull(r.m) };
+  const { maxSlot, maxTime } = storedExtent(sqlite);
+  const r = all(sqlite, 'SELECT (SELECT min(block_time) FROM trades) AS t0, (SELECT max(as_of) FROM token_metrics) AS m')[0];
+  return { oldestTradeTime: numOrNull(r.t0), newestTradeTime: maxTime, newestTradeSlot: maxSlot, metricsAsOf: numOrNull(r.m) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -405,17 +409,12 @@ const TRADE_SELECT = TRADE_COLUMNS.map((c) => `t.${c}`).join(', ');
 export function findTrades(sqlite: Database.Database, f: TradeFilter): StoredTrade[] {
   const params: Params = { limit: f.limit };
   const clauses: (string | null)[] = [];
-  const eq = (col: string, key: string, v: unknown) => {
-    if (v === undefined) return;
-    params[key] = v;
-    clauses.push(`t.${col} = @${key}`);
-  };
-  eq('base_mint', 'mint', f.mint);
-  eq('trader', 'wallet', f.wallet);
-  eq('venue', 'venue', f.venue);
-  eq('side', 'side', f.side);
-  eq('is_bot', 'bot', f.bot === undefined ? undefined : f.bot ? 1 : 0);
-  eq('is_dca', 'dca', f.dca === undefined ? undefined : f.dca ? 1 : 0);
+  filterOn(clauses, params, 't.base_mint', 'mint', f.mint);
+  filterOn(clauses, params, 't.trader', 'wallet', f.wallet);
+  filterOn(clauses, params, 't.venue', 'venue', f.venue);
+  filterOn(clauses, params, 't.side', 'side', f.side);
+  filterOn(clauses, params, 't.is_bot', 'bot', f.bot === undefined ? undefined : f.bot ? 1 : 0);
+  filterOn(clauses, params, 't.is_dca', 'dca', f.dca === undefined ? undefined : f.dca ? 1 : 0);
   clauses.push(...timeClauses('t.block_time', f, params), notBlocked('t.base_mint', f.includeBlocked));
   const rows = all(
     sqlite,
@@ -454,10 +453,7 @@ export interface BotQuery extends TimeSpan, Blockable {
 export function botWallets(sqlite: Database.Database, q: BotQuery): BotWallet[] {
   const params: Params = { limit: q.limit };
   const clauses: (string | null)[] = [...timeClauses('t.block_time', q, params), notBlocked('t.base_mint', q.includeBlocked)];
-  if (q.mint !== undefined) {
-    params.mint = q.mint;
-    clauses.push('t.base_mint = @mint');
-  }
+  filterOn(clauses, params, 't.base_mint', 'mint', q.mint);
   const rows = all(
     sqlite,
     `SELECT t.trader, count(*) AS trades, sum(t.is_bot) AS bot_trades,
@@ -527,10 +523,7 @@ export interface DcaQuery extends TimeSpan, Blockable {
 export function dcaByToken(sqlite: Database.Database, q: DcaQuery): DcaToken[] {
   const params: Params = { limit: q.limit };
   const clauses: (string | null)[] = ['d.is_dca = 1', ...timeClauses('d.block_time', q, params), notBlocked('d.base_mint', q.includeBlocked)];
-  if (q.mint !== undefined) {
-    params.mint = q.mint;
-    clauses.push('d.base_mint = @mint');
-  }
+  filterOn(clauses, params, 'd.base_mint', 'mint', q.mint);
   const allTime = timeClauses('a.block_time', q, {});
   const rows = all(
     sqlite,
@@ -592,18 +585,9 @@ export interface SignalQuery extends TimeSpan, Blockable {
 export function findSignals(sqlite: Database.Database, q: SignalQuery): StoredSignal[] {
   const params: Params = { limit: q.limit };
   const clauses: (string | null)[] = [...timeClauses('s.block_time', q, params), notBlocked('s.mint', q.includeBlocked)];
-  if (q.mint !== undefined) {
-    params.mint = q.mint;
-    clauses.push('s.mint = @mint');
-  }
-  if (q.type !== undefined) {
-    params.type = q.type;
-    clauses.push('s.type = @type');
-  }
-  if (q.minStrength !== undefined) {
-    params.minStrength = q.minStrength;
-    clauses.push('s.strength >= @minStrength');
-  }
+  filterOn(clauses, params, 's.mint', 'mint', q.mint);
+  filterOn(clauses, params, 's.type', 'type', q.type);
+  filterOn(clauses, params, 's.strength', 'minStrength', q.minStrength, '>=');
   return all(
     sqlite,
     `SELECT s.*, tk.symbol FROM signals s LEFT JOIN tokens tk ON tk.mint = s.mint
