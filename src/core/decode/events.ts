@@ -8,6 +8,12 @@ import { ixBytes, type Ix, type TxView } from './txview.js';
 
 const TAG = [0xe4, 0x45, 0xa5, 0x2e, 0x51, 0xcb, 0x9a, 0x1d];
 
+/**
+ * Anchor names an event by sha256("event:<Name>")[0..8], so every program whose event is called
+ * `TradeEvent` (Pump.fun, LaunchLab, Moonit, Jupiter limit orders) shares this discriminator.
+ */
+export const TRADE_EVENT = 'bddb7fd34ee661ee';
+
 export interface AnchorEvent {
   ix: Ix;
   programId: string;

@@ -6,14 +6,13 @@
  */
 import { ByteReader } from '../borsh.js';
 import type { DecodeContext, Leg } from '../context.js';
-import { ixDisc, programEvents, readEvent } from '../events.js';
+import { childEvents, ixDisc, programEvents, TRADE_EVENT } from '../events.js';
 import type { Ix } from '../txview.js';
 
 const DCA_PROGRAM = 'DCA265Vj8a9CEuX1eb1LWRnDT7uK6q1xMipnNyatn23M';
 const DCA_FILLED = '8604113fdd2db1ad';
 const LIMIT_V2 = 'j1o2qRpjcyUwEvwtcfhEQefh773ZgjxcVRry7LDqg5X';
 const LIMIT_V1 = 'jupoNjAxXgZ4rjzxzPMP4oxduvQsQtZzyknqvzYNrNu';
-const LIMIT_TRADE_EVENT = 'bddb7fd34ee661ee';
 const FLASH_FILL_ORDER = 'fc681286a44e128c';
 const PRE_FLASH_FILL_ORDER = 'f02f99440dbee12a';
 
@@ -73,10 +72,8 @@ function limitFills(ctx: DecodeContext): Fill[] {
     if (!maker || !inMint || !outMint) continue;
     let inAmount = 0n;
     let outAmount = 0n;
-    for (const c of ix.children) {
-      const child = view.ixs[c];
-      const ev = child.programId === ix.programId ? readEvent(child) : null;
-      if (!ev || ev.disc !== LIMIT_TRADE_EVENT) continue;
+    for (const ev of childEvents(view, ix)) {
+      if (ev.disc !== TRADE_EVENT) continue;
       const r = new ByteReader(ev.body);
       r.skip(32 + 32 + 8 + 8);
       inAmount = r.u64(); // making amount: the maker's input spent

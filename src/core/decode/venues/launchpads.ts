@@ -5,11 +5,9 @@
  */
 import { ByteReader } from '../borsh.js';
 import { sidedLeg, type DecodeContext, type Leg } from '../context.js';
-import { eventsOf } from '../events.js';
+import { eventsOf, TRADE_EVENT } from '../events.js';
 import type { Ix } from '../txview.js';
 import { WSOL_MINT } from '../../trade.js';
-
-const TRADE_EVENT = 'bddb7fd34ee661ee';
 
 /** LaunchLab: mints are accounts 9 (base) and 10 (quote), the pool is account 4. */
 export function decodeLaunchlab(ctx: DecodeContext, ix: Ix, venue: string): Leg[] | null {

@@ -5,10 +5,9 @@
 import { WSOL_MINT } from '../../trade.js';
 import { ByteReader } from '../borsh.js';
 import { sidedLeg, type DecodeContext, type Leg } from '../context.js';
-import { eventsOf, ixDisc } from '../events.js';
+import { eventsOf, ixDisc, TRADE_EVENT } from '../events.js';
 import type { Ix } from '../txview.js';
 
-const PUMP_TRADE_EVENT = 'bddb7fd34ee661ee';
 const PUMP_POST_COMPLETE_BUY = '6fb06d8b316cd5fb';
 const AMM_BUY_EVENT = '67f4521f2cf57777';
 const AMM_SELL_EVENT = '3e2f370aa503dc2a';
@@ -88,7 +87,7 @@ function readPumpTrade(body: Uint8Array): PumpTrade {
 
 export function decodePumpfun(ctx: DecodeContext, ix: Ix, venue: string): Leg[] | null {
   const events = eventsOf(ctx.view, ix);
-  const trades = events.filter((e) => e.disc === PUMP_TRADE_EVENT);
+  const trades = events.filter((e) => e.disc === TRADE_EVENT);
   if (trades.length === 0) return null;
   const curveIdx = CURVE_INDEX[ixDisc(ix)];
   const legs: Leg[] = [];
