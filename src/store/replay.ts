@@ -43,15 +43,25 @@ export function* readTradesInOrder(
   }
 }
 
-/** Highest stored slot and block time (null on an empty database). */
+/**
+ * Highest stored slot and block time (null on an empty database). One subquery each: SQLite
+ * answers a lone max() from its index, but two aggregates in one SELECT scan the whole table.
+ */
 export function storedExtent(sqlite: Database.Database): { maxSlot: number | null; maxTime: number | null } {
-  const r = sqlite.prepare('SELECT max(slot) AS s, max(block_time) AS t FROM trades').get() as { s: number | null; t: number | null };
+  const r = sqlite.prepare('SELECT (SELECT max(slot) FROM trades) AS s, (SELECT max(block_time) FROM trades) AS t').get() as {
+    s: number | null;
+    t: number | null;
+  };
   return { maxSlot: r.s, maxTime: r.t };
 }
 
-/** The first slot at or after a block time (null if none). */
+/**
+ * The first slot at or after a block time (null if none). `+slot` keeps SQLite off the slot
+ * index, which would walk every older trade to find the first recent one; through the time index
+ * it reads only the trades from `blockTime` on, which the warm start reads next anyway.
+ */
 export function firstSlotFrom(sqlite: Database.Database, blockTime: number): number | null {
-  return sqlite.prepare('SELECT min(slot) FROM trades WHERE block_time >= ?').pluck().get(blockTime) as number | null;
+  return sqlite.prepare('SELECT min(+slot) FROM trades WHERE block_time >= ?').pluck().get(blockTime) as number | null;
 }
 
 export function loadBlocklist(sqlite: Database.Database): Set<string> {
