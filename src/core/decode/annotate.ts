@@ -8,31 +8,23 @@ import type { DecodeContext, Leg } from './context.js';
 export function annotate(ctx: DecodeContext, trades: Trade[], legs: Leg[]): void {
   if (trades.length === 0) return;
   const { view, labels } = ctx;
+  /** The platform whose fee wallet `wallet` was when the transaction ran (never a signer). */
+  const feeWalletOf = (wallet: string | null | undefined): string | null => {
+    const fw = wallet && !view.signerSet.has(wallet) ? labels.feeWallets.get(wallet) : undefined;
+    const t = view.blockTime;
+    return fw && (t === null || (t >= fw.from && t < fw.until)) ? fw.platform : null;
+  };
   let jitoTip = 0;
   let feePlatform: string | null = null;
   for (const [acct, delta] of view.lamportDelta) {
     if (delta <= 0) continue;
     if (labels.jitoTipAccounts.has(acct)) jitoTip += delta;
-    const fw = labels.feeWallets.get(acct);
-    if (fw && !feePlatform && !view.signerSet.has(acct)) {
-      const t = view.blockTime;
-      if (t === null || (t >= fw.from && t < fw.until)) feePlatform = fw.platform;
-    }
+    feePlatform ??= feeWalletOf(acct);
   }
   // BullX and BonkBot also take fees in tokens.
-  if (!feePlatform) {
-    for (const [acct, delta] of view.tokenDelta) {
-      if (delta <= 0n) continue;
-      const owner = view.tokenAccounts.get(acct)?.owner;
-      const fw = owner ? labels.feeWallets.get(owner) : undefined;
-      if (fw && owner && !view.signerSet.has(owner)) {
-        const t = view.blockTime;
-        if (t === null || (t >= fw.from && t < fw.until)) {
-          feePlatform = fw.platform;
-          break;
-        }
-      }
-    }
+  for (const [acct, delta] of view.tokenDelta) {
+    if (feePlatform) break;
+    if (delta > 0n) feePlatform = feeWalletOf(view.tokenAccounts.get(acct)?.owner);
   }
   for (let i = 0; i < trades.length; i++) {
     const t = trades[i];
