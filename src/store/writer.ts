@@ -127,6 +127,11 @@ interface TokenSeen {
   maxTime: number | null;
 }
 
+/** Up to `n` items from the front of a queue, and the rest (no copy when all of it fits). */
+function take<T>(queue: T[], n: number): [T[], T[]] {
+  return queue.length <= n ? [queue, []] : [queue.slice(0, n), queue.slice(n)];
+}
+
 const minN = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
 const maxN = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
 
@@ -251,17 +256,14 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
     while (queued() > 0) {
       // Take up to batchSize rows, trades first (the bulk), then the small queues.
       let room = batchSize;
-      const ts = trades.length <= room ? trades : trades.slice(0, room);
-      trades = ts === trades ? [] : trades.slice(room);
+      let ts: QueuedTrade[], ls: QueuedTrade[], fs: FlagUpdate[], ss: Signal[];
+      [ts, trades] = take(trades, room);
       room -= ts.length;
-      const ls = lates.length <= room ? lates : lates.slice(0, Math.max(0, room));
-      lates = ls === lates ? [] : lates.slice(ls.length);
+      [ls, lates] = take(lates, room);
       room -= ls.length;
-      const fs = flags.length <= room ? flags : flags.slice(0, Math.max(0, room));
-      flags = fs === flags ? [] : flags.slice(fs.length);
+      [fs, flags] = take(flags, room);
       room -= fs.length;
-      const ss = signals.length <= room ? signals : signals.slice(0, Math.max(0, room));
-      signals = ss === signals ? [] : signals.slice(ss.length);
+      [ss, signals] = take(signals, room);
       room -= ss.length;
       let ms: WindowMetrics[] = [];
       if (room > 0 && metrics.size > 0) {
