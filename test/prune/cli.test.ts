@@ -3,25 +3,20 @@
  * `npm test` does). Quiet output, exit codes, bad input, and the lock between two real prunes,
  * including a first prune killed with kill -9.
  */
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { solflow } from '../cli/run.js';
 import { tempDir } from '../store/tmp.js';
-import { buildCorpusDb, cli } from './support.js';
+import { cli, corpusCopies } from './support.js';
 import { buildSynthDb } from './synth-db.js';
 
 const tmp = tempDir('solflow-prune-cli-');
 afterAll(() => tmp.cleanup());
 
 const DAY = 86_400;
-let corpus: string;
-let n = 0;
-const corpusCopy = () => {
-  const p = tmp.file(`c-${++n}.db`);
-  copyFileSync(corpus, p);
-  return p;
-};
+const corpus = corpusCopies(tmp, 'c');
+const corpusCopy = corpus.copy;
 const count = (path: string, sql: string) => {
   const db = new Database(path, { readonly: true });
   try {
@@ -32,13 +27,7 @@ const count = (path: string, sql: string) => {
 };
 const oneLine = (s: string) => s.trimEnd().split('\n');
 
-beforeAll(async () => {
-  corpus = tmp.file('corpus.db');
-  await buildCorpusDb(corpus);
-  const db = new Database(corpus);
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
-}, 60_000);
+beforeAll(() => corpus.build(), 60_000);
 
 describe('solflow prune', () => {
   it('--help shows an example, the defaults, a crontab line and the exit codes', () => {

@@ -4,7 +4,7 @@
  * Every test counts rows before and after: before = deleted + kept, exactly the rows past the
  * cutoff gone, and the dry run's counts equal to what the real run deletes.
  */
-import { copyFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/index.js';
@@ -13,29 +13,18 @@ import {
 } from '../../src/store/prune.js';
 import { acquireFileLock, LockHeldError, lockPathFor } from '../../src/store/lock.js';
 import { tempDir } from '../store/tmp.js';
-import { buildCorpusDb, snapshot, type Snapshot } from './support.js';
+import { corpusCopies, snapshot, type Snapshot } from './support.js';
 import { buildSynthDb } from './synth-db.js';
 
 const tmp = tempDir('solflow-prune-');
 afterAll(() => tmp.cleanup());
 
 const DAY = 86_400;
-let corpus: string;
-let n = 0;
+const corpus = corpusCopies(tmp, 'corpus');
 /** A fresh copy of the corpus database for one test. */
-const corpusCopy = () => {
-  const p = tmp.file(`corpus-${++n}.db`);
-  copyFileSync(corpus, p);
-  return p;
-};
+const corpusCopy = corpus.copy;
 
-beforeAll(async () => {
-  corpus = tmp.file('corpus.db');
-  await buildCorpusDb(corpus);
-  const db = new Database(corpus);
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
-}, 60_000);
+beforeAll(() => corpus.build(), 60_000);
 
 /** What must go under these cutoffs, computed from the snapshot alone. */
 function expectedGone(s: Snapshot, c: Cutoffs) {

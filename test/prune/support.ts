@@ -1,5 +1,6 @@
 /** Shared by the prune tests: a database of the real corpus, row snapshots, child processes. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { createPipeline } from '../../src/core/pipeline.js';
@@ -7,7 +8,10 @@ import { readRecorded } from '../../src/sources/recorded.js';
 import { openDatabase } from '../../src/store/index.js';
 import { ROOT } from '../cli/run.js';
 
-/** The 155 recorded mainnet transactions through the one pipeline: trades 2021–2026, metrics, tokens. */
+/**
+ * The 155 recorded mainnet transactions through the one pipeline: trades 2021–2026, metrics,
+ * tokens; the log checkpointed into the file so copies of it are whole.
+ */
 export async function buildCorpusDb(path: string): Promise<void> {
   const db = openDatabase({ path });
   const pipeline = createPipeline({ db, metricsIntervalMs: 0 });
@@ -15,7 +19,22 @@ export async function buildCorpusDb(path: string): Promise<void> {
   for await (const item of readRecorded([join(ROOT, 'fixtures', 'tx')])) if (item.kind === 'tx') envelopes.push({ tx: item.tx });
   await pipeline.ingestTransactions(envelopes);
   await pipeline.close();
+  db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   await db.close();
+}
+
+/** Builds the corpus database once (call in beforeAll); each call of the returned function is a fresh copy for one test. */
+export function corpusCopies(tmp: { file(name: string): string }, prefix: string): { build(): Promise<void>; copy(): string } {
+  const corpus = tmp.file(`${prefix}-corpus.db`);
+  let n = 0;
+  return {
+    build: () => buildCorpusDb(corpus),
+    copy() {
+      const p = tmp.file(`${prefix}-${++n}.db`);
+      copyFileSync(corpus, p);
+      return p;
+    },
+  };
 }
 
 export interface Snapshot {
