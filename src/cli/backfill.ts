@@ -11,8 +11,7 @@ import type { Command } from 'commander';
 import { decodeTransaction, type RawTransaction } from '../core/decode/index.js';
 import { defaultLabels } from '../core/labels.js';
 import type { EngineOptionsInput } from '../core/flow/options.js';
-import { createPipeline, type Pipeline } from '../core/pipeline.js';
-import type { Trade } from '../core/trade.js';
+import { createPipeline, type Pipeline, type TxEnvelope } from '../core/pipeline.js';
 import { openDatabase, resolveDbPath, type SolflowDb } from '../store/index.js';
 import { createJob, findUnfinishedJob, listJobs, recordFailure, updateJob, type JobRow } from '../store/jobs.js';
 import { runAddressBackfill, runSlotBackfill, type BackfillCounts, type BackfillSink, type Checkpoint, type Gap, type RunResult } from '../sources/backfill.js';
@@ -163,10 +162,15 @@ function knownVenues(): Set<string> {
   return out;
 }
 
-function decoderFor(programs: Set<string> | null): (tx: RawTransaction) => Trade[] {
-  if (!programs) return (tx) => decodeTransaction(tx);
-  return (tx) => decodeTransaction(tx).filter((t) => programs.has(t.venue));
+/** The one ingest pipeline, with --program's venue filter and --flow-config's thresholds. */
+function pipelineFor(db: SolflowDb, plan: Plan, onDecodeError: (env: TxEnvelope, error: Error) => void): Pipeline {
+  const { programs } = plan;
+  // Without --program, the pipeline's own decoder.
+  const decode = programs ? (tx: RawTransaction) => decodeTransaction(tx).filter((t) => programs.has(t.venue)) : undefined;
+  return createPipeline({ db, decode, engine: plan.flow, onDecodeError });
 }
+
+const signatureOf = (tx: RawTransaction): string => (tx.transaction as { signatures?: string[] } | null)?.signatures?.[0] ?? '?';
 
 // ---------------------------------------------------------------------------------------------
 // RPC backfill
@@ -189,6 +193,9 @@ interface JobCursor {
   pid: number;
   host: string;
 }
+
+/** The cursor at `pos`, held by this process. */
+const cursorAt = (pos: number): JobCursor => ({ pos, pid: process.pid, host: hostname() });
 
 function jobKey(plan: Plan): string {
   return JSON.stringify({ range: plan.rangeText, address: plan.address, programs: plan.programs ? [...plan.programs].sort() : null });
@@ -231,7 +238,7 @@ async function runFromRpc(plan: Plan, opts: BackfillOptions, url: string, io: Io
           endpoint,
           commitment: plan.commitment,
         },
-        { pos: resolved.start - 1, pid: process.pid, host: hostname() },
+        cursorAt(resolved.start - 1),
       );
     const cursorPos = existing?.cursor?.pos ?? resolved.start - 1;
     const oldGaps = (existing?.gaps ?? []) as Gap[];
@@ -239,7 +246,7 @@ async function runFromRpc(plan: Plan, opts: BackfillOptions, url: string, io: Io
       const what = cursorPos >= resolved.end ? `retrying ${oldGaps.length} gap(s)` : `resuming at slot ${cursorPos + 1}`;
       io.err(`job ${job.id}: ${what} of ${resolved.start}..${resolved.end}`);
     }
-    updateJob(db!.sqlite, job.id, { status: 'running', cursor: { pos: cursorPos, pid: process.pid, host: hostname() }, lastError: null, finished: false });
+    updateJob(db!.sqlite, job.id, { status: 'running', cursor: cursorAt(cursorPos), lastError: null, finished: false });
     return await execute(client, db!, job, { plan, cursorPos, oldGaps, range: [resolved.start, resolved.end] }, opts, io);
   } finally {
     client.close();
@@ -287,28 +294,22 @@ interface Work {
 async function execute(client: RpcClient, db: SolflowDb, job: JobRow<JobParams, JobCursor>, work: Work, opts: BackfillOptions, io: Io): Promise<number> {
   const { plan, oldGaps, range } = work;
   let decodeFailures = 0;
-  const pipeline = createPipeline({
-    db,
-    decode: decoderFor(plan.programs),
-    engine: plan.flow,
-    onDecodeError: (env, error) => {
-      decodeFailures++;
-      const sig = (env.tx as { transaction?: { signatures?: string[] } }).transaction?.signatures?.[0] ?? '?';
-      recordFailure(db.sqlite, job.id, { signature: sig, slot: (env.tx as { slot?: number }).slot ?? null, stage: 'decode', error: error.message });
-      if (opts.verbose) io.err(`undecodable transaction ${sig}: ${error.message}`);
-    },
+  const pipeline = pipelineFor(db, plan, (env, error) => {
+    decodeFailures++;
+    const sig = signatureOf(env.tx);
+    recordFailure(db.sqlite, job.id, { signature: sig, slot: env.tx.slot ?? null, stage: 'decode', error: error.message });
+    if (opts.verbose) io.err(`undecodable transaction ${sig}: ${error.message}`);
   });
   const stop = interruptFlag(io);
   const progress = new Progress(io, opts, client, plan.address ? 'signatures' : 'slots');
   let last: Checkpoint | null = null;
-  const saveCursor = (cp: Checkpoint, extra: Parameters<typeof updateJob>[2] = {}) => {
+  const saveCursor = (cp: Checkpoint) => {
     // exclusive() flushes queued rows first, so the stored cursor never covers unwritten trades.
     pipeline.writer.exclusive((sqlite) =>
       updateJob(sqlite, job.id, {
-        cursor: { pos: safePos(pipeline, cp.pos, work.cursorPos), pid: process.pid, host: hostname() },
+        cursor: cursorAt(safePos(pipeline, cp.pos, work.cursorPos)),
         gaps: cp.gaps,
         counts: { ...cp.counts, decodeFailures },
-        ...extra,
       }),
     );
   };
@@ -350,7 +351,7 @@ async function execute(client: RpcClient, db: SolflowDb, job: JobRow<JobParams, 
   // After close() nothing is held in the engine: the walked position is safe to store as is.
   updateJob(db.sqlite, job.id, {
     status,
-    cursor: { pos: Math.max(work.cursorPos, cp.pos), pid: process.pid, host: hostname() },
+    cursor: cursorAt(Math.max(work.cursorPos, cp.pos)),
     gaps,
     counts: { ...cp.counts, decodeFailures, written: summary.writer.written },
     lastError: fatal ? fatal.message : gaps.length ? `${gaps.length} gap(s); first: ${gaps[0].error}` : null,
@@ -432,11 +433,10 @@ function printDryRun(plan: Plan, r: { start: number; end: number }, endpoint: st
 
 async function runFromFiles(plan: Plan, opts: BackfillOptions, io: Io): Promise<number> {
   const spec = plan.spec;
-  const inRange = (tx: RawTransaction): boolean => {
+  const inRange = ({ slot, blockTime }: RawTransaction): boolean => {
     if (!spec) return true;
-    const t = tx as { slot?: number | null; blockTime?: number | null };
-    if (spec.kind === 'slots') return typeof t.slot === 'number' && t.slot >= spec.start && t.slot <= spec.end;
-    return typeof t.blockTime === 'number' && t.blockTime * 1000 >= spec.startMs && t.blockTime * 1000 <= spec.endMs;
+    if (spec.kind === 'slots') return typeof slot === 'number' && slot >= spec.start && slot <= spec.end;
+    return typeof blockTime === 'number' && blockTime * 1000 >= spec.startMs && blockTime * 1000 <= spec.endMs;
   };
   if (opts.dryRun) {
     io.out(`would read recorded transactions from ${opts.from}${spec ? ` (only ${plan.rangeText})` : ''}; nothing is written`);
@@ -445,15 +445,10 @@ async function runFromFiles(plan: Plan, opts: BackfillOptions, io: Io): Promise<
   const db = openDatabase({ path: resolveDbPath(opts.db, io.env) });
   const problems: string[] = [];
   try {
-    const pipeline = createPipeline({
-      db,
-      decode: decoderFor(plan.programs),
-    engine: plan.flow,
-      onDecodeError: (env, error) => problems.push(`${(env.tx as any).transaction?.signatures?.[0] ?? '?'}: ${error.message}`),
-    });
+    const pipeline = pipelineFor(db, plan, (env, error) => problems.push(`${signatureOf(env.tx)}: ${error.message}`));
     let txs = 0;
     let trades = 0;
-    let batch: SourceTx[] = [];
+    let batch: TxEnvelope[] = [];
     const flush = async () => {
       if (!batch.length) return;
       trades += (await pipeline.ingestTransactions(batch)).received;
@@ -466,7 +461,8 @@ async function runFromFiles(plan: Plan, opts: BackfillOptions, io: Io): Promise<
       }
       if (!inRange(item.tx)) continue;
       txs++;
-      batch.push({ tx: item.tx, txIndex: (item.tx as { txIndex?: number }).txIndex ?? null });
+      // A block's transactions carry their position (txIndex) themselves: decode reads it.
+      batch.push({ tx: item.tx });
       if (batch.length >= 256) await flush();
     }
     await flush();
