@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { analyzeWallet, type CostBasis, type Position, type WalletAnalysis } from '../core/wallet/index.js';
 import { WSOL_MINT } from '../core/trade.js';
-import { openDatabase, resolveDbPath } from '../store/index.js';
+import { resolveDbPath } from '../store/index.js';
 import { lastPriceLookup, walletTrades } from '../store/wallet.js';
 import { runBackfillCommand } from './backfill.js';
 import { defaultIo, type Io } from './io.js';
@@ -19,6 +19,7 @@ import { formatAmount, isoTime, makeTable, mintLabel, shortKey } from './format.
 import type { CommandRegistrar } from './main.js';
 import { parseAddress, parseFormat, parsePositiveInt, parseTimeOption, type OutputFormat } from './options.js';
 import { renderRows, type Column } from './output.js';
+import { withReader } from './with-db.js';
 
 export interface AnalyzeOptions {
   since?: string;
@@ -101,16 +102,12 @@ export async function runAnalyzeCommand(walletArg: string, opts: AnalyzeOptions,
   }
 
   const path = resolveDbPath(opts.db, io.env);
-  const db = openDatabase({ path, readonly: true });
-  let analysis: WalletAnalysis;
-  try {
+  const analysis = await withReader(path, (db) => {
     const trades = walletTrades(db.sqlite, { wallet: plan.wallet, since: plan.since, until: plan.until, token: plan.token });
-    analysis = analyzeWallet(plan.wallet, trades, { costBasis: plan.costBasis, token: plan.token, lastPrice: lastPriceLookup(db.sqlite, plan.until) });
-  } finally {
-    await db.close();
-  }
+    return analyzeWallet(plan.wallet, trades, { costBasis: plan.costBasis, token: plan.token, lastPrice: lastPriceLookup(db.sqlite, plan.until) });
+  });
 
-  if (plan.format === 'json') io.out(JSON.stringify(toJson(analysis, plan)));
+  if (plan.format === 'json') io.out(toJson(analysis, plan));
   else if (plan.format === 'csv') io.out(renderRows(analysis.positions, POSITION_COLUMNS, 'csv').trimEnd());
   else io.out(renderTables(analysis, plan).trimEnd());
   if (analysis.summary.trades === 0 && !opts.quiet) {
@@ -136,41 +133,25 @@ function describeWindow(plan: Plan): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// JSON: bigints as decimal strings, everything else as computed.
+// JSON and CSV: bigints as decimal strings, everything else as computed.
 
-function toJson(a: WalletAnalysis, plan: Plan): unknown {
+const exact = <V>(v: V): Exclude<V, bigint> | string => (typeof v === 'bigint' ? v.toString() : (v as Exclude<V, bigint>));
+
+function toJson(a: WalletAnalysis, plan: Plan): string {
   const doc = { wallet: a.wallet, costBasis: a.costBasis, token: a.token, since: plan.since, until: plan.until, summary: a.summary, totals: a.totals, positions: a.positions, behaviour: a.behaviour, daily: a.daily };
-  return JSON.parse(JSON.stringify(doc, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+  return JSON.stringify(doc, (_k, v) => exact(v));
 }
 
-const str = (v: bigint | null) => (v === null ? null : v.toString());
+/** A CSV row per position: these fields in this order (lots, flags and the last price stay in --json). */
+const POSITION_KEYS = [
+  'mint', 'quoteMint', 'baseDecimals', 'quoteDecimals', 'buys', 'sells', 'bought', 'sold', 'held', 'cost', 'proceeds', 'costOfSold', 'realized',
+  'soldWithoutBuy', 'proceedsWithoutBuy', 'openCost', 'value', 'unrealized', 'realizedRoi', 'roi', 'status', 'holdSeconds', 'firstTime', 'lastTime',
+] as const satisfies ReadonlyArray<keyof Position>;
 
-const POSITION_COLUMNS: Column<Position>[] = [
-  { key: 'mint', value: (p) => p.mint },
-  { key: 'quoteMint', value: (p) => p.quoteMint },
-  { key: 'baseDecimals', value: (p) => p.baseDecimals },
-  { key: 'quoteDecimals', value: (p) => p.quoteDecimals },
-  { key: 'buys', value: (p) => p.buys },
-  { key: 'sells', value: (p) => p.sells },
-  { key: 'bought', value: (p) => str(p.bought) },
-  { key: 'sold', value: (p) => str(p.sold) },
-  { key: 'held', value: (p) => str(p.held) },
-  { key: 'cost', value: (p) => str(p.cost) },
-  { key: 'proceeds', value: (p) => str(p.proceeds) },
-  { key: 'costOfSold', value: (p) => str(p.costOfSold) },
-  { key: 'realized', value: (p) => str(p.realized) },
-  { key: 'soldWithoutBuy', value: (p) => str(p.soldWithoutBuy) },
-  { key: 'proceedsWithoutBuy', value: (p) => str(p.proceedsWithoutBuy) },
-  { key: 'openCost', value: (p) => str(p.openCost) },
-  { key: 'value', value: (p) => str(p.value) },
-  { key: 'unrealized', value: (p) => str(p.unrealized) },
-  { key: 'realizedRoi', value: (p) => p.realizedRoi },
-  { key: 'roi', value: (p) => p.roi },
-  { key: 'status', value: (p) => p.status },
-  { key: 'holdSeconds', value: (p) => (p.holdSeconds === null ? null : Math.round(p.holdSeconds)) },
-  { key: 'firstTime', value: (p) => p.firstTime },
-  { key: 'lastTime', value: (p) => p.lastTime },
-];
+const POSITION_COLUMNS: Column<Position>[] = POSITION_KEYS.map((key) => ({
+  key,
+  value: (p: Position) => (key === 'holdSeconds' && p.holdSeconds !== null ? Math.round(p.holdSeconds) : exact(p[key])),
+}));
 
 // ---------------------------------------------------------------------------------------------
 // Tables for people.
@@ -201,7 +182,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 const pct = (x: number | null) => (x === null || !Number.isFinite(x) ? '-' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);
 const share = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(0)}%`);
 
-export function formatSeconds(s: number | null): string {
+function formatSeconds(s: number | null): string {
   if (s === null) return '-';
   if (s < 90) return `${Math.round(s)}s`;
   if (s < 90 * 60) return `${Math.round(s / 60)}m`;
