@@ -28,8 +28,6 @@ export interface LabelsFile {
   programs?: Record<string, ProgramLabel>;
   routerAuthorities?: Record<string, string>;
   platforms?: Record<string, { feeWallets?: FeeWallet[] }>;
-  dcaKeepers?: string[];
-  limitOrderKeepers?: string[];
   jitoTipAccounts?: string[];
   quoteMints?: Array<{ mint: string; symbol: string }>;
 }
@@ -39,8 +37,6 @@ export interface Labels {
   routerAuthorities: Map<string, string>;
   /** fee wallet → platform name and validity window (unix seconds). */
   feeWallets: Map<string, { platform: string; from: number; until: number }>;
-  dcaKeepers: Set<string>;
-  limitOrderKeepers: Set<string>;
   jitoTipAccounts: Set<string>;
   /** mint → rank; lower is "more quote". */
   quoteRank: Map<string, number>;
@@ -61,8 +57,6 @@ export function compileLabels(...files: LabelsFile[]): Labels {
     programs: new Map(),
     routerAuthorities: new Map(),
     feeWallets: new Map(),
-    dcaKeepers: new Set(),
-    limitOrderKeepers: new Set(),
     jitoTipAccounts: new Set(),
     quoteRank: new Map(),
     quoteSymbols: new Map(),
@@ -84,8 +78,6 @@ export function compileLabels(...files: LabelsFile[]): Labels {
         });
       }
     }
-    for (const k of f.dcaKeepers ?? []) labels.dcaKeepers.add(k);
-    for (const k of f.limitOrderKeepers ?? []) labels.limitOrderKeepers.add(k);
     for (const k of f.jitoTipAccounts ?? []) labels.jitoTipAccounts.add(k);
     if (f.quoteMints) {
       labels.quoteRank.clear();
