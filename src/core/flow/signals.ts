@@ -48,6 +48,8 @@ interface Def {
 const net = (a: Agg) => a.buyVol - a.sellVol;
 const cnt = (a: Agg) => a.buyCnt + a.sellCnt;
 const botShare = (a: Agg) => (a.buyVol + a.sellVol > 0 ? a.botVol / (a.buyVol + a.sellVol) : 0);
+/** DCA buys minus DCA sells. */
+const dcaNet = (a: Agg) => 2 * a.dcaBuyVol - a.dcaVol;
 const sol = (lamports: number) => lamports / LAMPORTS;
 const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : x > 0 ? 1 : 0);
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -57,6 +59,8 @@ interface Slices {
   m5: Agg;
   m15: Agg;
   m1h: Agg;
+  /** Net lamports of the 1-15 minute slice. */
+  n1to15: number;
   /** SOL per minute in each disjoint slice (lamports/min). */
   r0to1: number;
   r1to15: number;
@@ -67,7 +71,7 @@ interface Slices {
 
 /** One Slices reused by every evaluation (synchronous, never nested): no allocation per token-second. */
 const none = null as unknown as Agg;
-const shared: Slices = { m1: none, m5: none, m15: none, m1h: none, r0to1: 0, r1to15: 0, r0to5: 0, r5to15: 0, r15to60: 0 };
+const shared: Slices = { m1: none, m5: none, m15: none, m1h: none, n1to15: 0, r0to1: 0, r1to15: 0, r0to5: 0, r5to15: 0, r15to60: 0 };
 
 /** Computed once per evaluation and shared by every signal's test. */
 function slices(t: TokenWindows): Slices {
@@ -76,12 +80,22 @@ function slices(t: TokenWindows): Slices {
   s.m5 = t.aggs[I5M];
   s.m15 = t.aggs[I15M];
   s.m1h = t.aggs[I1H];
+  s.n1to15 = net(s.m15) - net(s.m1);
   s.r0to1 = net(s.m1);
-  s.r1to15 = (net(s.m15) - net(s.m1)) / 14;
+  s.r1to15 = s.n1to15 / 14;
   s.r0to5 = net(s.m5) / 5;
   s.r5to15 = (net(s.m15) - net(s.m5)) / 10;
   s.r15to60 = (net(s.m1h) - net(s.m15)) / 45;
   return s;
+}
+
+/**
+ * The last 5 minutes' pace over the faster of the two slices before it; Infinity when there was
+ * no earlier inflow to compare with.
+ */
+function acceleration(s: Slices): number {
+  const ref = Math.max(s.r5to15, s.r15to60, 0);
+  return ref > 0 ? s.r0to5 / ref : Infinity;
 }
 
 /** BREAKOUT: inflow over the last 5 minutes runs at a multiple of the pace before it. */
@@ -91,8 +105,7 @@ const breakout: Def = {
   test(_t, s, o) {
     const b = o.breakout;
     if (s.r0to5 <= 0) return NONE;
-    const ref = Math.max(s.r5to15, s.r15to60, 0);
-    const accel = ref > 0 ? s.r0to5 / ref : Infinity;
+    const accel = acceleration(s);
     if (accel < b.holdAcceleration) return NONE;
     const enter =
       accel >= b.acceleration &&
@@ -103,8 +116,7 @@ const breakout: Def = {
     return enter ? ENTER : HOLD;
   },
   describe(_t, s, o) {
-    const ref = Math.max(s.r5to15, s.r15to60, 0);
-    const accel = ref > 0 ? s.r0to5 / ref : Infinity;
+    const accel = acceleration(s);
     const bs = botShare(s.m5);
     const strength =
       0.35 * clamp01(accel / (3 * o.breakout.acceleration)) +
@@ -134,27 +146,27 @@ const reaccumulation: Def = {
   window: '15m',
   test(_t, s, o) {
     const r = o.reaccumulation;
-    const dcaNet = 2 * s.m15.dcaBuyVol - s.m15.dcaVol;
-    if (dcaNet <= 0 || net(s.m5) <= 0) return NONE;
+    const dca = dcaNet(s.m15);
+    if (dca <= 0 || net(s.m5) <= 0) return NONE;
     const enter =
-      dcaNet >= r.minDcaNetSol * LAMPORTS &&
+      dca >= r.minDcaNetSol * LAMPORTS &&
       s.m15.dcaWallets >= r.minDcaWallets &&
       s.r5to15 < 0 &&
       cnt(s.m5) >= r.minTrades;
     return enter ? ENTER : HOLD;
   },
   describe(_t, s) {
-    const dcaNet = 2 * s.m15.dcaBuyVol - s.m15.dcaVol;
+    const dca = dcaNet(s.m15);
     const turn = (s.r0to5 - s.r5to15) / Math.max(Math.abs(s.r5to15), 0.1 * LAMPORTS);
     const strength =
-      0.3 * clamp01(sol(dcaNet) / 10) +
+      0.3 * clamp01(sol(dca) / 10) +
       0.2 * clamp01(s.m15.dcaWallets / 5) +
       0.3 * clamp01(sol(net(s.m5)) / 50) +
       0.2 * clamp01(turn);
     return {
       strength: clamp01(strength),
       inputs: {
-        dcaNet15mSol: sol(dcaNet),
+        dcaNet15mSol: sol(dca),
         dcaWallets15m: s.m15.dcaWallets,
         net5mSol: sol(net(s.m5)),
         rate0to5mSolPerMin: sol(s.r0to5),
@@ -193,20 +205,18 @@ function focus(t: TokenWindows, topShare: number): { focus: number; buyers: numb
 const focusedBuyers: Def = {
   type: 'FOCUSED_BUYERS',
   window: '5m',
-  test(t, _s, o) {
+  test(t, s, o) {
     const f = o.focusedBuyers;
-    const m5 = t.aggs[I5M];
-    if (net(m5) <= 0 || m5.buyVol <= 0) return NONE;
+    if (net(s.m5) <= 0 || s.m5.buyVol <= 0) return NONE;
     const x = focus(t, f.topShare);
     if (x.focus > f.holdFocus) return NONE;
     const enter = x.inflow >= f.minInflowSol * LAMPORTS && x.buyers >= f.minBuyers && x.focus <= f.maxFocus;
     return enter ? ENTER : HOLD;
   },
-  describe(t, _s, o) {
+  describe(t, s, o) {
     const f = o.focusedBuyers;
-    const m5 = t.aggs[I5M];
     const x = focus(t, f.topShare);
-    const strength = 0.6 * clamp01(1 - x.focus / f.maxFocus) + 0.4 * clamp01(sol(net(m5)) / 50);
+    const strength = 0.6 * clamp01(1 - x.focus / f.maxFocus) + 0.4 * clamp01(sol(net(s.m5)) / 50);
     return {
       strength: clamp01(strength),
       inputs: {
@@ -214,7 +224,7 @@ const focusedBuyers: Def = {
         topWallets: x.top,
         solBuyers5m: x.buyers,
         inflow5mSol: sol(x.inflow),
-        net5mSol: sol(net(m5)),
+        net5mSol: sol(net(s.m5)),
       },
     };
   },
@@ -265,25 +275,23 @@ const flowReversal: Def = {
   test(_t, s, o) {
     const r = o.flowReversal;
     if (s.r0to1 >= 0) return NONE;
-    const prior = net(s.m15) - net(s.m1);
     const enter =
       -s.r0to1 >= r.minOutflowSol * LAMPORTS &&
       cnt(s.m1) >= r.minTrades &&
       s.m1.sellers >= r.minSellers &&
-      prior >= r.minPriorInflowSol * LAMPORTS &&
+      s.n1to15 >= r.minPriorInflowSol * LAMPORTS &&
       cnt(s.m15) - cnt(s.m1) >= r.minPriorTrades &&
       -s.r0to1 >= s.r1to15;
     return enter ? ENTER : HOLD;
   },
   describe(_t, s) {
-    const prior = net(s.m15) - net(s.m1);
     const pace = -s.r0to1 / Math.max(s.r1to15, 0.01 * LAMPORTS);
-    const strength = 0.6 * clamp01(pace / 5) + 0.4 * clamp01(sol(prior) / 50);
+    const strength = 0.6 * clamp01(pace / 5) + 0.4 * clamp01(sol(s.n1to15) / 50);
     return {
       strength: clamp01(strength),
       inputs: {
         net1mSol: sol(net(s.m1)),
-        net1to15mSol: sol(prior),
+        net1to15mSol: sol(s.n1to15),
         rate1to15mSolPerMin: sol(s.r1to15),
         trades1m: cnt(s.m1),
         sellers1m: s.m1.sellers,
