@@ -79,7 +79,7 @@ export function sidedLeg(
  * authority or PDA it is the signer whose balances moved in the leg's mints (in a bundle each
  * leg belongs to its own payer), else the fee payer.
  */
-export function resolveTrader(ctx: DecodeContext, actor: string, inMint: string, outMint: string): string {
+function resolveTrader(ctx: DecodeContext, actor: string, inMint: string, outMint: string): string {
   const { view } = ctx;
   if (view.signerSet.has(actor)) return actor;
   if (view.signers.length === 1) return view.signers[0];
@@ -102,7 +102,7 @@ function signerMoved(view: TxView, signer: string, mint: string, direction: 1 | 
   return false;
 }
 
-export function decimalsOf(ctx: DecodeContext, mint: string): number {
+function decimalsOf(ctx: DecodeContext, mint: string): number {
   return ctx.view.mintDecimals.get(mint) ?? 0;
 }
 

@@ -65,7 +65,7 @@ export function ixDisc(ix: Ix): string {
  * logged. Only a fallback: logs are cut off after 10 kB, and a truncated tail attributes
  * nothing. Built once per transaction, on demand.
  */
-export function logEvents(view: TxView): Map<number, AnchorEvent[]> {
+function logEvents(view: TxView): Map<number, AnchorEvent[]> {
   if (view.logEvents) return view.logEvents as Map<number, AnchorEvent[]>;
   const out = new Map<number, AnchorEvent[]>();
   const stack: number[] = [];

@@ -170,6 +170,3 @@ function pairSplitSwaps(
     k++;
   }
 }
-
-
-export type { Ix };

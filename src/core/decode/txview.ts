@@ -177,7 +177,6 @@ function readComputeUnitPrice(view: TxView, message: RawMessage): void {
   }
 }
 
-
 function readTokenBalances(view: TxView, balances: RawTokenBalance[], sign: bigint): void {
   for (const b of balances) {
     const key = view.keys[b.accountIndex];

@@ -14,7 +14,7 @@ import type { Leg, DecodeContext } from './context.js';
 import type { Movement } from './movements.js';
 import type { Ix } from './txview.js';
 
-export interface FlowSummary {
+interface FlowSummary {
   actor: string;
   inMint: string;
   inAmount: bigint;
@@ -107,7 +107,7 @@ function summarizeByPool(moves: Movement[], first: Movement): FlowSummary | null
 }
 
 /** Who acted for the trader among these movements, and what flowed. */
-export function summarizeSwap(ctx: DecodeContext, moves: Movement[]): FlowSummary | null {
+function summarizeSwap(ctx: DecodeContext, moves: Movement[]): FlowSummary | null {
   if (moves.length < 2) return null;
   let mintsDiffer = false;
   for (let i = 1; i < moves.length; i++) if (moves[i].mint !== moves[0].mint) mintsDiffer = true;
