@@ -266,18 +266,11 @@ async function pruneTables(sqlite: Database.Database, c: Cutoffs, opts: PruneOpt
     }
   }
 
-  if (c.trades !== null) {
-    const del = sqlite.prepare('DELETE FROM trades WHERE id IN (SELECT id FROM trades WHERE block_time < ? ORDER BY block_time LIMIT ?)');
-    const cut = c.trades;
-    await drain('trades', (n) => {
-      const rows = del.run(cut, n).changes;
-      return { rows, more: rows === n };
-    });
-  }
-  if (c.signals !== null && !result.stopped) {
-    const del = sqlite.prepare('DELETE FROM signals WHERE id IN (SELECT id FROM signals WHERE block_time < ? ORDER BY block_time LIMIT ?)');
-    const cut = c.signals;
-    await drain('signals', (n) => {
+  // Trades and signals: the oldest n rows by block time (its index) per transaction.
+  for (const [table, cut] of [['trades', c.trades], ['signals', c.signals]] as const) {
+    if (cut === null || result.stopped) continue;
+    const del = sqlite.prepare(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE block_time < ? ORDER BY block_time LIMIT ?)`);
+    await drain(table, (n) => {
       const rows = del.run(cut, n).changes;
       return { rows, more: rows === n };
     });
