@@ -13,7 +13,7 @@ import type { Trade } from '../trade.js';
 import { legToTrade, type DecodeContext, type Leg } from './context.js';
 import { extractMovements, type Movement } from './movements.js';
 import { buildTxView, type Ix, type TxView } from './txview.js';
-import { decodeByVaultDelta, splitChainedPools } from './vault-delta.js';
+import { decodeByVaultDelta } from './vault-delta.js';
 import { VENUE_DECODERS } from './venues/index.js';
 import { applyJupiterOrders } from './venues/jupiter-orders.js';
 import { fillJupiterHops } from './venues/jupiter.js';
@@ -77,17 +77,11 @@ function walk(ctx: DecodeContext): Leg[] {
     let legs: Leg[] | null = null;
     if (!label) {
       // An unknown program that routes to known pools is a router, not a swap of its own.
-      if (!below && moves.length >= 2) {
-        const leg = decodeByVaultDelta(ctx, ix, moves, 'unknown', undefined);
-        if (leg && clearlySwaps(ctx, leg)) legs = [leg];
-      }
+      if (!below) legs = decodeByVaultDelta(ctx, ix, moves, undefined);
     } else if (label.kind === 'dex') {
       const special = label.decoder ? VENUE_DECODERS[label.decoder] : undefined;
       if (special) legs = special(ctx, ix, label.name);
-      if (legs === null && moves.length >= 2) {
-        const leg = decodeByVaultDelta(ctx, ix, moves, label.name, label.pool);
-        if (leg) legs = splitChainedPools(ctx, leg, moves);
-      }
+      legs ??= decodeByVaultDelta(ctx, ix, moves, label);
     }
     if (legs && legs.length > 0) {
       legsAt[i] = legs;
@@ -101,20 +95,6 @@ function walk(ctx: DecodeContext): Leg[] {
   const out: Leg[] = [];
   for (let i = 0; i < n; i++) if (legsAt[i]) out.push(...legsAt[i]!);
   return out;
-}
-
-/**
- * An unlabelled program counts as a swap only when one counterparty both took the input and
- * paid the output (a pool), and neither side is an NFT: a marketplace sale pays the seller
- * and hands over the NFT from an escrow.
- */
-function clearlySwaps(ctx: DecodeContext, leg: Leg & { counterparties?: [string, string] }): boolean {
-  const [took, paid] = leg.counterparties ?? ['', ''];
-  if (!took || took !== paid) return false;
-  for (const [mint, amount] of [[leg.inMint, leg.inAmount], [leg.outMint, leg.outAmount]] as const) {
-    if (amount === 1n && (ctx.view.mintDecimals.get(mint) ?? 0) === 0) return false;
-  }
-  return true;
 }
 
 function findSharedOwners(view: TxView, labels: Labels, movements: Map<number, Movement>): Set<string> {
@@ -161,9 +141,9 @@ function pairSplitSwaps(
     const pa = pending[a];
     const pb = pending[b];
     if (!pa?.length || !pb?.length) continue;
-    const leg = decodeByVaultDelta(ctx, ia, pa.concat(pb), label.name, label.pool);
-    if (!leg) continue;
-    legsAt[a] = [leg];
+    const legs = decodeByVaultDelta(ctx, ia, pa.concat(pb), label);
+    if (!legs) continue;
+    legsAt[a] = legs;
     pending[a] = null;
     pending[b] = null;
     swapBelow[a] = 1;

@@ -10,6 +10,7 @@
  * mint, the movements between the trader and the counterparty that took (or gave) the most, so
  * a side payment to a fee or referral account does not inflate the leg.
  */
+import type { ProgramLabel } from '../labels.js';
 import type { Leg, DecodeContext } from './context.js';
 import type { Movement } from './movements.js';
 import type { Ix } from './txview.js';
@@ -144,36 +145,50 @@ function summarizeSwap(ctx: DecodeContext, moves: Movement[]): FlowSummary | nul
   return summarizeByPool(moves, firstPaid);
 }
 
-export function decodeByVaultDelta(
-  ctx: DecodeContext,
-  ix: Ix,
-  moves: Movement[],
-  venue: string,
-  poolIndex: number | undefined,
-): (Leg & { counterparties: [string, string] }) | null {
+/**
+ * The swap legs of one instruction read from the movements beneath it, or null. A labelled pool
+ * program names the venue and where its pool account sits; an unlabelled one counts only when
+ * it clearly swaps.
+ */
+export function decodeByVaultDelta(ctx: DecodeContext, ix: Ix, moves: Movement[], label: ProgramLabel | undefined): Leg[] | null {
   const s = summarizeSwap(ctx, moves);
   if (!s) return null;
-  const pool = poolIndex !== undefined && ix.accounts[poolIndex] ? ix.accounts[poolIndex] : s.outCounterparty || null;
-  return {
+  const poolIndex = label?.pool;
+  const leg: Leg = {
     ix,
-    venue,
+    venue: label?.name ?? 'unknown',
     programId: ix.programId,
-    pool,
+    pool: poolIndex !== undefined && ix.accounts[poolIndex] ? ix.accounts[poolIndex] : s.outCounterparty || null,
     actor: s.actor,
     inMint: s.inMint,
     inAmount: s.inAmount,
     outMint: s.outMint,
     outAmount: s.outAmount,
-    counterparties: [s.inCounterparty, s.outCounterparty],
   };
+  if (!label) return clearlySwaps(ctx, leg, s) ? [leg] : null;
+  return splitChainedPools(ctx, leg, s, moves);
+}
+
+/**
+ * An unlabelled program counts as a swap only when one counterparty both took the input and
+ * paid the output (a pool), and neither side is an NFT: a marketplace sale pays the seller
+ * and hands over the NFT from an escrow.
+ */
+function clearlySwaps(ctx: DecodeContext, leg: Leg, s: FlowSummary): boolean {
+  if (!s.inCounterparty || s.inCounterparty !== s.outCounterparty) return false;
+  for (const [mint, amount] of [[leg.inMint, leg.inAmount], [leg.outMint, leg.outAmount]] as const) {
+    if (amount === 1n && (ctx.view.mintDecimals.get(mint) ?? 0) === 0) return false;
+  }
+  return true;
 }
 
 /**
  * One instruction that trades through two pools (Orca two_hop_swap and its kind) pays the first
  * pool's output straight into the second pool: each pool is its own leg.
  */
-export function splitChainedPools(ctx: DecodeContext, leg: Leg & { counterparties: [string, string] }, moves: Movement[]): Leg[] {
-  const [took, paid] = leg.counterparties;
+function splitChainedPools(ctx: DecodeContext, leg: Leg, s: FlowSummary, moves: Movement[]): Leg[] {
+  const took = s.inCounterparty;
+  const paid = s.outCounterparty;
   if (!took || !paid || took === paid) return [leg];
   let middle: Movement | null = null;
   for (const m of moves) {
