@@ -3,20 +3,14 @@
  * these fixtures are constructed (fixtures/constructed, built by test/support/build-constructed.mjs)
  * from a real Jupiter route plus the programs' published layouts.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeTransaction } from '../../src/core/decode/index.js';
-import type { RawTransaction } from '../../src/core/decode/rawtx.js';
-import { FIXTURES, loadTx, sig } from './support.js';
-
-const constructed = (name: string) =>
-  JSON.parse(readFileSync(join(FIXTURES, 'constructed', name), 'utf8')) as RawTransaction;
+import { loadTx, sig } from './support.js';
 
 const OWNER = '4vYWDeg6NHUt1VoUZoV8RqZA51AUEd4VCCghA4arfuH7';
 
 describe('Jupiter DCA fill (constructed)', () => {
-  const trades = decodeTransaction(constructed('jupiter-dca-fill.constructed.json'));
+  const trades = decodeTransaction(loadTx('jupiter-dca-fill.constructed', 'constructed'));
 
   it('is one trade, flagged DCA, credited to the order owner and never to the keeper', () => {
     expect(trades).toHaveLength(1);
@@ -43,7 +37,7 @@ describe('Jupiter DCA fill (constructed)', () => {
 
 describe('Jupiter limit-order fill (constructed)', () => {
   it('is one trade credited to the maker', () => {
-    const trades = decodeTransaction(constructed('jupiter-limit-fill.constructed.json'));
+    const trades = decodeTransaction(loadTx('jupiter-limit-fill.constructed', 'constructed'));
     expect(trades).toHaveLength(1);
     expect(trades[0].isLimitOrder).toBe(true);
     expect(trades[0].trader).toBe(OWNER);
