@@ -13,6 +13,7 @@
  * trades.
  */
 import type { RpcClient } from './rpc/client.js';
+import { inOrderAhead, type Ahead } from './lookahead.js';
 import type { Commitment, SourceTx } from './types.js';
 
 export interface SignatureInfo {
@@ -125,42 +126,26 @@ export async function* fetchTransactions(
 ): AsyncGenerator<SignatureOutcome> {
   const cfg = { encoding: 'json', maxSupportedTransactionVersion: 1, commitment: opts.commitment ?? 'finalized' };
   const group = Math.max(1, client.batchSize('getTransaction'));
-  const lookahead = Math.max(group, opts.lookahead ?? 200);
-  const source: AsyncIterator<SignatureInfo> | Iterator<SignatureInfo> =
-    Symbol.asyncIterator in sigs ? (sigs as AsyncIterable<SignatureInfo>)[Symbol.asyncIterator]() : (sigs as Iterable<SignatureInfo>)[Symbol.iterator]();
-  let exhausted = false;
-  const take = async (n: number): Promise<SignatureInfo[]> => {
-    const out: SignatureInfo[] = [];
-    while (!exhausted && out.length < n) {
-      const r = await source.next();
-      if (r.done) exhausted = true;
-      else out.push(r.value);
+  const fetch = (slice: SignatureInfo[]): Ahead<SignatureOutcome> => ({
+    weight: slice.length,
+    result: client.callMany<any>('getTransaction', slice.map((s) => [s.signature, cfg])).then((results) =>
+      results.map((r, i): SignatureOutcome => {
+        const info = slice[i];
+        if (r.ok && r.value) return { kind: 'tx', info, tx: { tx: r.value, txIndex: null } };
+        return { kind: 'gap', info, error: r.ok ? 'transaction not found' : r.error.message };
+      }),
+    ),
+  });
+  // One batch per `group` signatures, read from the input only as the window has room.
+  async function* work(): AsyncGenerator<Ahead<SignatureOutcome>> {
+    let slice: SignatureInfo[] = [];
+    for await (const s of sigs) {
+      slice.push(s);
+      if (slice.length < group) continue;
+      yield fetch(slice);
+      slice = [];
     }
-    return out;
-  };
-  const window: Array<Promise<SignatureOutcome[]>> = [];
-  let inWindow = 0;
-  const fill = async () => {
-    while (!exhausted && inWindow < lookahead) {
-      const slice = await take(group);
-      if (slice.length === 0) break;
-      inWindow += slice.length;
-      window.push(
-        client.callMany<any>('getTransaction', slice.map((s) => [s.signature, cfg])).then((results) =>
-          results.map((r, i): SignatureOutcome => {
-            const info = slice[i];
-            if (r.ok && r.value) return { kind: 'tx', info, tx: { tx: r.value, txIndex: null } };
-            return { kind: 'gap', info, error: r.ok ? 'transaction not found' : r.error.message };
-          }),
-        ),
-      );
-    }
-  };
-  await fill();
-  while (window.length > 0) {
-    const outcomes = await window.shift()!;
-    inWindow -= outcomes.length;
-    await fill();
-    yield* outcomes;
+    if (slice.length > 0) yield fetch(slice);
   }
+  yield* inOrderAhead(work(), Math.max(group, opts.lookahead ?? 200));
 }

@@ -8,6 +8,7 @@
  * can move its cursor past it and keep a precise list of what is missing.
  */
 import type { RpcClient } from './rpc/client.js';
+import { inOrderAhead, type Ahead } from './lookahead.js';
 import type { Commitment, SlotRange, SourceTx } from './types.js';
 
 export type SlotOutcome =
@@ -36,41 +37,24 @@ export async function* slotOutcomes(client: RpcClient, ranges: readonly SlotRang
     maxSupportedTransactionVersion: 1,
     commitment,
   };
-  // Ordered window of pending work: each entry settles to the outcomes for one slot or span.
-  const window: Array<Promise<SlotOutcome[]>> = [];
-  const plan = plannedSlots(client, ranges, opts.listChunk ?? 1000, commitment);
-  let exhausted = false;
-
-  const fill = async () => {
-    while (!exhausted && window.length < lookahead) {
-      const next = await plan.next();
-      if (next.done) {
-        exhausted = true;
-        break;
-      }
-      const step = next.value;
+  // Each piece of work settles to the outcomes for one slot or span.
+  async function* work(): AsyncGenerator<Ahead<SlotOutcome>> {
+    for await (const step of plannedSlots(client, ranges, opts.listChunk ?? 1000, commitment)) {
       if (step.kind !== 'fetch') {
-        window.push(Promise.resolve([step]));
+        yield { result: Promise.resolve([step]), weight: 1 };
         continue;
       }
       const slot = step.slot;
-      window.push(
-        client.callMany<RawBlock | null>('getBlock', [[slot, blockConfig]]).then(([r]): SlotOutcome[] => {
-          if (r.ok && r.value) return [toBlock(slot, r.value)];
-          // A null block is what some nodes answer for a skipped slot.
-          if (r.ok || r.error.kind === 'skipped') return [{ kind: 'skipped', from: slot, to: slot }];
-          return [{ kind: 'gap', from: slot, to: slot, error: r.error.message }];
-        }),
-      );
+      const result = client.callMany<RawBlock | null>('getBlock', [[slot, blockConfig]]).then(([r]): SlotOutcome[] => {
+        if (r.ok && r.value) return [toBlock(slot, r.value)];
+        // A null block is what some nodes answer for a skipped slot.
+        if (r.ok || r.error.kind === 'skipped') return [{ kind: 'skipped', from: slot, to: slot }];
+        return [{ kind: 'gap', from: slot, to: slot, error: r.error.message }];
+      });
+      yield { result, weight: 1 };
     }
-  };
-
-  await fill();
-  while (window.length > 0) {
-    const outcomes = await window.shift()!;
-    await fill();
-    yield* outcomes;
   }
+  yield* inOrderAhead(work(), lookahead);
 }
 
 type Step = { kind: 'fetch'; slot: number } | SlotOutcome;
