@@ -19,6 +19,7 @@ import { withExample } from './examples.js';
 import { isoTime } from './format.js';
 import type { CommandRegistrar } from './main.js';
 import { parseDurationOption, parsePositiveInt } from './options.js';
+import { megabytes } from '../util/units.js';
 
 /** Exit code for a run stopped by Ctrl-C / SIGTERM (what was committed stays deleted). */
 const EXIT_INTERRUPTED = 130;
@@ -264,14 +265,9 @@ function makeSummary(db: string, dryRun: boolean, c: Cutoffs, counts: PruneCount
 /** e.g. `pruned 120,344 trades, 2,011 signals, 34 token metrics, 5 tokens in 1.8s; file 412 MB → 298 MB` */
 function summaryLine(s: PruneSummary): string {
   const f = s.file;
-  let file = `file ${mb(f.bytesBefore)} → ${mb(f.bytesAfter)}`;
+  let file = `file ${megabytes(f.bytesBefore)} → ${megabytes(f.bytesAfter)}`;
   // Without incremental auto-vacuum the file keeps its size; say how much of it new rows will reuse.
-  if (f.autoVacuum !== 'incremental' && f.freeBytes > 0) file += `, ${mb(f.freeBytes)} free inside for new rows (--vacuum shrinks it once)`;
+  if (f.autoVacuum !== 'incremental' && f.freeBytes > 0) file += `, ${megabytes(f.freeBytes)} free inside for new rows (--vacuum shrinks it once)`;
   const head = s.interrupted ? 'interrupted: pruned' : 'pruned';
   return `${head} ${countsText(s.deleted)} in ${s.seconds.toFixed(1)}s; ${file}`;
-}
-
-function mb(bytes: number): string {
-  const v = bytes / 1e6;
-  return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} MB`;
 }

@@ -27,6 +27,7 @@
 import { existsSync, statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
+import { megabytes } from '../util/units.js';
 
 export type RelativeTo = 'newest' | 'now';
 
@@ -424,7 +425,7 @@ export function fullVacuum(sqlite: Database.Database, path: string): void {
     const available = fs.bavail * fs.bsize;
     if (available < 2 * live) {
       throw new NotEnoughSpaceError(
-        `--vacuum needs about ${mb(2 * live)} free next to ${path} (the data is copied twice); only ${mb(available)} is free`,
+        `--vacuum needs about ${megabytes(2 * live)} free next to ${path} (the data is copied twice); only ${megabytes(available)} is free`,
       );
     }
   }
@@ -437,9 +438,4 @@ export function fullVacuum(sqlite: Database.Database, path: string): void {
   } finally {
     sqlite.pragma(`temp_store = ${temp}`);
   }
-}
-
-function mb(bytes: number): string {
-  const v = bytes / 1e6;
-  return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} MB`;
 }
