@@ -108,7 +108,7 @@ export async function runDecode(inputs: string[], opts: DecodeOpts): Promise<num
   return failed > 0 ? EXIT.partial : EXIT.ok;
 }
 
-export function printTradeTable(trades: Trade[]): void {
+function printTradeTable(trades: Trade[]): void {
   const table = makeTable(['time', 'venue', 'side', 'token', 'amount', 'quote', 'trader', 'via', 'sig'], [4, 5]);
   for (const t of trades) {
     table.push([

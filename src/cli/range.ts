@@ -80,9 +80,3 @@ function checkedDate(p: string, whole: string): number {
   if (Number.isNaN(ms)) throw new UsageError(`bad range '${whole}': '${p}' is not a valid date`);
   return ms;
 }
-
-/** The range as a stable string: the identity of a job, so re-running a command finds it. */
-export function describeRange(spec: RangeSpec): string {
-  if (spec.kind === 'slots') return `${spec.start}..${spec.end}`;
-  return `${new Date(spec.startMs).toISOString()}..${spec.endIsNow ? 'now' : new Date(spec.endMs).toISOString()}`;
-}

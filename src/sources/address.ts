@@ -96,14 +96,6 @@ export async function listSignaturePages(client: RpcClient, address: string, sta
   };
 }
 
-/** Successful transactions mentioning `address` with slot in [start, end], oldest first, all at once (small histories). */
-export async function listSignatures(client: RpcClient, address: string, start: number, end: number, opts: ListOptions = {}): Promise<{ signatures: SignatureInfo[]; failed: number }> {
-  const listing = await listSignaturePages(client, address, start, end, opts);
-  const signatures: SignatureInfo[] = [];
-  for await (const page of listing.pages()) signatures.push(...page);
-  return { signatures, failed: listing.failed };
-}
-
 export type SignatureOutcome =
   | { kind: 'tx'; info: SignatureInfo; tx: SourceTx }
   /** The endpoint does not have it (null result): recorded as a gap, like a failure. */

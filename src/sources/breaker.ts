@@ -37,7 +37,6 @@ export class CircuitBreaker {
   private readonly maxDownMs: number;
   private readonly now: () => number;
   private readonly onChange?: (state: BreakerState) => void;
-  opened = 0;
 
   constructor(opts: BreakerOptions = {}) {
     this.threshold = opts.threshold ?? 5;
@@ -105,7 +104,6 @@ export class CircuitBreaker {
     } else if (this.state_ === 'closed' && this.failures >= this.threshold) {
       this.downSince = now;
       this.openUntil = now + this.cooldown;
-      this.opened++;
       this.set('open');
     }
   }

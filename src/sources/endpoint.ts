@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export const CLUSTERS: Record<string, string> = {
+const CLUSTERS: Record<string, string> = {
   'mainnet-beta': 'https://api.mainnet-beta.solana.com',
   devnet: 'https://api.devnet.solana.com',
   testnet: 'https://api.testnet.solana.com',
@@ -24,7 +24,7 @@ export interface ResolvedEndpoint {
 
 export class EndpointError extends Error {}
 
-export function expandMoniker(value: string): string {
+function expandMoniker(value: string): string {
   const v = value.trim();
   const name = SHORT[v] ?? v;
   if (CLUSTERS[name]) return CLUSTERS[name];

@@ -27,7 +27,7 @@ export interface RecordedError {
 
 export type RecordedItem = RecordedTx | RecordedError;
 
-export async function listRecordedFiles(paths: string[]): Promise<Array<string | RecordedError>> {
+async function listRecordedFiles(paths: string[]): Promise<Array<string | RecordedError>> {
   const out: Array<string | RecordedError> = [];
   for (const p of paths) {
     let s;
@@ -52,7 +52,7 @@ function isTxLike(v: unknown): v is RawTransaction {
 }
 
 /** Unwrap one parsed JSON value into transactions; throws with a short reason when it is none. */
-export function unwrapRecorded(value: unknown, slotHint: number | null = null): RawTransaction[] {
+function unwrapRecorded(value: unknown, slotHint: number | null = null): RawTransaction[] {
   if (Array.isArray(value)) return value.flatMap((v) => unwrapRecorded(v, slotHint));
   if (typeof value !== 'object' || value === null) throw new Error('not a transaction, block or array');
   const obj = value as Record<string, unknown>;

@@ -5,13 +5,14 @@
  */
 import type { RpcClient } from './rpc/client.js';
 import { RpcError } from './rpc/errors.js';
+import type { Commitment } from './types.js';
 
 const MS_PER_SLOT = 400;
 /** Skipped slots in a row we step over looking for a block time before giving up. */
 const MAX_SKIP_WALK = 64;
 
 export interface SlotTimeOptions {
-  commitment?: 'confirmed' | 'finalized';
+  commitment?: Commitment;
 }
 
 export interface ResolvedSlots {

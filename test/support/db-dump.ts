@@ -31,12 +31,3 @@ export function dumpDatabase(path: string, opts: { tradesOnly?: boolean } = {}):
     db.close();
   }
 }
-
-export function countRows(path: string, table: string): number {
-  const db = new Database(path, { readonly: true });
-  try {
-    return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}

@@ -234,8 +234,8 @@ export class RpcClient {
       first = retry.length > 0 && onlyThrottled;
       if (retry.length > 0) {
         this.stats.retries += retry.length;
-        const first = outcomes.find((o) => !o.ok) as { ok: false; error: RpcError } | undefined;
-        this.onEvent({ type: 'retry', method, kind: first?.error.kind ?? '?', attempt: retry[0].attempts, delayMs: delay });
+        const failure = outcomes.find((o) => !o.ok) as { ok: false; error: RpcError } | undefined;
+        this.onEvent({ type: 'retry', method, kind: failure?.error.kind ?? '?', attempt: retry[0].attempts, delayMs: delay });
         await sleep(delay, this.closing.signal);
       }
       pending = retry;

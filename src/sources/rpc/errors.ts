@@ -50,7 +50,7 @@ export class RpcError extends Error {
   }
 }
 
-export function isRetryable(kind: FailureKind): boolean {
+function isRetryable(kind: FailureKind): boolean {
   return kind === 'throttled' || kind === 'server' || kind === 'timeout' || kind === 'network' || kind === 'malformed' || kind === 'unavailable';
 }
 
