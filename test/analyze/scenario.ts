@@ -5,6 +5,7 @@
 import { PublicKey } from '@solana/web3.js';
 import { WSOL_MINT, type Trade } from '../../src/core/trade.js';
 import type { ClassifiedTrade } from '../../src/core/flow/types.js';
+import { makeTrade } from '../flow/gen.js';
 
 export const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
 
@@ -32,32 +33,16 @@ let n = 0;
 function trade(o: Partial<Trade> & { blockTime: number; side: 'buy' | 'sell'; baseMint: string; baseAmount: bigint; quoteAmount: bigint }): Trade {
   n++;
   const quoteMint = o.quoteMint ?? WSOL_MINT;
-  const slot = o.slot ?? 250_000_000 + (o.blockTime - T0) * 2;
-  return {
-    signature: o.signature ?? sig(n),
-    slot,
-    txIndex: o.txIndex ?? 0,
-    ixPath: o.ixPath ?? '2.0',
-    venue: 'pumpswap',
-    programId: 'pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA',
+  return makeTrade({
+    signature: sig(n),
+    slot: 250_000_000 + (o.blockTime - T0) * 2,
+    ixPath: '2.0',
     pool: `pool-${o.baseMint.slice(0, 6)}-${quoteMint.slice(0, 4)}`,
     trader: W,
-    baseDecimals: 6,
-    quoteMint,
-    quoteDecimals: quoteMint === WSOL_MINT ? 9 : 6,
-    solAmount: quoteMint === WSOL_MINT ? o.quoteAmount : null,
-    router: null,
-    platform: null,
-    isDca: false,
-    isLimitOrder: false,
-    fee: null,
-    feeMint: null,
-    txFee: 5000,
-    priorityFee: 0,
-    jitoTip: 0,
     signer: o.trader ?? W,
+    quoteDecimals: quoteMint === WSOL_MINT ? 9 : 6,
     ...o,
-  } as Trade;
+  });
 }
 
 /**
