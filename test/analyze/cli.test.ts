@@ -37,7 +37,8 @@ const json = (...args: string[]) => {
 const sol = (doc: any) => doc.totals.find((t: any) => t.quoteMint === WSOL_MINT);
 const pos = (doc: any, mint: string) => doc.positions.find((p: any) => p.mint === mint);
 
-describe('solflow analyze <wallet>', () => {
+// Every test spawns the built CLI (about a second each on a loaded machine), several times.
+describe('solflow analyze <wallet>', { timeout: 30_000 }, () => {
   it('--json: realized and unrealized by average cost (the default) and FIFO', () => {
     const avg = json(W);
     expect(avg.costBasis).toBe('avg');
@@ -110,7 +111,7 @@ describe('solflow analyze <wallet>', () => {
   });
 });
 
-describe('bad input: one line, no stack, the right exit code', () => {
+describe('bad input: one line, no stack, the right exit code', { timeout: 30_000 }, () => {
   const oneLine = (r: { code: number | null; stderr: string }, code: number, pattern: RegExp) => {
     expect(r.code).toBe(code);
     const lines = r.stderr.trim().split('\n');
