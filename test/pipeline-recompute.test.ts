@@ -6,10 +6,11 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPipeline, recomputeFlow } from '../src/core/pipeline.js';
-import { openDatabase, type SolflowDb } from '../src/store/index.js';
+import { openDatabase } from '../src/store/index.js';
 import type { Trade } from '../src/core/trade.js';
 import { rng, shuffle, synthTrades } from './flow/gen.js';
 import { tempDir } from './store/tmp.js';
+import { dumpDatabase } from './support/db-dump.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -18,16 +19,6 @@ interface Block {
   slot: number;
   blockTime: number;
   trades: Trade[];
-}
-
-/** Flags, signals and metrics as stored, comparable across files. */
-function tables(db: SolflowDb) {
-  const q = (sql: string) => db.sqlite.prepare(sql).all();
-  return {
-    trades: q('SELECT signature, ix_path, is_bot, bot_reasons FROM trades ORDER BY signature, ix_path'),
-    signals: q('SELECT mint, type, strength, window, block_time, slot, signature, inputs_json FROM signals ORDER BY mint, type, block_time'),
-    metrics: q('SELECT * FROM token_metrics ORDER BY mint, window').map((r) => ({ ...(r as object), updated_at: 0 })),
-  };
 }
 
 const trades = synthTrades({ trades: 12_000, seed: 33, mints: 50, wallets: 300, botWalletShare: 0.08 });
@@ -63,26 +54,30 @@ function concurrent(order: Block[], seed: number, spread: number): Block[] {
 }
 
 describe('recompute seam: ticks from the source never change what is computed', () => {
-  let reference: ReturnType<typeof tables>;
+  /** Everything stored, flags, signals and metrics included (dumpDatabase). */
+  let reference: Record<string, string>;
 
   it('recomputeFlow over a database filled in order changes nothing', async () => {
-    const { db, summary } = await backfill(tmp.file('in-order.db'), [...blocks, tip]);
+    const path = tmp.file('in-order.db');
+    const { db, summary } = await backfill(path, [...blocks, tip]);
     expect(summary.reconciled).toBe(false);
-    reference = tables(db);
-    expect(reference.trades.filter((t) => (t as { is_bot: number }).is_bot === 1).length).toBeGreaterThan(100);
-    expect(reference.trades.some((t) => /round-trip:[1-9]\d*s/.test((t as { bot_reasons: string }).bot_reasons))).toBe(true);
-    expect(reference.signals.length).toBeGreaterThan(0);
+    reference = dumpDatabase(path);
+    const column = (sql: string) => db.sqlite.prepare(sql).pluck().all();
+    expect(column('SELECT is_bot FROM trades').filter((b) => b === 1).length).toBeGreaterThan(100);
+    expect(column('SELECT bot_reasons FROM trades').some((r) => /round-trip:[1-9]\d*s/.test(r as string))).toBe(true);
+    expect(column('SELECT signature FROM signals').length).toBeGreaterThan(0);
     const r = await recomputeFlow(db);
     expect(r.trades).toBe(trades.length);
     expect(r.flagsChanged).toBe(0);
-    expect(tables(db)).toEqual(reference);
+    expect(dumpDatabase(path)).toEqual(reference);
     await db.close();
   });
 
   it('blocks handed over out of order (within the lag) store the same as in order', async () => {
-    const { db, summary } = await backfill(tmp.file('concurrent.db'), [...concurrent(blocks, 3, 6), tip]);
+    const path = tmp.file('concurrent.db');
+    const { db, summary } = await backfill(path, [...concurrent(blocks, 3, 6), tip]);
     expect(summary.writer.lateWritten).toBe(0);
-    expect(tables(db)).toEqual(reference);
+    expect(dumpDatabase(path)).toEqual(reference);
     await db.close();
   });
 
@@ -90,19 +85,20 @@ describe('recompute seam: ticks from the source never change what is computed', 
     const path = tmp.file('gaps.db');
     const missing = new Set(shuffle(blocks, 9).slice(0, 40).map((b) => b.slot));
     const first = await backfill(path, [...blocks.filter((b) => !missing.has(b.slot)), tip]);
-    expect(tables(first.db)).not.toEqual(reference);
+    expect(dumpDatabase(path)).not.toEqual(reference);
     await first.db.close();
     const second = await backfill(path, blocks.filter((b) => missing.has(b.slot)));
     expect(second.summary.writer.lateWritten).toBeGreaterThan(0);
     expect(second.summary.reconciled).toBe(true);
-    expect(tables(second.db)).toEqual(reference);
+    expect(dumpDatabase(path)).toEqual(reference);
     await second.db.close();
   });
 
   it('a backfill fetched newest-first stores the same as in order', async () => {
-    const { db, summary } = await backfill(tmp.file('newest-first.db'), [tip, ...blocks.slice().reverse()]);
+    const path = tmp.file('newest-first.db');
+    const { db, summary } = await backfill(path, [tip, ...blocks.slice().reverse()]);
     expect(summary.reconciled).toBe(true);
-    expect(tables(db)).toEqual(reference);
+    expect(dumpDatabase(path)).toEqual(reference);
     await db.close();
   });
 });

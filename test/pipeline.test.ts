@@ -2,27 +2,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPipeline, recomputeFlow, type TxEnvelope } from '../src/core/pipeline.js';
-import { openDatabase, type SolflowDb } from '../src/store/index.js';
+import { openDatabase } from '../src/store/index.js';
 import type { Trade } from '../src/core/trade.js';
 import { compareTrades } from '../src/core/trade.js';
 import { rng, shuffle, synthTrades } from './flow/gen.js';
 import { bruteMetrics } from './flow/brute.js';
 import { rowToTrade, type TradeRow } from '../src/store/rows.js';
 import { tempDir } from './store/tmp.js';
+import { dumpDatabase } from './support/db-dump.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-
-/** Everything the flow engine decides, read back from the store in a comparable form. */
-function tables(db: SolflowDb) {
-  const q = (sql: string) => db.sqlite.prepare(sql).all();
-  return {
-    trades: q('SELECT signature, ix_path, is_bot, bot_reasons FROM trades ORDER BY signature, ix_path'),
-    signals: q('SELECT mint, type, strength, window, block_time, slot, signature, inputs_json FROM signals ORDER BY mint, type, block_time'),
-    metrics: q('SELECT * FROM token_metrics ORDER BY mint, window').map((r) => ({ ...(r as object), updated_at: 0 })),
-    tokens: q('SELECT mint, decimals, first_seen_slot, first_seen_time, last_seen_slot, last_seen_time FROM tokens ORDER BY mint'),
-  };
-}
 
 async function ingestAll(path: string, batches: Trade[][], opts: { warmStart?: boolean } = {}) {
   const db = openDatabase({ path });
@@ -46,26 +36,30 @@ function randomBatches(trades: Trade[], seed: number, max: number): Trade[][] {
 const trades = synthTrades({ trades: 20_000, seed: 21, mints: 60, wallets: 600, botWalletShare: 0.05 });
 
 describe('pipeline: trades → engine → store', () => {
-  let reference: ReturnType<typeof tables>;
+  /** Everything stored, flags, signals and metrics included (dumpDatabase). */
+  let reference: Record<string, string>;
 
   it('in order: stores every trade once with its flags, signals and latest metrics', async () => {
-    const { db, summary } = await ingestAll(tmp.file('ref.db'), randomBatches(trades, 1, 700));
+    const path = tmp.file('ref.db');
+    const { db, summary } = await ingestAll(path, randomBatches(trades, 1, 700));
     expect(summary.writer).toMatchObject({ written: 20_000, duplicate: 0, rejected: 0, lateWritten: 0 });
     expect(summary.reconciled).toBe(false);
-    reference = tables(db);
-    expect(reference.trades).toHaveLength(20_000);
-    expect(reference.signals.length).toBeGreaterThan(0);
-    expect(reference.trades.filter((t) => (t as { is_bot: number }).is_bot === 1).length).toBeGreaterThan(100);
+    reference = dumpDatabase(path);
+    const count = (sql: string) => db.sqlite.prepare(sql).pluck().get() as number;
+    expect(count('SELECT count(*) FROM trades')).toBe(20_000);
+    expect(count('SELECT count(*) FROM signals')).toBeGreaterThan(0);
+    expect(count('SELECT count(*) FROM trades WHERE is_bot = 1')).toBeGreaterThan(100);
     await db.close();
   });
 
   it('a backfill in any fetch order ends with the identical store (late trades → recompute)', async () => {
     const newestFirst = trades.slice().sort((a, b) => compareTrades(b, a));
     for (const [name, order] of [['shuffled', shuffle(trades, 5)], ['newest-first', newestFirst]] as const) {
-      const { db, summary } = await ingestAll(tmp.file(`${name}.db`), randomBatches(order, 2, 1500));
+      const path = tmp.file(`${name}.db`);
+      const { db, summary } = await ingestAll(path, randomBatches(order, 2, 1500));
       expect(summary.writer.written).toBe(20_000);
       expect(summary.reconciled).toBe(true);
-      expect(tables(db)).toEqual(reference);
+      expect(dumpDatabase(path)).toEqual(reference);
       await db.close();
     }
   }, 30_000); // two full ingests and two recomputes: seconds on a busy 2-core machine
@@ -75,7 +69,7 @@ describe('pipeline: trades → engine → store', () => {
     const { db, summary } = await ingestAll(path, randomBatches(trades, 3, 5000));
     expect(summary.writer).toMatchObject({ written: 0, duplicate: 20_000, lateWritten: 0 });
     expect(summary.reconciled).toBe(false);
-    expect(tables(db)).toEqual(reference);
+    expect(dumpDatabase(path)).toEqual(reference);
     await db.close();
   });
 
@@ -88,14 +82,14 @@ describe('pipeline: trades → engine → store', () => {
     (await ingestAll(path, randomBatches(sorted.slice(0, cut), 4, 900))).db.close();
     const { db, summary } = await ingestAll(path, randomBatches(sorted.slice(cut), 5, 900));
     expect(summary.writer.lateWritten).toBe(0);
-    const got = tables(db);
+    const got = dumpDatabase(path);
     expect(got.trades).toEqual(reference.trades);
-    expect(got.metrics).toEqual(reference.metrics);
+    expect(got.token_metrics).toEqual(reference.token_metrics);
     // Signal cooldowns at the seam are rebuilt from the warm-up; a recompute makes them exact.
     await recomputeFlow(db);
-    expect(tables(db)).toEqual(reference);
+    expect(dumpDatabase(path)).toEqual(reference);
     await db.close();
-  });
+  }, 30_000); // two ingests with a warm start and a recompute: ~5 s on a busy 2-core machine
 
   it('token_metrics agree with a brute-force recomputation from the trades table', async () => {
     const db = openDatabase({ path: tmp.file('ref.db'), readonly: true });
