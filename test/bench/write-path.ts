@@ -13,9 +13,6 @@
  *   npm run bench                          (with the other benches)
  *   npx tsx test/bench/write-path.ts       (alone; BENCH_TRADES=… to change the size)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createFlowEngine } from '../../src/core/flow/index.js';
 import { createPipeline } from '../../src/core/pipeline.js';
@@ -24,6 +21,7 @@ import { openDatabase } from '../../src/store/index.js';
 import { TRADE_INSERT_SQL, tradeParams } from '../../src/store/rows.js';
 import { DEFAULT_BATCH_SIZE } from '../../src/store/writer.js';
 import { synthTrades } from '../flow/gen.js';
+import { tempDir } from '../store/tmp.js';
 
 export interface WritePathResult {
   trades: number;
@@ -45,7 +43,7 @@ const INGEST_BATCH = 5000;
 
 export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_000)): Promise<WritePathResult> {
   const trades = synthTrades({ trades: n, seed: 2024, mints: 5000, wallets: 50_000, tradesPerSlot: 20 });
-  const dir = mkdtempSync(join(tmpdir(), 'solflow-bench-'));
+  const tmp = tempDir('solflow-bench-');
   try {
     // Engine alone (no I/O), for context.
     let t0 = performance.now();
@@ -58,7 +56,7 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     const engineMs = performance.now() - t0;
 
     // Full write path, default options.
-    const db = openDatabase({ path: join(dir, 'pipeline.db') });
+    const db = openDatabase({ path: tmp.file('pipeline.db') });
     t0 = performance.now();
     const p = createPipeline({ db, warmStart: false });
     for (let i = 0; i < trades.length; i += INGEST_BATCH) await p.ingestTrades(trades.slice(i, i + INGEST_BATCH));
@@ -68,9 +66,9 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     await db.close();
     if (summary.writer.written !== n) throw new Error(`pipeline wrote ${summary.writer.written} of ${n} trades`);
 
-    const ceilingMs = await plainInsert(join(dir, 'ceiling.db'), trades, n);
-    const batchedMs = await plainInsert(join(dir, 'batched.db'), trades, DEFAULT_BATCH_SIZE);
-    const keyOnlyMs = await plainInsert(join(dir, 'key-only.db'), trades, n, 'DROP INDEX trades_trader_time; DROP INDEX trades_mint_time; DROP INDEX trades_slot; DROP INDEX trades_time;');
+    const ceilingMs = await plainInsert(tmp.file('ceiling.db'), trades, n);
+    const batchedMs = await plainInsert(tmp.file('batched.db'), trades, DEFAULT_BATCH_SIZE);
+    const keyOnlyMs = await plainInsert(tmp.file('key-only.db'), trades, n, 'DROP INDEX trades_trader_time; DROP INDEX trades_mint_time; DROP INDEX trades_slot; DROP INDEX trades_time;');
 
     const rate = (ms: number) => (n / ms) * 1000;
     const r: WritePathResult = {
@@ -96,7 +94,7 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     console.log(`  flow engine alone (no I/O)            ${f(r.engineOnlyTradesPerSec)} trades/s`);
     return r;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    tmp.cleanup();
   }
 }
 
