@@ -141,9 +141,3 @@ export function recordFailure(sqlite: Database.Database, jobId: number, f: JobFa
     )
     .run(jobId, f.signature, f.slot, f.stage, redactText(f.error).slice(0, 500), now);
 }
-
-export function listFailures(sqlite: Database.Database, jobId: number): JobFailure[] {
-  return sqlite
-    .prepare('SELECT signature, slot, stage, error FROM job_failures WHERE job_id = ? ORDER BY slot, signature')
-    .all(jobId) as JobFailure[];
-}

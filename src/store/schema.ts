@@ -112,6 +112,15 @@ export interface JobsTable {
   finished_at: number | null;
 }
 
+export interface JobFailuresTable {
+  job_id: number;
+  signature: string;
+  slot: number | null;
+  stage: string;
+  error: string;
+  at: number;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -126,5 +135,6 @@ export interface DB {
   tokens: TokensTable;
   blocklist: BlocklistTable;
   jobs: JobsTable;
+  job_failures: JobFailuresTable;
   schema_migrations: SchemaMigrationsTable;
 }
