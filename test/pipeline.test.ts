@@ -14,9 +14,9 @@ import { dumpDatabase } from './support/db-dump.js';
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-async function ingestAll(path: string, batches: Trade[][], opts: { warmStart?: boolean } = {}) {
+async function ingestAll(path: string, batches: Trade[][]) {
   const db = openDatabase({ path });
-  const p = createPipeline({ db, writer: { batchSize: 2000 }, metricsIntervalMs: 0, ...opts });
+  const p = createPipeline({ db, writer: { batchSize: 2000 }, metricsIntervalMs: 0 });
   for (const b of batches) await p.ingestTrades(b);
   const summary = await p.close();
   return { db, summary };

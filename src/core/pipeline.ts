@@ -46,10 +46,6 @@ export interface PipelineOptions {
    * last one: at 1 s they cost a backfill more than its trades did.
    */
   metricsIntervalMs?: number;
-  /** Recompute from the store at close when late trades were stored: 'auto' (default), 'always', 'never'. */
-  reconcile?: 'auto' | 'always' | 'never';
-  /** Replay the store's last hours into the engine on open (default true). */
-  warmStart?: boolean;
   /** The decoder; tests and alternative sources may inject another. */
   decode?: (tx: RawTransaction) => Trade[];
   /** Listeners (watch TUI, /metrics): everything the engine produced per ingest call. */
@@ -107,7 +103,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const writer = createWriter(db.sqlite, opts.writer);
   const extent = storedExtent(db.sqlite);
   const engine = createFlowEngine(engineInput);
-  if (opts.warmStart !== false) warm(engine, db, extent.maxTime);
+  warm(engine, db, extent.maxTime);
   let lastMetricsAt = now();
   let decodeErrors = 0;
   let closed = false;
@@ -132,11 +128,11 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     return engine.takeMetrics();
   }
 
-  async function ingest(trades: readonly Trade[], received: number, errors: number): Promise<IngestResult> {
+  async function ingest(trades: readonly Trade[], errors: number): Promise<IngestResult> {
     if (closed) throw new Error('pipeline is closed');
     const out = engine.push(trades);
     await sink(out, dueMetrics());
-    return { received, released: out.trades.length, late: out.late.length, signals: out.signals.length, decodeErrors: errors };
+    return { received: trades.length, released: out.trades.length, late: out.late.length, signals: out.signals.length, decodeErrors: errors };
   }
 
   return {
@@ -160,10 +156,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         }
       }
       decodeErrors += errors;
-      return ingest(trades, trades.length, errors);
+      return ingest(trades, errors);
     },
     ingestTrades(trades) {
-      return ingest(trades, trades.length, 0);
+      return ingest(trades, 0);
     },
     async tick(blockTime, slot) {
       const out = engine.advanceTo(blockTime, slot);
@@ -180,15 +176,13 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       const out = engine.flush();
       await sink(out, out.metrics);
       await writer.close();
-      const c = writer.counters();
-      const mode = opts.reconcile ?? 'auto';
-      let reconciled = false;
+      // Late trades new to the store were never counted in order: recompute from the store.
+      const reconciled = writer.counters().lateWritten > 0;
       let recomputeMs = 0;
-      if (mode === 'always' || (mode === 'auto' && c.lateWritten > 0)) {
+      if (reconciled) {
         const t0 = performance.now();
         await recomputeFlow(db, { engine: engineInput, writer: opts.writer });
         recomputeMs = performance.now() - t0;
-        reconciled = true;
       }
       return { writer: writer.counters(), engine: engine.stats(), decodeErrors, reconciled, recomputeMs };
     },

@@ -58,7 +58,7 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     // Full write path, default options.
     const db = openDatabase({ path: tmp.file('pipeline.db') });
     t0 = performance.now();
-    const p = createPipeline({ db, warmStart: false });
+    const p = createPipeline({ db });
     for (let i = 0; i < trades.length; i += INGEST_BATCH) await p.ingestTrades(trades.slice(i, i + INGEST_BATCH));
     const summary = await p.close();
     const pipelineMs = performance.now() - t0;
