@@ -1,6 +1,7 @@
 /**
  * The one ingest path: decode → flow engine (classify, windows, signals) → batched writer.
- * `ingest`, `backfill` and `watch` all build one of these; none has its own decode or storage.
+ * Every command that stores trades builds one of these (today `backfill`, and `demo` through it;
+ * `ingest` and `watch` are to do the same); none has its own decode or storage.
  *
  * How the results stay identical however trades arrive:
  *  - The engine orders trades itself (within its hold of lagSlots + sandwich look-ahead slots),
@@ -52,8 +53,6 @@ export interface PipelineOptions {
   onOutput?: (out: FlowOutput) => void;
   /** A transaction that failed to decode; ingestion continues. */
   onDecodeError?: (envelope: TxEnvelope, error: Error) => void;
-  /** Wall clock (ms) for the metrics cadence; tests pin it. */
-  now?: () => number;
 }
 
 export interface IngestResult {
@@ -93,7 +92,6 @@ export interface Pipeline {
 export function createPipeline(opts: PipelineOptions): Pipeline {
   const { db } = opts;
   if (db.readonly) throw new Error('the ingest pipeline needs a writable database');
-  const now = opts.now ?? Date.now;
   const metricsIntervalMs = opts.metricsIntervalMs ?? 5000;
   const decode = opts.decode ?? ((tx: RawTransaction) => decodeTransaction(tx));
   const engineInput: EngineOptionsInput = {
@@ -104,7 +102,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const extent = storedExtent(db.sqlite);
   const engine = createFlowEngine(engineInput);
   warm(engine, db, extent.maxTime);
-  let lastMetricsAt = now();
+  let lastMetricsAt = Date.now();
   let decodeErrors = 0;
   let closed = false;
 
@@ -122,7 +120,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   }
 
   function dueMetrics(): WindowMetrics[] {
-    const t = now();
+    const t = Date.now();
     if (t - lastMetricsAt < metricsIntervalMs) return [];
     lastMetricsAt = t;
     return engine.takeMetrics();

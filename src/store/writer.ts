@@ -44,8 +44,6 @@ export interface WriterOptions {
   batchSize?: number;
   /** Flush a partial batch after this long. */
   flushIntervalMs?: number;
-  /** Wall clock for *_at columns (tests pin it). */
-  now?: () => number;
   /** Told about each rejected row (bad data or a row-level SQL error). */
   onReject?: (what: 'trade' | 'signal' | 'metrics', item: unknown, reason: string) => void;
 }
@@ -146,7 +144,6 @@ export const DEFAULT_BATCH_SIZE = 20_000;
 export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}): Writer {
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
   const flushIntervalMs = opts.flushIntervalMs ?? 100;
-  const now = opts.now ?? Date.now;
   const onReject = opts.onReject;
 
   const insertTrade = sqlite.prepare(TRADE_INSERT_SQL);
@@ -281,7 +278,7 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
       const t0 = performance.now();
       let d: Delta;
       try {
-        d = writeBatch.immediate(ts, ls, ms, ss, fs, now());
+        d = writeBatch.immediate(ts, ls, ms, ss, fs, Date.now());
       } catch (err) {
         // Nothing of this batch was committed: put it back so a retry (or close) can write it.
         trades = ts.concat(trades);
