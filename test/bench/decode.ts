@@ -2,19 +2,17 @@
  * Decode throughput, single thread, over every real fixture — next to solana-dex-parser (the
  * open-source TypeScript peer) on the same parsed objects in the same process.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DexParser } from 'solana-dex-parser';
 import { decodeTransaction } from '../../src/core/decode/index.js';
 import type { RawTransaction } from '../../src/core/decode/rawtx.js';
+import { readRecorded } from '../../src/sources/recorded.js';
+import { FIXTURE_TX_DIR } from '../support/replay/index.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'tx');
-
-function loadAll(): RawTransaction[] {
-  return readdirSync(FIXTURES)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as RawTransaction);
+async function loadAll(): Promise<RawTransaction[]> {
+  const txs: RawTransaction[] = [];
+  for await (const item of readRecorded([FIXTURE_TX_DIR])) if (item.kind === 'tx') txs.push(item.tx);
+  return txs;
 }
 
 /** Transactions per second of `fn` over `txs`, repeated for about `seconds`. */
@@ -42,7 +40,7 @@ function measure(txs: RawTransaction[], fn: (tx: RawTransaction) => unknown, sec
 }
 
 export async function benchDecode(seconds = 3): Promise<Record<string, number>> {
-  const txs = loadAll();
+  const txs = await loadAll();
   const trades = txs.reduce((n, tx) => n + decodeTransaction(tx).length, 0);
   const ours = measure(txs, (tx) => decodeTransaction(tx), seconds);
   const parser = new DexParser();

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { base58Encode } from '../../../src/core/decode/base58.js';
 
 /** One transaction as it sits inside a getBlock result (full details, json encoding). */
 export interface BlockTx {
@@ -138,26 +139,10 @@ export function accountKeys(tx: BlockTx): string[] {
 /** A distinct but stable signature for copy `c` of a transaction (base58 of 64 bytes). */
 function copyOf(tx: BlockTx, c: number): BlockTx {
   const [first, ...rest] = tx.transaction.signatures;
-  const sig = base58(createHash('sha512').update(`${first}#${c}`).digest());
+  const sig = base58Encode(createHash('sha512').update(`${first}#${c}`).digest());
   return { ...tx, transaction: { ...tx.transaction, signatures: [sig, ...rest] } };
 }
 
 function fakeHash(seed: string): string {
-  return base58(createHash('sha256').update(seed).digest());
-}
-
-const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-export function base58(bytes: Uint8Array): string {
-  let n = 0n;
-  for (const b of bytes) n = (n << 8n) | BigInt(b);
-  let out = '';
-  while (n > 0n) {
-    out = ALPHABET[Number(n % 58n)] + out;
-    n /= 58n;
-  }
-  for (const b of bytes) {
-    if (b !== 0) break;
-    out = '1' + out;
-  }
-  return out;
+  return base58Encode(createHash('sha256').update(seed).digest());
 }
