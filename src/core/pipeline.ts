@@ -74,7 +74,7 @@ export interface PipelineSummary {
 }
 
 export interface Pipeline {
-  readonly engine: FlowEngine;
+  /** For writes that must follow the queued trades (a job's cursor): writer.exclusive(). */
   readonly writer: Writer;
   ingestTransactions(envelopes: Iterable<TxEnvelope>): Promise<IngestResult>;
   ingestTrades(trades: readonly Trade[]): Promise<IngestResult>;
@@ -134,7 +134,6 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   }
 
   return {
-    engine,
     writer,
     async ingestTransactions(envelopes) {
       const trades: Trade[] = [];

@@ -29,7 +29,7 @@
  */
 import { compareTrades, type Trade } from '../trade.js';
 import { classify, NO_REASONS, newClassifierState, pool, poolKey, sortPending, sweepClassifier, takePending, type ClassifierState, type PoolState } from './classify.js';
-import { mergeOptions, type EngineOptions, type EngineOptionsInput } from './options.js';
+import { mergeOptions, type EngineOptionsInput } from './options.js';
 import { evaluateSignals, type SignalState } from './signals.js';
 import { WINDOWS, type ClassifiedTrade, type FlowOutput, type Signal, type SignalType, type WindowMetrics } from './types.js';
 import { add, advance, isEmpty, newTokenWindows, snapshots, type TokenWindows } from './windows.js';
@@ -62,7 +62,6 @@ export interface EngineStats {
 }
 
 export interface FlowEngine {
-  readonly options: EngineOptions;
   /**
    * Add trades (any order, any batch size); returns what became final. `metrics` is empty here:
    * metrics are taken separately (takeMetrics) at whatever cadence the consumer wants.
@@ -305,7 +304,6 @@ export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
   }
 
   return {
-    options: o,
     push(trades) {
       const out = emptyOut();
       accept(trades, out);
