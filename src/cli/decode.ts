@@ -35,21 +35,23 @@ export const registerDecode: CommandRegistrar = (program, setExit) => {
   withExample(cmd, 'solflow decode fixtures/tx --json | head');
 };
 
-/** Inputs in the order given; each run of consecutive signatures is fetched as one batch. */
+/** A signature, unless a file of that name exists. */
+const isSignature = (input: string): boolean => SIGNATURE.test(input) && !existsSync(input);
+
+/** Inputs in the order given; each run of consecutive paths is read, of signatures fetched, as one batch. */
 async function* items(inputs: string[], opts: DecodeOpts): AsyncGenerator<RecordedItem> {
   let client: RpcClient | null = null;
   try {
     for (let k = 0; k < inputs.length; ) {
-      if (existsSync(inputs[k]) || !SIGNATURE.test(inputs[k])) {
-        const paths: string[] = [];
-        while (k < inputs.length && (existsSync(inputs[k]) || !SIGNATURE.test(inputs[k]))) paths.push(inputs[k++]);
-        yield* readRecorded(paths);
+      const signatures = isSignature(inputs[k]);
+      const run: string[] = [];
+      while (k < inputs.length && isSignature(inputs[k]) === signatures) run.push(inputs[k++]);
+      if (!signatures) {
+        yield* readRecorded(run);
         continue;
       }
-      const sigs: string[] = [];
-      while (k < inputs.length && !existsSync(inputs[k]) && SIGNATURE.test(inputs[k])) sigs.push(inputs[k++]);
-      client ??= new RpcClient({ url: endpointFor(opts.rpc, sigs[0]), concurrency: 4 });
-      const infos = sigs.map((signature) => ({ signature, slot: 0, blockTime: null }));
+      client ??= new RpcClient({ url: endpointFor(opts.rpc, run[0]), concurrency: 4 });
+      const infos = run.map((signature) => ({ signature, slot: 0, blockTime: null }));
       for await (const out of fetchTransactions(client, infos, { commitment: 'confirmed' })) {
         yield out.kind === 'tx'
           ? { kind: 'tx', tx: out.tx.tx, origin: out.info.signature }
