@@ -329,15 +329,9 @@ async function execute(client: RpcClient, db: SolflowDb, job: JobRow<JobParams, 
   let result: RunResult | null = null;
   let fatal: Error | null = null;
   try {
-    if (plan.address) {
-      result = await runAddressBackfill(client, plan.address, range, oldGaps, work.cursorPos, sink, {
-        ...runOpts,
-        onListing: (n, slot) => progress.listing(n, slot),
-      });
-    } else {
-      const ranges = planRanges(oldGaps, work.cursorPos, range);
-      result = await runSlotBackfill(client, ranges, oldGaps, sink, runOpts);
-    }
+    result = plan.address
+      ? await runAddressBackfill(client, plan.address, range, oldGaps, work.cursorPos, sink, { ...runOpts, onListing: (n, slot) => progress.listing(n, slot) })
+      : await runSlotBackfill(client, range, oldGaps, work.cursorPos, sink, runOpts);
   } catch (err) {
     fatal = err as Error;
   } finally {
@@ -388,22 +382,6 @@ function safePos(pipeline: Pipeline, pos: number, floor: number): number {
   const committed = pipeline.committedSlot();
   const p = committed === null ? pos : Math.min(pos, committed);
   return Math.max(floor, p);
-}
-
-/** Earlier slot gaps first (ascending), then the rest of the range above the cursor. */
-export function planRanges(gaps: readonly Gap[], cursorPos: number, range: SlotRange): SlotRange[] {
-  const out: Array<[number, number]> = [];
-  for (const g of gaps) if (!('signature' in g) && g.from <= cursorPos) out.push([g.from, Math.min(g.to, cursorPos)]);
-  out.sort((a, b) => a[0] - b[0]);
-  if (cursorPos < range[1]) out.push([Math.max(range[0], cursorPos + 1), range[1]]);
-  // Merge touching or overlapping spans so every slot is fetched once.
-  const merged: Array<[number, number]> = [];
-  for (const r of out) {
-    const prev = merged[merged.length - 1];
-    if (prev && r[0] <= prev[1] + 1) prev[1] = Math.max(prev[1], r[1]);
-    else merged.push([r[0], r[1]]);
-  }
-  return merged;
 }
 
 function printDryRun(plan: Plan, r: { start: number; end: number }, endpoint: string, io: Io, opts: BackfillOptions): number {

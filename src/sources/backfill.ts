@@ -97,14 +97,19 @@ class Checkpointer {
   }
 }
 
-/** Slot scope: every slot of `ranges` (ascending) through getBlocks + getBlock. */
+/**
+ * Slot scope: the slot gaps of an earlier run at or below `cursor` (the slot it reached), then
+ * the rest of `range` above it, through getBlocks + getBlock.
+ */
 export async function runSlotBackfill(
   client: RpcClient,
-  ranges: readonly SlotRange[],
+  range: SlotRange,
   oldGaps: readonly Gap[],
+  cursor: number,
   sink: BackfillSink,
   opts: RunOptions = {},
 ): Promise<RunResult> {
+  const ranges = planRanges(oldGaps, cursor, range);
   const counts = emptyCounts(ranges.reduce((n, [a, b]) => n + (b - a + 1), 0));
   const cp = new Checkpointer(sink, oldGaps, opts.checkpointMs ?? 1000);
   let pos = ranges.length > 0 ? ranges[0][0] - 1 : -1;
@@ -132,6 +137,22 @@ export async function runSlotBackfill(
   }
   const final = (await cp.maybe(pos, counts, true))!;
   return { stopped, checkpoint: final };
+}
+
+/** Earlier slot gaps first (ascending), then the rest of the range above the cursor. */
+function planRanges(gaps: readonly Gap[], cursorPos: number, range: SlotRange): SlotRange[] {
+  const out: Array<[number, number]> = [];
+  for (const g of gaps) if (!('signature' in g) && g.from <= cursorPos) out.push([g.from, Math.min(g.to, cursorPos)]);
+  out.sort((a, b) => a[0] - b[0]);
+  if (cursorPos < range[1]) out.push([Math.max(range[0], cursorPos + 1), range[1]]);
+  // Merge touching or overlapping spans so every slot is fetched once.
+  const merged: Array<[number, number]> = [];
+  for (const r of out) {
+    const prev = merged[merged.length - 1];
+    if (prev && r[0] <= prev[1] + 1) prev[1] = Math.max(prev[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  return merged;
 }
 
 /**
