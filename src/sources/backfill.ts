@@ -45,9 +45,6 @@ export interface BackfillSink {
 
 export interface RunOptions {
   commitment?: Commitment;
-  lookahead?: number;
-  /** Checkpoint at most this often (ms); default 1000. Always at the end. */
-  checkpointMs?: number;
   /** Stop early (Ctrl-C): the loop ends after the current item and checkpoints. */
   shouldStop?: () => boolean;
   onProgress?: (counts: BackfillCounts, pos: number) => void;
@@ -76,12 +73,14 @@ function mergeGaps(old: readonly Gap[], fresh: readonly Gap[], pos: number): Gap
 
 const gapStart = (g: Gap) => ('signature' in g ? g.slot : g.from);
 
+/** Checkpoint at most this often (ms); always at the end. */
+const CHECKPOINT_MS = 1000;
+
 class Checkpointer {
   private last = 0;
   constructor(
     private readonly sink: BackfillSink,
     private readonly oldGaps: readonly Gap[],
-    private readonly everyMs: number,
   ) {}
   readonly fresh: Gap[] = [];
   build(pos: number, counts: BackfillCounts): Checkpoint {
@@ -89,7 +88,7 @@ class Checkpointer {
   }
   async maybe(pos: number, counts: BackfillCounts, force = false): Promise<Checkpoint | null> {
     const now = Date.now();
-    if (!force && now - this.last < this.everyMs) return null;
+    if (!force && now - this.last < CHECKPOINT_MS) return null;
     this.last = now;
     const cp = this.build(pos, counts);
     await this.sink.checkpoint(cp);
@@ -111,10 +110,10 @@ export async function runSlotBackfill(
 ): Promise<RunResult> {
   const ranges = planRanges(oldGaps, cursor, range);
   const counts = emptyCounts(ranges.reduce((n, [a, b]) => n + (b - a + 1), 0));
-  const cp = new Checkpointer(sink, oldGaps, opts.checkpointMs ?? 1000);
+  const cp = new Checkpointer(sink, oldGaps);
   let pos = ranges.length > 0 ? ranges[0][0] - 1 : -1;
   let stopped = false;
-  for await (const o of slotOutcomes(client, ranges, { commitment: opts.commitment, lookahead: opts.lookahead })) {
+  for await (const o of slotOutcomes(client, ranges, opts.commitment)) {
     if (o.kind === 'block') {
       counts.blocks++;
       counts.transactions += o.txs.length;
@@ -184,7 +183,7 @@ export async function runAddressBackfill(
   }
   const counts = emptyCounts(retry.length + (listing?.planned ?? 0));
   counts.failedTxs = listing?.failed ?? 0;
-  const cp = new Checkpointer(sink, oldGaps, opts.checkpointMs ?? 1000);
+  const cp = new Checkpointer(sink, oldGaps);
   let pos = retry.length > 0 ? retry[0].slot - 1 : cursor;
   let stopped = false;
   // One slot's transactions go to the sink together; the slot is done when the next begins.
@@ -197,7 +196,7 @@ export async function runAddressBackfill(
     pos = groupSlot;
     group = [];
   };
-  for await (const o of fetchTransactions(client, todo(), { commitment: opts.commitment, lookahead: opts.lookahead })) {
+  for await (const o of fetchTransactions(client, todo(), { commitment: opts.commitment })) {
     if (o.info.slot !== groupSlot) {
       await flushGroup();
       groupSlot = o.info.slot;

@@ -2,7 +2,7 @@
  * The slot-range source: getBlocks to learn which slots have blocks, then getBlock (full
  * transactions) for each, fetched concurrently but handed over strictly in slot order.
  *
- * Memory is bounded: at most `lookahead` blocks are requested ahead of the one being consumed.
+ * Memory is bounded: at most LOOKAHEAD blocks are requested ahead of the one being consumed.
  * Every slot of the range comes out exactly once, as a block, as skipped (no block: the leader
  * skipped it, -32007/-32009), or as a gap (could not be fetched after retries), so the caller
  * can move its cursor past it and keep a precise list of what is missing.
@@ -18,18 +18,13 @@ export type SlotOutcome =
   /** Slots from..to could not be fetched (after retries); `error` says why. */
   | { kind: 'gap'; from: number; to: number; error: string };
 
-export interface BlockSourceOptions {
-  commitment?: Commitment;
-  /** Blocks requested ahead of the consumer; default 32. */
-  lookahead?: number;
-  /** Slots per getBlocks call; default 1000 (QuickNode's paid cap is 1005). */
-  listChunk?: number;
-}
+/** Blocks requested ahead of the consumer. */
+const LOOKAHEAD = 32;
+/** Slots per getBlocks call (QuickNode's paid cap is 1005). */
+const LIST_CHUNK = 1000;
 
 /** Every slot of `ranges` (ascending, non-overlapping), in order. */
-export async function* slotOutcomes(client: RpcClient, ranges: readonly SlotRange[], opts: BlockSourceOptions = {}): AsyncGenerator<SlotOutcome> {
-  const lookahead = Math.max(1, opts.lookahead ?? 32);
-  const commitment = opts.commitment ?? 'finalized';
+export async function* slotOutcomes(client: RpcClient, ranges: readonly SlotRange[], commitment: Commitment = 'finalized'): AsyncGenerator<SlotOutcome> {
   const blockConfig = {
     encoding: 'json',
     transactionDetails: 'full',
@@ -39,7 +34,7 @@ export async function* slotOutcomes(client: RpcClient, ranges: readonly SlotRang
   };
   // Each piece of work settles to the outcomes for one slot or span.
   async function* work(): AsyncGenerator<Ahead<SlotOutcome>> {
-    for await (const step of plannedSlots(client, ranges, opts.listChunk ?? 1000, commitment)) {
+    for await (const step of plannedSlots(client, ranges, LIST_CHUNK, commitment)) {
       if (step.kind !== 'fetch') {
         yield { result: Promise.resolve([step]), weight: 1 };
         continue;
@@ -54,7 +49,7 @@ export async function* slotOutcomes(client: RpcClient, ranges: readonly SlotRang
       yield { result, weight: 1 };
     }
   }
-  yield* inOrderAhead(work(), lookahead);
+  yield* inOrderAhead(work(), LOOKAHEAD);
 }
 
 type Step = { kind: 'fetch'; slot: number } | SlotOutcome;

@@ -21,6 +21,9 @@ import { RpcError, fromRpcError, isEndpointTrouble } from './errors.js';
 import { postJson } from './http.js';
 import { redactUrl } from '../../util/redact.js';
 
+/** 429s tolerated per call before giving up on it. */
+const MAX_THROTTLED = 30;
+
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: RpcError };
 
 export interface RpcClientOptions {
@@ -35,8 +38,6 @@ export interface RpcClientOptions {
   timeoutMs?: number;
   /** Attempts per call for retryable failures other than 429; default 6. */
   maxAttempts?: number;
-  /** 429s tolerated per call before giving up on it; default 30. */
-  maxThrottled?: number;
   /** Largest JSON-RPC batch per method; `default` for the rest. Default getTransaction 50, others 1. */
   batch?: Partial<Record<string, number>> & { default?: number };
   backoffBaseMs?: number;
@@ -103,7 +104,6 @@ export class RpcClient {
   private readonly defaultBatch: number;
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
-  private readonly maxThrottled: number;
   private readonly backoffBase: number;
   private readonly backoffMax: number;
   private readonly onEvent: (e: ClientEvent) => void;
@@ -122,7 +122,6 @@ export class RpcClient {
     this.batchMax = new Map(Object.entries({ getTransaction: 50, ...perMethod }).map(([k, v]) => [k, Math.max(1, v ?? 1)]));
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.maxAttempts = opts.maxAttempts ?? 6;
-    this.maxThrottled = opts.maxThrottled ?? 30;
     this.backoffBase = opts.backoffBaseMs ?? 200;
     this.backoffMax = opts.backoffMaxMs ?? 10_000;
     // Every request in flight and every backoff sleep listens for close(): many at once is normal.
@@ -152,27 +151,26 @@ export class RpcClient {
   }
 
   /** One call; throws the final RpcError. */
-  async call<T>(method: string, params: unknown[], opts: { maxAttempts?: number } = {}): Promise<T> {
-    const [r] = await this.callMany<T>(method, [params], opts);
+  async call<T>(method: string, params: unknown[]): Promise<T> {
+    const [r] = await this.callMany<T>(method, [params]);
     if (!r.ok) throw r.error;
     return r.value;
   }
 
   /** Many calls of one method; batched where the endpoint allows. One result per params entry. */
-  callMany<T>(method: string, paramsList: unknown[][], opts: { maxAttempts?: number } = {}): Promise<Settled<T>[]> {
-    const maxAttempts = opts.maxAttempts ?? this.maxAttempts;
+  callMany<T>(method: string, paramsList: unknown[][]): Promise<Settled<T>[]> {
     const items: Item[] = [];
     // Promise executors run synchronously, so `items` is complete before the loop below.
     const settled = paramsList.map(
       (params) => new Promise<Settled<T>>((settle) => items.push({ params, attempts: 0, throttled: 0, settle })),
     );
     const size = this.batchSize(method);
-    for (let i = 0; i < items.length; i += size) void this.run(method, items.slice(i, i + size), maxAttempts);
+    for (let i = 0; i < items.length; i += size) void this.run(method, items.slice(i, i + size));
     return Promise.all(settled);
   }
 
   /** Send a group of items, settle what is final, and retry the rest after a backoff. */
-  private async run(method: string, items: Item[], maxAttempts: number): Promise<void> {
+  private async run(method: string, items: Item[]): Promise<void> {
     let pending = items;
     // Calls coming back from a 429 go to the front of the pacer's queue: they are the oldest
     // work, and an ordered consumer is waiting on them.
@@ -186,7 +184,7 @@ export class RpcClient {
       const size = this.batchSize(method);
       if (pending.length > size) {
         // The batch limit shrank while these waited: split and carry on in parallel.
-        for (let i = size; i < pending.length; i += size) void this.run(method, pending.slice(i, i + size), maxAttempts);
+        for (let i = size; i < pending.length; i += size) void this.run(method, pending.slice(i, i + size));
         pending = pending.slice(0, size);
       }
       let outcomes: Array<Settled<unknown>> | 'batch-refused';
@@ -220,7 +218,7 @@ export class RpcClient {
         }
         if (e.kind === 'throttled') it.throttled++;
         else it.attempts++;
-        if (it.attempts >= maxAttempts || it.throttled >= this.maxThrottled) {
+        if (it.attempts >= this.maxAttempts || it.throttled >= MAX_THROTTLED) {
           this.stats.failed++;
           return it.settle(out);
         }
