@@ -43,8 +43,6 @@ export interface RpcClientOptions {
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   breaker?: BreakerOptions;
-  /** Rate tuning, for tests. */
-  rate?: { stepMs?: number; plateauMs?: number; probeDelayMs?: number };
   onEvent?: (event: ClientEvent) => void;
 }
 
@@ -114,7 +112,7 @@ export class RpcClient {
     this.url = opts.url;
     this.endpoint = redactUrl(opts.url);
     this.limit = pLimit(Math.max(1, opts.concurrency ?? 16));
-    this.pacer = new AdaptiveRate({ ceiling: opts.rps, initial: opts.rps ? undefined : opts.initialRps, ...opts.rate });
+    this.pacer = new AdaptiveRate({ ceiling: opts.rps, initial: opts.rps ? undefined : opts.initialRps });
     this.onEvent = opts.onEvent ?? (() => {});
     this.breaker = new CircuitBreaker({ ...opts.breaker, onChange: (state) => this.onEvent({ type: 'breaker', state }) });
     const { default: def, ...perMethod } = opts.batch ?? {};
