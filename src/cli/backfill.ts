@@ -21,7 +21,7 @@ import { RpcClient } from '../sources/rpc/client.js';
 import { RpcError } from '../sources/rpc/errors.js';
 import { chainBounds, timeRangeToSlots } from '../sources/slot-time.js';
 import type { Commitment, SlotRange, SourceTx } from '../sources/types.js';
-import { redactText, redactUrl } from '../util/redact.js';
+import { redactText } from '../util/redact.js';
 import { EXIT, UsageError } from './errors.js';
 import { withExample } from './examples.js';
 import { defaultIo, type Io } from './io.js';
@@ -202,7 +202,6 @@ function jobKey(plan: Plan): string {
 }
 
 async function runFromRpc(plan: Plan, opts: BackfillOptions, url: string, io: Io): Promise<number> {
-  const endpoint = redactUrl(url);
   const client = new RpcClient({
     url,
     concurrency: plan.concurrency,
@@ -215,6 +214,8 @@ async function runFromRpc(plan: Plan, opts: BackfillOptions, url: string, io: Io
       if (e.type === 'batch-limit') io.err(`endpoint refused a batch: ${e.method} batches now ${e.size}`);
     },
   });
+  // Redacted: safe to print and to store in the job row.
+  const endpoint = client.endpoint;
   const db = opts.dryRun ? null : openDatabase({ path: resolveDbPath(opts.db, io.env) });
   try {
     const key = jobKey(plan);
