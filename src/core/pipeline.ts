@@ -28,7 +28,8 @@ import { WINDOWS } from './flow/types.js';
 import type { Trade } from './trade.js';
 import { decodeTransaction, type RawTransaction } from './decode/index.js';
 import type { SolflowDb } from '../store/open.js';
-import { firstSlotFrom, loadBlocklist, readTradesInOrder, storedExtent } from '../store/replay.js';
+import { loadBlocklist } from '../store/blocklist.js';
+import { firstSlotFrom, readTradesInOrder, storedExtent } from '../store/replay.js';
 import { clearFlowTables, createWriter, type FlagUpdate, type Writer, type WriterCounters, type WriterOptions } from '../store/writer.js';
 
 export interface TxEnvelope {

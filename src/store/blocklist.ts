@@ -1,7 +1,7 @@
 /**
  * The mint blocklist: tokens people do not want to see (spam, scams, wrapped stablecoins).
  * Queries leave these mints out unless asked; the flow engine reads the set once at start
- * (loadBlocklist in replay.ts) and raises no signals for them. Stored trades are kept either way,
+ * (loadBlocklist) and raises no signals for them. Stored trades are kept either way,
  * so removing a mint brings its history back.
  */
 import type Database from 'better-sqlite3';
@@ -62,4 +62,9 @@ export function removeBlocked(sqlite: Database.Database, mint: string): BlockedM
 /** Newest first. */
 export function listBlocked(sqlite: Database.Database): BlockedMint[] {
   return (sqlite.prepare('SELECT mint, reason, added_at FROM blocklist ORDER BY added_at DESC, mint').all() as RawBlocked[]).map(fromRaw);
+}
+
+/** The blocked mints as a set, for the flow engine at start. */
+export function loadBlocklist(sqlite: Database.Database): Set<string> {
+  return new Set(sqlite.prepare('SELECT mint FROM blocklist').pluck().all() as string[]);
 }

@@ -7,6 +7,7 @@ export type { Writer, WriterOptions, WriterCounters, WriteBatch, FlagUpdate } fr
 export { rowToTrade, tradeParams, invalidTrade, TRADE_COLUMNS, TRADE_INSERT_SQL } from './rows.js';
 export type { TradeRow } from './rows.js';
 export type { DB } from './schema.js';
-export { readTradesInOrder, storedExtent, loadBlocklist, firstSlotFrom } from './replay.js';
+export { readTradesInOrder, storedExtent, firstSlotFrom } from './replay.js';
+export { loadBlocklist } from './blocklist.js';
 export { walletTrades, walletTradesSql, lastPriceLookup } from './wallet.js';
 export type { WalletTradeFilter } from './wallet.js';

@@ -63,7 +63,3 @@ export function storedExtent(sqlite: Database.Database): { maxSlot: number | nul
 export function firstSlotFrom(sqlite: Database.Database, blockTime: number): number | null {
   return sqlite.prepare('SELECT min(+slot) FROM trades WHERE block_time >= ?').pluck().get(blockTime) as number | null;
 }
-
-export function loadBlocklist(sqlite: Database.Database): Set<string> {
-  return new Set(sqlite.prepare('SELECT mint FROM blocklist').pluck().all() as string[]);
-}
