@@ -15,7 +15,7 @@ import { defaultIo, type Io } from './io.js';
 import { resample, sparkline } from './chart.js';
 import { EXIT, UsageError } from './errors.js';
 import { withExample } from './examples.js';
-import { formatAmount, isoTime, makeTable, mintLabel, shortKey } from './format.js';
+import { formatAmount, isoTime, makeTable, mintLabel, percent, shortKey } from './format.js';
 import type { CommandRegistrar } from './main.js';
 import { parseAddress, parseFormat, parsePositiveInt, parseTimeOption, type OutputFormat } from './options.js';
 import { renderRows, type Column } from './output.js';
@@ -180,7 +180,6 @@ function signed(raw: bigint | null, decimals: number): string {
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 const pct = (x: number | null) => (x === null || !Number.isFinite(x) ? '-' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);
-const share = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(0)}%`);
 
 function formatSeconds(s: number | null): string {
   if (s === null) return '-';
@@ -254,7 +253,7 @@ function renderTables(a: WalletAnalysis, plan: Plan): string {
         signed(q.realized, q.quoteDecimals),
         signed(q.unrealized, q.quoteDecimals) + (q.unpricedPositions ? ` (${q.unpricedPositions} unpriced)` : ''),
         String(q.closedPositions),
-        share(q.winRate),
+        percent(q.winRate),
         ...q.distribution.map((b) => String(b.count)),
       ]);
     }
@@ -270,7 +269,7 @@ function renderTables(a: WalletAnalysis, plan: Plan): string {
       ['DCA', `${b.dca.fills} fills, ${sol(b.dca.sol)}${b.dca.limitFills ? `; limit orders ${b.dca.limitFills} fills, ${sol(b.dca.limitSol)}` : ''}`],
       ['typical trade', b.tradeSize.median === null ? '-' : `${sol(b.tradeSize.median)} median, ${sol(b.tradeSize.mean)} mean`],
       ['trades per hour', `${b.tradesPerHour} (peak ${b.peakHourTrades} in an hour, ${b.peakDayTrades} in a day)`],
-      ['closed within 1 min', b.closedRounds ? `${b.fastCloses} of ${b.closedRounds} closed positions (${share(b.fastCloseShare)})` : '-'],
+      ['closed within 1 min', b.closedRounds ? `${b.fastCloses} of ${b.closedRounds} closed positions (${percent(b.fastCloseShare)})` : '-'],
       ['same-slot round trips', `${b.sameSlotRoundTrips}${b.sameSlotExamples.length ? `  e.g. ${shortKey(b.sameSlotExamples[0], 6)}` : ''}`],
     ]),
   );

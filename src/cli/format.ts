@@ -39,3 +39,8 @@ export function makeTable(head: string[], numericColumns: number[] = []): Table.
 export function isoTime(blockTime: number | null): string {
   return blockTime === null ? '-' : new Date(blockTime * 1000).toISOString().replace('.000Z', 'Z');
 }
+
+/** A 0..1 share as a whole percent for tables ('-' when there is none). */
+export function percent(share: number | null): string {
+  return share === null ? '-' : `${(share * 100).toFixed(0)}%`;
+}

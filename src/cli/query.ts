@@ -39,7 +39,7 @@ import { redactText } from '../util/redact.js';
 import { EXIT, UsageError } from './errors.js';
 import { withExample } from './examples.js';
 import { withReader } from './with-db.js';
-import { formatAmount, isoTime, makeTable, mintLabel, shortKey } from './format.js';
+import { formatAmount, isoTime, makeTable, mintLabel, percent, shortKey } from './format.js';
 import type { CommandRegistrar } from './main.js';
 import { parseAddress, parseFormat, parsePositiveInt, parseTimeOption, type OutputFormat } from './options.js';
 import { csvField, renderRows, type Column } from './output.js';
@@ -221,7 +221,6 @@ const solCell = (lamports: bigint | null): string => {
   const abs = lamports < 0n ? -lamports : lamports;
   return formatAmount(lamports, 9, abs >= 1_000_000_000n ? 3 : 6);
 };
-const pct = (share: number | null): string => (share === null ? '-' : `${(share * 100).toFixed(0)}%`);
 const isoOrNull = (t: number | null): string | null => (t === null ? null : isoTime(t));
 const tokenCell = (mint: string, symbol: string | null): string => (symbol ? `${symbol} ${shortKey(mint)}` : shortKey(mint));
 
@@ -241,9 +240,9 @@ function rankedFlowColumns<R extends RankedFlow>(): Column<R>[] {
     { key: 'sells', value: (r) => r.sellCount, numeric: true },
     { key: 'wallets', value: (r) => r.uniqueWallets, numeric: true },
     { key: 'bot_wallets', value: (r) => r.botWallets, numeric: true },
-    { key: 'bot_share', value: (r) => r.botShare, cell: (r) => pct(r.botShare), numeric: true },
+    { key: 'bot_share', value: (r) => r.botShare, cell: (r) => percent(r.botShare), numeric: true },
     { key: 'dca_wallets', value: (r) => r.dcaWallets, numeric: true },
-    { key: 'dca_share', value: (r) => r.dcaShare, cell: (r) => pct(r.dcaShare), numeric: true },
+    { key: 'dca_share', value: (r) => r.dcaShare, cell: (r) => percent(r.dcaShare), numeric: true },
   ];
 }
 
@@ -269,7 +268,7 @@ export async function runTopFlows(opts: TopFlowsOpts): Promise<number> {
       { key: 'net_15m_sol', value: (r) => solValue(r.net15m), cell: (r) => solCell(r.net15m), numeric: true },
       { key: 'net_1h_sol', value: (r) => solValue(r.net1h), cell: (r) => solCell(r.net1h), numeric: true },
       { key: 'net_4h_sol', value: (r) => solValue(r.net4h), cell: (r) => solCell(r.net4h), numeric: true },
-      { key: 'signal', value: (r) => r.lastSignal?.type ?? null, cell: (r) => (r.lastSignal ? `${r.lastSignal.type} ${pct(r.lastSignal.strength)}` : '-') },
+      { key: 'signal', value: (r) => r.lastSignal?.type ?? null, cell: (r) => (r.lastSignal ? `${r.lastSignal.type} ${percent(r.lastSignal.strength)}` : '-') },
       { key: 'signal_strength', value: (r) => r.lastSignal?.strength ?? null },
       { key: 'signal_time', value: (r) => isoOrNull(r.lastSignal?.blockTime ?? null) },
       { key: 'as_of', value: (r) => isoTime(r.asOf), cell: (r) => isoTime(r.asOf) + (stale(r) ? ' *' : '') },
@@ -337,9 +336,9 @@ const WINDOW_COLUMNS: Column<WindowFlow>[] = [
   { key: 'buyers', value: (r) => r.uniqueBuyers, numeric: true },
   { key: 'sellers', value: (r) => r.uniqueSellers, numeric: true },
   { key: 'bot_wallets', value: (r) => r.botWallets, numeric: true },
-  { key: 'bot_share', value: (r) => r.botShare, cell: (r) => pct(r.botShare), numeric: true },
+  { key: 'bot_share', value: (r) => r.botShare, cell: (r) => percent(r.botShare), numeric: true },
   { key: 'dca_wallets', value: (r) => r.dcaWallets, numeric: true },
-  { key: 'dca_share', value: (r) => r.dcaShare, cell: (r) => pct(r.dcaShare), numeric: true },
+  { key: 'dca_share', value: (r) => r.dcaShare, cell: (r) => percent(r.dcaShare), numeric: true },
   { key: 'as_of', value: (r) => isoTime(r.asOf) },
 ];
 
@@ -535,7 +534,7 @@ const DCA_COLUMNS: Column<DcaToken>[] = [
   { key: 'wallets', value: (d) => d.wallets, numeric: true },
   { key: 'sol', value: (d) => solValue(d.solVolume), cell: (d) => solCell(d.solVolume), numeric: true },
   { key: 'buy_sol', value: (d) => solValue(d.buySolVolume), cell: (d) => solCell(d.buySolVolume), numeric: true },
-  { key: 'share', value: (d) => d.share, cell: (d) => pct(d.share), numeric: true },
+  { key: 'share', value: (d) => d.share, cell: (d) => percent(d.share), numeric: true },
   { key: 'last', value: (d) => isoOrNull(d.lastTime) },
 ];
 
