@@ -4,7 +4,7 @@
  */
 import { PublicKey } from '@solana/web3.js';
 import { UsageError } from './errors.js';
-import { parseDuration } from './range.js';
+import { parseCalendarTime, parseDuration } from './range.js';
 
 /**
  * A point in time as users type it, to unix seconds (the chain clock's unit):
@@ -18,12 +18,8 @@ export function parseTimeOption(option: string, text: string, nowMs: number): nu
   const rel = parseDuration(p.startsWith('-') ? p.slice(1) : p);
   if (rel !== null) return Math.floor((nowMs - rel) / 1000);
   if (/^\d{9,10}$/.test(p)) return Number(p); // unix seconds, as stored
-  let iso: string | null = null;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(p)) iso = `${p}T00:00Z`;
-  else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(p)) iso = p.replace(' ', 'T');
-  else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(p)) throw new UsageError(`bad ${option} '${text}': no time zone; add Z for UTC (e.g. ${p}Z)`);
-  const ms = iso === null ? NaN : Date.parse(iso);
-  if (Number.isNaN(ms)) throw new UsageError(`bad ${option} '${text}': ${hint}`);
+  const ms = parseCalendarTime(p, `bad ${option}`);
+  if (ms === null) throw new UsageError(`bad ${option} '${text}': ${hint}`);
   return Math.floor(ms / 1000);
 }
 

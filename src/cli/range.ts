@@ -65,18 +65,23 @@ function parseEnd(part: string, nowMs: number, whole: string): End {
     if (d === null) throw new UsageError(`bad range '${whole}': '${p}' is not a relative time like -30m or -2h`);
     return { kind: 'time', ms: nowMs - d, now: false };
   }
-  if (/^\d{4}-\d{2}-\d{2}$/.test(p)) return { kind: 'time', ms: checkedDate(p, whole), now: false };
-  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(p)) {
-    return { kind: 'time', ms: checkedDate(p.replace(' ', 'T'), whole), now: false };
-  }
-  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(p)) {
-    throw new UsageError(`bad range '${whole}': '${p}' has no time zone; add Z for UTC (e.g. ${p}Z)`);
-  }
+  const ms = parseCalendarTime(p, `bad range '${whole}'`);
+  if (ms !== null) return { kind: 'time', ms, now: false };
   throw new UsageError(`bad range '${whole}': '${p}' is neither a slot, a time (2025-06-01T00:00Z), 'now', nor a relative time (-2h)`);
 }
 
-function checkedDate(p: string, whole: string): number {
-  const ms = Date.parse(p);
-  if (Number.isNaN(ms)) throw new UsageError(`bad range '${whole}': '${p}' is not a valid date`);
+/**
+ * A calendar time as users type it — a date (UTC midnight) or an ISO time with a zone — in
+ * milliseconds; null when `p` is not written as one. A time without a zone or an impossible date
+ * is a UsageError starting with `context`.
+ */
+export function parseCalendarTime(p: string, context: string): number | null {
+  let iso: string | null = null;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(p)) iso = `${p}T00:00Z`;
+  else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(p)) iso = p.replace(' ', 'T');
+  else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(p)) throw new UsageError(`${context}: '${p}' has no time zone; add Z for UTC (e.g. ${p}Z)`);
+  if (iso === null) return null;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new UsageError(`${context}: '${p}' is not a valid date`);
   return ms;
 }

@@ -6,16 +6,16 @@ import { openDatabase, resolveDbPath, type SolflowDb } from '../store/index.js';
 import { EXIT, UsageError } from './errors.js';
 
 /** Read-only: a missing file is an error, never created. */
-export function withReader<T>(dbOpt: string | undefined, fn: (db: SolflowDb) => T): Promise<T> {
+export function withReader<T>(dbOpt: string | undefined, fn: (db: SolflowDb) => T | Promise<T>): Promise<T> {
   return withDatabase(dbOpt, { readonly: true }, fn);
 }
 
 /** A writer: migrations run on open, so a missing file becomes a new database unless `mustExist`. */
-export function withWriter<T>(dbOpt: string | undefined, fn: (db: SolflowDb) => T, opts: { mustExist?: boolean } = {}): Promise<T> {
+export function withWriter<T>(dbOpt: string | undefined, fn: (db: SolflowDb) => T | Promise<T>, opts: { mustExist?: boolean } = {}): Promise<T> {
   return withDatabase(dbOpt, { mustExist: opts.mustExist }, fn);
 }
 
-async function withDatabase<T>(dbOpt: string | undefined, mode: { readonly?: boolean; mustExist?: boolean }, fn: (db: SolflowDb) => T): Promise<T> {
+async function withDatabase<T>(dbOpt: string | undefined, mode: { readonly?: boolean; mustExist?: boolean }, fn: (db: SolflowDb) => T | Promise<T>): Promise<T> {
   const path = resolveDbPath(dbOpt);
   let db: SolflowDb;
   try {
@@ -24,7 +24,8 @@ async function withDatabase<T>(dbOpt: string | undefined, mode: { readonly?: boo
     throw busyAsTempFail(path, err);
   }
   try {
-    return fn(db);
+    // Awaited here, so an async callback finishes before the connection closes.
+    return await fn(db);
   } catch (err) {
     throw busyAsTempFail(path, err);
   } finally {
