@@ -69,7 +69,7 @@ const zeroCounts = (): PruneCounts => ({ trades: 0, signals: 0, tokenMetrics: 0,
  */
 export function newestChainTime(sqlite: Database.Database): number | null {
   for (const sql of [
-    'SELECT max(block_time) FROM trades',
+    'SELECT max(block_time) FROM trade_rows',
     'SELECT max(block_time) FROM signals',
     'SELECT max(as_of) FROM token_metrics',
   ]) {
@@ -94,14 +94,14 @@ export function cutoffsFor(sqlite: Database.Database, retention: Retention, rela
  */
 export function countPrunable(sqlite: Database.Database, c: Cutoffs): PruneCounts {
   const out = zeroCounts();
-  if (c.trades !== null) out.trades = sqlite.prepare('SELECT count(*) FROM trades WHERE block_time < ?').pluck().get(c.trades) as number;
+  if (c.trades !== null) out.trades = sqlite.prepare('SELECT count(*) FROM trade_rows WHERE block_time < ?').pluck().get(c.trades) as number;
   if (c.signals !== null) out.signals = sqlite.prepare('SELECT count(*) FROM signals WHERE block_time < ?').pluck().get(c.signals) as number;
   if (c.metrics !== null) out.tokenMetrics = sqlite.prepare('SELECT count(*) FROM token_metrics WHERE as_of < ?').pluck().get(c.metrics) as number;
   if (c.trades !== null) {
     out.tokens = sqlite
       .prepare(
         `SELECT count(*) FROM tokens t WHERE t.last_seen_time < @tc
-           AND NOT EXISTS (SELECT 1 FROM trades WHERE base_mint = t.mint AND (block_time IS NULL OR block_time >= @tc))
+           AND NOT EXISTS (SELECT 1 FROM trade_rows WHERE base_mint_id = (SELECT id FROM addresses WHERE address = t.mint) AND (block_time IS NULL OR block_time >= @tc))
            AND NOT EXISTS (SELECT 1 FROM token_metrics WHERE mint = t.mint AND (@mc IS NULL OR as_of >= @mc))
            AND NOT EXISTS (SELECT 1 FROM signals WHERE mint = t.mint AND (@sc IS NULL OR block_time >= @sc))`,
       )
@@ -268,9 +268,9 @@ async function pruneTables(sqlite: Database.Database, c: Cutoffs, opts: PruneOpt
   }
 
   // Trades and signals: the oldest n rows by block time (its index) per transaction.
-  for (const [table, cut] of [['trades', c.trades], ['signals', c.signals]] as const) {
+  for (const [table, sqlTable, cut] of [['trades', 'trade_rows', c.trades], ['signals', 'signals', c.signals]] as const) {
     if (cut === null || result.stopped) continue;
-    const del = sqlite.prepare(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE block_time < ? ORDER BY block_time LIMIT ?)`);
+    const del = sqlite.prepare(`DELETE FROM ${sqlTable} WHERE id IN (SELECT id FROM ${sqlTable} WHERE block_time < ? ORDER BY block_time LIMIT ?)`);
     await drain(table, (n) => {
       const rows = del.run(cut, n).changes;
       return { rows, more: rows === n };
@@ -295,7 +295,7 @@ async function pruneTables(sqlite: Database.Database, c: Cutoffs, opts: PruneOpt
     // A token row goes when its last trade is older than the trades cutoff and nothing refers to
     // it any more (checked against what is stored now, so a token that just traded stays).
     const unused = `last_seen_time < @cut
-      AND NOT EXISTS (SELECT 1 FROM trades WHERE base_mint = tokens.mint)
+      AND NOT EXISTS (SELECT 1 FROM trade_rows WHERE base_mint_id = (SELECT id FROM addresses WHERE address = tokens.mint))
       AND NOT EXISTS (SELECT 1 FROM token_metrics WHERE mint = tokens.mint)
       AND NOT EXISTS (SELECT 1 FROM signals WHERE mint = tokens.mint)`;
     const pageEnd = sqlite.prepare('SELECT mint FROM tokens WHERE mint > ? ORDER BY mint LIMIT 1 OFFSET ?').pluck();

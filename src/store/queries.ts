@@ -76,7 +76,7 @@ export interface StoreClock {
 
 export function storeClock(sqlite: Database.Database): StoreClock {
   const { maxSlot, maxTime } = storedExtent(sqlite);
-  const r = all(sqlite, 'SELECT (SELECT min(block_time) FROM trades) AS t0, (SELECT max(as_of) FROM token_metrics) AS m')[0];
+  const r = all(sqlite, 'SELECT (SELECT min(block_time) FROM trade_rows) AS t0, (SELECT max(as_of) FROM token_metrics) AS m')[0];
   return { oldestTradeTime: numOrNull(r.t0), newestTradeTime: maxTime, newestTradeSlot: maxSlot, metricsAsOf: numOrNull(r.m) };
 }
 
@@ -294,7 +294,13 @@ export function flowsOverSpan(sqlite: Database.Database, q: SpanFlowsQuery): Spa
  * multi-hop arbitrage with many legs. Null on an empty store.
  */
 export function mostActiveWallet(sqlite: Database.Database): string | null {
-  const r = all(sqlite, 'SELECT trader, count(DISTINCT signature) AS txs, count(*) AS n FROM trades GROUP BY trader ORDER BY txs DESC, n DESC, trader LIMIT 1')[0];
+  const r = all(
+    sqlite,
+    `SELECT a.address AS trader, w.txs FROM
+       (SELECT trader_id, count(DISTINCT signature) AS txs, count(*) AS n FROM trade_rows GROUP BY trader_id) w
+       JOIN addresses a ON a.id = w.trader_id
+     ORDER BY w.txs DESC, w.n DESC, a.address LIMIT 1`,
+  )[0];
   return r ? (r.trader as string) : null;
 }
 
@@ -649,15 +655,18 @@ export function storeStats(sqlite: Database.Database, path: string, schemaVersio
   const tables = all(sqlite, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => r.name as string);
   const rows: Record<string, number> = {};
   // Table names come from sqlite_schema itself; quoting keeps odd names harmless.
-  for (const t of tables) rows[t] = num(all(sqlite, `SELECT count(*) AS n FROM "${t.replace(/"/g, '""')}"`)[0].n);
+  for (const t of tables) {
+    // trade_rows is what readers know as the trades view (sql/003).
+    rows[t === 'trade_rows' ? 'trades' : t] = num(all(sqlite, `SELECT count(*) AS n FROM "${t.replace(/"/g, '""')}"`)[0].n);
+  }
   const r = all(
     sqlite,
     `SELECT min(block_time) AS t0, max(block_time) AS t1, min(slot) AS s0, max(slot) AS s1,
-            (SELECT count(*) FROM trades WHERE block_time IS NULL) AS untimed,
-            (SELECT count(*) FROM (SELECT DISTINCT base_mint FROM trades)) AS mints,
-            (SELECT count(*) FROM (SELECT DISTINCT trader FROM trades)) AS wallets,
+            (SELECT count(*) FROM trade_rows WHERE block_time IS NULL) AS untimed,
+            (SELECT count(*) FROM (SELECT DISTINCT base_mint_id FROM trade_rows)) AS mints,
+            (SELECT count(*) FROM (SELECT DISTINCT trader_id FROM trade_rows)) AS wallets,
             (SELECT max(as_of) FROM token_metrics) AS as_of
-       FROM trades`,
+       FROM trade_rows`,
   )[0];
   const onDisk = path !== ':memory:';
   return {
@@ -751,6 +760,12 @@ export function prepareReadOnly(sqlite: Database.Database, text: string): Databa
     const msg = (err as Error).message;
     if (/more than one statement/.test(msg)) throw new ReadOnlySqlError(`refused: more than one statement; ${ALLOWED} can run here`);
     if (/contains no statements/.test(msg)) throw new ReadOnlySqlError('no SQL statement given');
+    // A write aimed at the trades view fails to compile ("cannot modify trades because it is a
+    // view", "use DROP VIEW…") instead of reaching the read-only check: it is still a write.
+    if (/because it is a view|use DROP VIEW/.test(msg)) {
+      checkShape(text);
+      throw new ReadOnlySqlError(`refused: the statement writes; ${ALLOWED} can run here`);
+    }
     throw new ReadOnlySqlError(`SQL error: ${msg}`);
   }
   checkShape(text);

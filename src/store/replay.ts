@@ -46,9 +46,11 @@ export function* readTradesInOrder(
 /**
  * Highest stored slot and block time (null on an empty database). One subquery each: SQLite
  * answers a lone max() from its index, but two aggregates in one SELECT scan the whole table.
+ * Aggregates that need no address read trade_rows: through the trades view every row would be
+ * joined to its addresses first.
  */
 export function storedExtent(sqlite: Database.Database): { maxSlot: number | null; maxTime: number | null } {
-  const r = sqlite.prepare('SELECT (SELECT max(slot) FROM trades) AS s, (SELECT max(block_time) FROM trades) AS t').get() as {
+  const r = sqlite.prepare('SELECT (SELECT max(slot) FROM trade_rows) AS s, (SELECT max(block_time) FROM trade_rows) AS t').get() as {
     s: number | null;
     t: number | null;
   };
@@ -61,5 +63,5 @@ export function storedExtent(sqlite: Database.Database): { maxSlot: number | nul
  * it reads only the trades from `blockTime` on, which the warm start reads next anyway.
  */
 export function firstSlotFrom(sqlite: Database.Database, blockTime: number): number | null {
-  return sqlite.prepare('SELECT min(+slot) FROM trades WHERE block_time >= ?').pluck().get(blockTime) as number | null;
+  return sqlite.prepare('SELECT min(+slot) FROM trade_rows WHERE block_time >= ?').pluck().get(blockTime) as number | null;
 }

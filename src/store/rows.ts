@@ -2,10 +2,14 @@
  * Trade <-> trades-row conversion. The writer binds positional arrays (fast path); readers get
  * Trade objects back with exact bigints.
  */
+import type Database from 'better-sqlite3';
 import type { Trade } from '../core/trade.js';
 import type { ClassifiedTrade } from '../core/flow/types.js';
 
-/** Column order of TRADE_INSERT_SQL and tradeParams(). */
+/**
+ * Columns of the `trades` view (sql/003): what readers select and rowToTrade reads. The writer
+ * inserts into trade_rows, which holds the same values with addresses as ids.
+ */
 export const TRADE_COLUMNS = [
   'signature', 'ix_path', 'slot', 'block_time', 'tx_index', 'venue', 'program_id', 'pool', 'trader', 'side',
   'base_mint', 'base_amount', 'base_decimals', 'quote_mint', 'quote_amount', 'quote_decimals', 'sol_amount',
@@ -13,22 +17,79 @@ export const TRADE_COLUMNS = [
   'signer', 'is_bot', 'bot_reasons', 'inserted_at',
 ] as const;
 
+/** Column order of TRADE_INSERT_SQL and tradeParams(). */
+const TRADE_ROW_COLUMNS = [
+  'signature', 'ix_path', 'slot', 'block_time', 'tx_index', 'venue', 'program_id', 'pool_id', 'trader_id', 'side',
+  'base_mint_id', 'base_amount', 'base_decimals', 'quote_mint_id', 'quote_amount', 'quote_decimals', 'sol_amount',
+  'router', 'platform', 'is_dca', 'is_limit_order', 'fee', 'fee_mint_id', 'tx_fee', 'priority_fee', 'jito_tip',
+  'signer_id', 'is_bot', 'bot_reasons', 'inserted_at',
+] as const;
+
 export const TRADE_INSERT_SQL =
-  `INSERT INTO trades (${TRADE_COLUMNS.join(', ')}) VALUES (${TRADE_COLUMNS.map(() => '?').join(', ')})` +
+  `INSERT INTO trade_rows (${TRADE_ROW_COLUMNS.join(', ')}) VALUES (${TRADE_ROW_COLUMNS.map(() => '?').join(', ')})` +
   ' ON CONFLICT (signature, ix_path) DO NOTHING';
+
+/**
+ * address → addresses.id, adding the addresses it has not seen. Call it inside the write
+ * transaction: an id handed out there is only real once that transaction commits, so a writer
+ * whose transaction rolls back must forget() what it learned in it.
+ */
+export interface AddressBook {
+  id(address: string): number;
+  /** Drop ids learned since the last commit (the transaction that made them rolled back). */
+  forget(): void;
+  /** The transaction that made the recent ids committed: they are permanent. */
+  committed(): void;
+}
+
+/**
+ * Addresses are never deleted, so a cached id stays right for the life of the process even
+ * with another writer on the same file. The cache is bounded: past `limit` it starts over,
+ * and a miss costs one indexed lookup.
+ */
+export function createAddressBook(sqlite: Database.Database, limit = 2_000_000): AddressBook {
+  const insert = sqlite.prepare('INSERT INTO addresses (address) VALUES (?) ON CONFLICT (address) DO NOTHING');
+  const lookup = sqlite.prepare('SELECT id FROM addresses WHERE address = ?').pluck();
+  let ids = new Map<string, number>();
+  let fresh: string[] = [];
+  return {
+    id(address) {
+      let v = ids.get(address);
+      if (v !== undefined) return v;
+      const r = insert.run(address);
+      if (r.changes > 0) {
+        v = Number(r.lastInsertRowid);
+        fresh.push(address);
+      } else {
+        v = Number(lookup.get(address));
+      }
+      if (ids.size >= limit) ids = new Map();
+      ids.set(address, v);
+      return v;
+    },
+    forget() {
+      for (const a of fresh) ids.delete(a);
+      fresh = [];
+    },
+    committed() {
+      fresh = [];
+    },
+  };
+}
 
 const EMPTY_REASONS = '[]';
 
-export function tradeParams(t: Trade | ClassifiedTrade, insertedAt: number): unknown[] {
+export function tradeParams(t: Trade | ClassifiedTrade, insertedAt: number, book: AddressBook): unknown[] {
   const c = t as Partial<ClassifiedTrade>;
   const reasons = c.botReasons;
   return [
-    t.signature, t.ixPath, t.slot, t.blockTime, t.txIndex, t.venue, t.programId, t.pool, t.trader, t.side,
-    t.baseMint, t.baseAmount.toString(), t.baseDecimals, t.quoteMint, t.quoteAmount.toString(), t.quoteDecimals,
+    t.signature, t.ixPath, t.slot, t.blockTime, t.txIndex, t.venue, book.id(t.programId),
+    t.pool === null ? null : book.id(t.pool), book.id(t.trader), t.side,
+    book.id(t.baseMint), t.baseAmount.toString(), t.baseDecimals, book.id(t.quoteMint), t.quoteAmount.toString(), t.quoteDecimals,
     t.solAmount, // bigint binds as INTEGER
     t.router, t.platform, t.isDca ? 1 : 0, t.isLimitOrder ? 1 : 0,
-    t.fee === null ? null : t.fee.toString(), t.feeMint, t.txFee, t.priorityFee, t.jitoTip,
-    t.signer, c.isBot ? 1 : 0, reasons && reasons.length > 0 ? JSON.stringify(reasons) : EMPTY_REASONS, insertedAt,
+    t.fee === null ? null : t.fee.toString(), t.feeMint === null ? null : book.id(t.feeMint), t.txFee, t.priorityFee, t.jitoTip,
+    book.id(t.signer), c.isBot ? 1 : 0, reasons && reasons.length > 0 ? JSON.stringify(reasons) : EMPTY_REASONS, insertedAt,
   ];
 }
 

@@ -4,8 +4,9 @@
  */
 import type { Generated } from 'kysely';
 
+/** The `trades` view (sql/003): read it; writes go to trade_rows through src/store/rows.ts. */
 export interface TradesTable {
-  id: Generated<number>;
+  id: number;
   signature: string;
   ix_path: string;
   slot: number | null;
@@ -121,6 +122,47 @@ export interface JobFailuresTable {
   at: number;
 }
 
+/** trade_rows: the trades view's storage, addresses as addresses.id. */
+export interface TradeRowsTable {
+  id: Generated<number>;
+  signature: string;
+  ix_path: string;
+  slot: number | null;
+  block_time: number | null;
+  tx_index: number | null;
+  venue: string;
+  program_id: number;
+  pool_id: number | null;
+  trader_id: number;
+  side: 'buy' | 'sell';
+  base_mint_id: number;
+  base_amount: string;
+  base_decimals: number;
+  quote_mint_id: number;
+  quote_amount: string;
+  quote_decimals: number;
+  sol_amount: number | bigint | null;
+  router: string | null;
+  platform: string | null;
+  is_dca: number;
+  is_limit_order: number;
+  fee: string | null;
+  fee_mint_id: number | null;
+  tx_fee: number;
+  priority_fee: number;
+  jito_tip: number;
+  signer_id: number;
+  is_bot: number;
+  bot_reasons: string;
+  inserted_at: number;
+}
+
+/** Every address a trade refers to, once; ids are never reused. */
+export interface AddressesTable {
+  id: Generated<number>;
+  address: string;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -130,6 +172,8 @@ export interface SchemaMigrationsTable {
 
 export interface DB {
   trades: TradesTable;
+  trade_rows: TradeRowsTable;
+  addresses: AddressesTable;
   token_metrics: TokenMetricsTable;
   signals: SignalsTable;
   tokens: TokensTable;

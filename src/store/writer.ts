@@ -17,7 +17,7 @@
 import type Database from 'better-sqlite3';
 import type { ClassifiedTrade, Signal, WindowMetrics } from '../core/flow/types.js';
 import type { Trade } from '../core/trade.js';
-import { invalidTrade, TRADE_INSERT_SQL, tradeParams } from './rows.js';
+import { createAddressBook, invalidTrade, TRADE_INSERT_SQL, tradeParams } from './rows.js';
 
 export interface FlagUpdate {
   signature: string;
@@ -101,7 +101,7 @@ const TOKEN_UPSERT_SQL = `INSERT INTO tokens (mint, decimals, first_seen_slot, f
   last_seen_time = max(coalesce(tokens.last_seen_time, excluded.last_seen_time), coalesce(excluded.last_seen_time, tokens.last_seen_time)),
   updated_at = excluded.updated_at`;
 
-const FLAG_UPDATE_SQL = 'UPDATE trades SET is_bot = ?, bot_reasons = ? WHERE signature = ? AND ix_path = ?';
+const FLAG_UPDATE_SQL = 'UPDATE trade_rows SET is_bot = ?, bot_reasons = ? WHERE signature = ? AND ix_path = ?';
 
 /**
  * Before a flow recompute: drop what the engine derived (signals, token_metrics) and return the
@@ -151,6 +151,7 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
   const insertSignal = sqlite.prepare(SIGNAL_INSERT_SQL);
   const upsertToken = sqlite.prepare(TOKEN_UPSERT_SQL);
   const updateFlags = sqlite.prepare(FLAG_UPDATE_SQL);
+  const addresses = createAddressBook(sqlite);
 
   // Late trades queue apart: no per-trade wrapper to allocate and to keep alive until the flush.
   let trades: QueuedTrade[] = [];
@@ -191,7 +192,7 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
         }
         let changes: number;
         try {
-          changes = insertTrade.run(tradeParams(t, at)).changes;
+          changes = insertTrade.run(tradeParams(t, at, addresses)).changes;
         } catch (err) {
           // A row-level failure aborts only its statement, not the batch.
           reject('trade', t, (err as Error).message);
@@ -281,6 +282,7 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
         d = writeBatch.immediate(ts, ls, ms, ss, fs, Date.now());
       } catch (err) {
         // Nothing of this batch was committed: put it back so a retry (or close) can write it.
+        addresses.forget();
         trades = ts.concat(trades);
         lates = ls.concat(lates);
         flags = fs.concat(flags);
@@ -288,6 +290,7 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
         for (const m of ms) if (!metrics.has(key(m))) metrics.set(key(m), m);
         throw err;
       }
+      addresses.committed();
       for (const k of Object.keys(d) as (keyof Delta)[]) c[k] += d[k];
       c.writeMs += performance.now() - t0;
       c.batches++;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackfillCommand } from '../../src/cli/backfill.js';
 import { analyzeWallet } from '../../src/core/wallet/index.js';
 import { compareTrades, WSOL_MINT } from '../../src/core/trade.js';
-import { openDatabase, TRADE_INSERT_SQL, tradeParams, type SolflowDb } from '../../src/store/index.js';
+import { createAddressBook, openDatabase, TRADE_INSERT_SQL, tradeParams, type SolflowDb } from '../../src/store/index.js';
 import { lastPriceLookup, walletTrades } from '../../src/store/wallet.js';
 import { captureIo } from '../support/cli-io.js';
 import { FIXTURE_TX_DIR } from '../support/replay/index.js';
@@ -139,7 +139,7 @@ describe('analyze over the recorded mainnet corpus', () => {
     try {
       const [t] = walletTrades(db.sqlite, { wallet: PARTIAL });
       const huge = (1n << 62n) + 1n;
-      big.sqlite.prepare(TRADE_INSERT_SQL).run(tradeParams({ ...t, solAmount: huge, quoteAmount: huge }, 0));
+      big.sqlite.prepare(TRADE_INSERT_SQL).run(tradeParams({ ...t, solAmount: huge, quoteAmount: huge }, 0, createAddressBook(big.sqlite)));
       const [back] = walletTrades(big.sqlite, { wallet: PARTIAL });
       expect([back.solAmount, back.quoteAmount, back.slot, back.blockTime]).toEqual([huge, huge, t.slot, t.blockTime]);
     } finally {

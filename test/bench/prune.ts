@@ -10,7 +10,7 @@
  *  - a writer: one transaction of 10 new trades every 20 ms with the ingest writer's busy
  *    timeout (5 s): its longest wait for the lock, and how often it gave up with SQLITE_BUSY.
  * Runs: solflow prune's batched deletes (store/prune.ts pruneRows), then the baseline, one
- * `DELETE FROM trades WHERE block_time < ?` in one transaction. Figures are rows deleted per
+ * `DELETE FROM trade_rows WHERE block_time < ?` in one transaction. Figures are rows deleted per
  * second of delete work (space reclaim excluded in both), printed as measured, with the ratio.
  *
  *   npm run bench                       (with the other benches)
@@ -74,13 +74,18 @@ let i = 0;
       await sleep(5);
     }
   } else {
-    const ins = db.prepare("INSERT INTO trades (signature, ix_path, slot, block_time, venue, program_id, trader, side, base_mint, base_amount, base_decimals, quote_mint, quote_amount, quote_decimals, signer, inserted_at) VALUES (?, '0.0', ?, ?, 'pumpswap', 'pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA', 'BenchWallet', 'buy', 'BenchMint', '1', 6, 'So11111111111111111111111111111111111111112', '1', 9, 'BenchWallet', 0)");
+    const id = (a) => {
+      db.prepare('INSERT INTO addresses (address) VALUES (?) ON CONFLICT DO NOTHING').run(a);
+      return db.prepare('SELECT id FROM addresses WHERE address = ?').pluck().get(a);
+    };
+    const [program, wallet, mint, wsol] = ['pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA', 'BenchWallet', 'BenchMint', 'So11111111111111111111111111111111111111112'].map(id);
+    const ins = db.prepare("INSERT INTO trade_rows (signature, ix_path, slot, block_time, venue, program_id, trader_id, side, base_mint_id, base_amount, base_decimals, quote_mint_id, quote_amount, quote_decimals, signer_id, inserted_at) VALUES (?, '0.0', ?, ?, 'pumpswap', ?, ?, 'buy', ?, '1', 6, ?, '1', 9, ?, 0)");
     parentPort.postMessage('ready');
     while (!stop) {
       const t0 = performance.now();
       try {
         db.exec('BEGIN IMMEDIATE');
-        for (let k = 0; k < 10; k++, i++) ins.run('bench-' + workerData.tag + '-' + i, 900000000 + i, workerData.recent + 86400);
+        for (let k = 0; k < 10; k++, i++) ins.run('bench-' + workerData.tag + '-' + i, 900000000 + i, workerData.recent + 86400, program, wallet, mint, wsol, wallet);
         db.exec('COMMIT');
         times.push(performance.now() - t0);
       } catch (err) {
@@ -139,7 +144,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The cached source database for this size, built on first use. */
 async function sourceDb(trades: number): Promise<string> {
-  const path = join(tmpdir(), `solflow-bench-prune-${trades}-v1.db`);
+  const path = join(tmpdir(), `solflow-bench-prune-${trades}-v2.db`);
   if (existsSync(path)) return path;
   const building = `${path}.building`;
   for (const f of [building, `${building}-wal`, `${building}-shm`]) rmSync(f, { force: true });
@@ -179,7 +184,7 @@ async function run(mode: PruneRunResult['mode'], source: string, work: string, c
     // Yield once so the workers are surely running, then block this thread like the DELETE does.
     await sleep(10);
     const t1 = performance.now();
-    rows = db.sqlite.transaction(() => db.sqlite.prepare('DELETE FROM trades WHERE block_time < ?').run(c.trades).changes).immediate();
+    rows = db.sqlite.transaction(() => db.sqlite.prepare('DELETE FROM trade_rows WHERE block_time < ?').run(c.trades).changes).immediate();
     longest = performance.now() - t1;
   }
   const seconds = (performance.now() - t0) / 1000;

@@ -27,11 +27,11 @@ import { analyzeWallet, type WalletAnalysis } from '../../src/core/wallet/index.
 import { base58Encode } from '../../src/core/decode/base58.js';
 import { WSOL_MINT } from '../../src/core/trade.js';
 import { openDatabase } from '../../src/store/index.js';
-import { TRADE_COLUMNS } from '../../src/store/rows.js';
+import { TRADE_COLUMNS, TRADE_INSERT_SQL } from '../../src/store/rows.js';
 import { lastPriceLookup, lastPriceSql, walletTrades, walletTradesSql, type WalletTradeFilter } from '../../src/store/wallet.js';
 import { seededRandom } from '../support/rng.js';
 
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2; // 2: schema 3 (addresses interned)
 const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
 const DAYS = 30;
 const T0 = 1_748_736_000; // 2025-06-01T00:00Z
@@ -113,13 +113,27 @@ function generate(path: string, n: number): Meta {
   const t0 = performance.now();
   const db = openDatabase({ path });
   const sqlite = db.sqlite;
-  const indexes = sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'trades' AND sql IS NOT NULL").all() as Array<{ name: string; sql: string }>;
+  const indexes = sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'trade_rows' AND sql IS NOT NULL").all() as Array<{ name: string; sql: string }>;
   for (const ix of indexes) sqlite.exec(`DROP INDEX ${ix.name}`);
   sqlite.pragma('journal_mode = OFF');
   sqlite.pragma('synchronous = OFF');
   sqlite.pragma('temp_store = FILE');
   sqlite.pragma('cache_size = -400000');
-  const insert = sqlite.prepare(`INSERT INTO trades (${TRADE_COLUMNS.join(', ')}) VALUES (${TRADE_COLUMNS.map(() => '?').join(', ')})`);
+  // Rows are built in the trades view's column order; the addresses in them become ids here.
+  // No ON CONFLICT: the unique key is among the indexes built after the rows.
+  const insert = sqlite.prepare(TRADE_INSERT_SQL.slice(0, TRADE_INSERT_SQL.indexOf(' ON CONFLICT')));
+  const insertAddress = sqlite.prepare('INSERT INTO addresses (id, address) VALUES (?, ?)');
+  const addressIds = new Map<string, number>();
+  const idOf = (a: string): number => {
+    let v = addressIds.get(a);
+    if (v === undefined) {
+      v = addressIds.size + 1;
+      addressIds.set(a, v);
+      insertAddress.run(v, a);
+    }
+    return v;
+  };
+  const ADDRESS_AT = ['program_id', 'pool', 'trader', 'base_mint', 'quote_mint', 'fee_mint', 'signer'].map((c) => TRADE_COLUMNS.indexOf(c as never));
   const perSecond = n / (DAYS * 86_400);
   const BATCH = 250_000;
   const row = new Array<unknown>(TRADE_COLUMNS.length);
@@ -176,6 +190,7 @@ function generate(path: string, n: number): Meta {
         row[27] = bot ? 1 : 0;
         row[28] = bot ? '["rate:12 tx/60s"]' : '[]';
         row[29] = 0;
+        for (const k of ADDRESS_AT) if (row[k] !== null) row[k] = idOf(row[k] as string);
         insert.run(row);
       }
     })();

@@ -207,7 +207,7 @@ describe('space', () => {
     const raw = new Database(path);
     raw.pragma('journal_mode = WAL');
     raw.close();
-    await buildSynthDb({ path, trades: 40_000, startTime: START, spanSeconds: SPAN });
+    await buildSynthDb({ path, trades: 40_000, startTime: START, spanSeconds: SPAN, wallets: 2_000 });
     const db = openDatabase({ path });
     expect(fileStats(db.sqlite, path).autoVacuum).toBe('none');
     const before = fileStats(db.sqlite, path);

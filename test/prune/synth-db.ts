@@ -35,20 +35,32 @@ export async function buildSynthDb(o: SynthDbOptions): Promise<void> {
   const perSignal = o.tradesPerSignal ?? 100;
   const chunk = o.chunk ?? 200_000;
   // Skewed popularity like the write-path generator: index = floor(mints * u^3).
+  // Every address first (sql/003 keeps them once), so rows can refer to them by id. Wallets,
+  // mints and pools are numbered; their ids follow from the number.
+  s.transaction(() => {
+    s.prepare(`INSERT INTO addresses (address) VALUES ('pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA'), ('So11111111111111111111111111111111111111112')`).run();
+    s.prepare(`WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < @wallets)
+      INSERT INTO addresses (address) SELECT printf('Wallet%038d', i) FROM k`).run({ wallets });
+    s.prepare(`WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < @mints)
+      INSERT INTO addresses (address) SELECT printf('Mint%040d', i) FROM k UNION ALL SELECT printf('Pool%040d', i) FROM k`).run({ mints });
+  }).immediate();
+  const ids = s.prepare(`SELECT (SELECT id FROM addresses WHERE address = printf('Wallet%038d', 0)) AS wallet0,
+    (SELECT id FROM addresses WHERE address = printf('Mint%040d', 0)) AS mint0`).get() as { wallet0: number; mint0: number };
+  // Skewed popularity like the write-path generator: index = floor(mints * u^3).
   const insertTrades = s.prepare(`
     WITH RECURSIVE seq(i) AS (SELECT @from UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < @to),
-    r AS (SELECT i, (abs(random()) % 1000000) / 1000000.0 AS u, abs(random()) AS w FROM seq)
-    INSERT INTO trades (signature, ix_path, slot, block_time, tx_index, venue, program_id, pool, trader, side,
-      base_mint, base_amount, base_decimals, quote_mint, quote_amount, quote_decimals, sol_amount, router, platform,
-      is_dca, is_limit_order, fee, fee_mint, tx_fee, priority_fee, jito_tip, signer, is_bot, bot_reasons, inserted_at)
+    r AS (SELECT i, (abs(random()) % 1000000) / 1000000.0 AS u, abs(random()) AS w FROM seq),
+    p AS (SELECT i, w, CAST(@mints * u * u * u AS INTEGER) AS m FROM r)
+    INSERT INTO trade_rows (signature, ix_path, slot, block_time, tx_index, venue, program_id, pool_id, trader_id, side,
+      base_mint_id, base_amount, base_decimals, quote_mint_id, quote_amount, quote_decimals, sol_amount, router, platform,
+      is_dca, is_limit_order, fee, fee_mint_id, tx_fee, priority_fee, jito_tip, signer_id, is_bot, bot_reasons, inserted_at)
     SELECT substr(hex(randomblob(44)), 1, 88), '0.0', 300000000 + i, CAST(@start + (i * @span) / @n AS INTEGER), i % 50, 'pumpswap',
-      'pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA', printf('Pool%040d', CAST(@mints * u * u * u AS INTEGER)),
-      printf('Wallet%038d', w % @wallets), CASE WHEN w % 20 < 11 THEN 'buy' ELSE 'sell' END,
-      printf('Mint%040d', CAST(@mints * u * u * u AS INTEGER)), CAST(1000000 + w % 1000000000000 AS TEXT), 6,
-      'So11111111111111111111111111111111111111112', CAST(10000000 + w % 50000000000 AS TEXT), 9, 10000000 + w % 50000000000,
+      1, @mint0 + @mints + m, @wallet0 + w % @wallets, CASE WHEN w % 20 < 11 THEN 'buy' ELSE 'sell' END,
+      @mint0 + m, CAST(1000000 + w % 1000000000000 AS TEXT), 6,
+      2, CAST(10000000 + w % 50000000000 AS TEXT), 9, 10000000 + w % 50000000000,
       CASE WHEN w % 10 < 3 THEN 'jupiter-v6' END, NULL, 0, 0, NULL, NULL, 5000, w % 200000, 0,
-      printf('Wallet%038d', w % @wallets), 0, '[]', 0
-    FROM r`);
+      @wallet0 + w % @wallets, 0, '[]', 0
+    FROM p`);
   const insertSignals = s.prepare(`
     INSERT INTO signals (mint, type, strength, window, block_time, slot, signature, inputs_json, created_at)
     SELECT base_mint, 'buy_pressure', 0.5, '5m', block_time, slot, signature, '{"netFlow":1}', 0
@@ -56,7 +68,7 @@ export async function buildSynthDb(o: SynthDbOptions): Promise<void> {
   for (let from = 0; from < o.trades; from += chunk) {
     const to = Math.min(o.trades, from + chunk);
     s.transaction(() => {
-      insertTrades.run({ from, to, start: o.startTime, span: o.spanSeconds, n: o.trades, mints, wallets });
+      insertTrades.run({ from, to, start: o.startTime, span: o.spanSeconds, n: o.trades, mints, wallets, ...ids });
       // ids start at 1 in an empty table: trade i has id i + 1.
       insertSignals.run({ from: from + 1, to: to + 1, per: perSignal });
     }).immediate();
