@@ -31,6 +31,7 @@ import type { SolflowDb } from '../store/open.js';
 import { loadBlocklist } from '../store/blocklist.js';
 import { firstSlotFrom, readTradesInOrder, storedExtent } from '../store/replay.js';
 import { clearFlowTables, createWriter, type FlagUpdate, type Writer, type WriterCounters, type WriterOptions } from '../store/writer.js';
+import { createThreadedWriter } from '../store/writer-thread.js';
 
 export interface TxEnvelope {
   tx: RawTransaction;
@@ -42,6 +43,12 @@ export interface PipelineOptions {
   db: SolflowDb;
   engine?: EngineOptionsInput;
   writer?: WriterOptions;
+  /**
+   * Write on a thread of its own (default for database files; an in-memory database has no
+   * second connection). The flow engine and SQLite then work at the same time: see
+   * src/store/writer-thread.ts.
+   */
+  writerThread?: boolean;
   /**
    * Wall-clock cadence of metric snapshots to the store and listeners (default 5 s; close()
    * always writes the final ones). Each snapshot is six upserts per token that traded since the
@@ -99,7 +106,8 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     ...opts.engine,
     blockedMints: opts.engine?.blockedMints ?? loadBlocklist(db.sqlite),
   };
-  const writer = createWriter(db.sqlite, opts.writer);
+  const threaded = opts.writerThread ?? db.path !== ':memory:';
+  const writer = threaded ? createThreadedWriter(db.sqlite, db.path, opts.writer) : createWriter(db.sqlite, opts.writer);
   const extent = storedExtent(db.sqlite);
   const engine = createFlowEngine(engineInput);
   warm(engine, db, extent.maxTime);

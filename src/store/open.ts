@@ -49,7 +49,9 @@ export function applyPragmas(sqlite: Database.Database, opts: { readonly: boolea
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs))}`);
   // Only takes effect on a new file (before its first table, and before WAL mode is written):
   // lets prune give freed pages back to the disk with incremental_vacuum (src/store/prune.ts).
-  if (!opts.readonly) sqlite.pragma('auto_vacuum = INCREMENTAL');
+  // Asked only of an empty file: on an existing one it changes nothing yet needs the write
+  // lock, so a second connection opening beside a busy writer would wait or fail on it.
+  if (!opts.readonly && sqlite.pragma('page_count', { simple: true }) === 0) sqlite.pragma('auto_vacuum = INCREMENTAL');
   if (!opts.readonly) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('temp_store = MEMORY');

@@ -110,6 +110,7 @@ export function invalidTrade(t: Trade): string | null {
   if (!t.baseMint || !t.quoteMint || !t.trader || !t.signer) return 'missing mint, trader or signer';
   if (!isU64(t.baseAmount)) return 'bad baseAmount';
   if (!isU64(t.quoteAmount)) return 'bad quoteAmount';
+  if (t.fee !== null && !isU64(t.fee)) return 'bad fee';
   if (t.solAmount !== null && (typeof t.solAmount !== 'bigint' || t.solAmount < 0n || t.solAmount > I64_MAX)) {
     return 'bad solAmount';
   }

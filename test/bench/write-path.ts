@@ -6,6 +6,9 @@
  * indexes and pragmas, parameters prepared in advance) in one transaction. All on fresh files in
  * a temp dir, in one process, so the ratios hold even on a busy machine.
  *
+ * The pipeline runs twice: as shipped (the writer on its own thread) and with the writer on the
+ * engine's thread, which shows what the thread buys.
+ *
  * For what limits the ceiling, two more plain inserts of the same rows: in transactions of the
  * writer's batch size (what committing as you go costs), and into a file with only the
  * idempotency key (what the secondary indexes analyze/query/prune read cost).
@@ -26,6 +29,8 @@ import { tempDir } from '../store/tmp.js';
 export interface WritePathResult {
   trades: number;
   pipelineTradesPerSec: number;
+  /** The same pipeline with the writer on the caller's thread (writerThread: false). */
+  sameThreadTradesPerSec: number;
   ceilingTradesPerSec: number;
   /** The same plain insert, committed every DEFAULT_BATCH_SIZE rows. */
   batchedCeilingTradesPerSec: number;
@@ -55,16 +60,25 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     engine.flush();
     const engineMs = performance.now() - t0;
 
-    // Full write path, default options.
-    const db = openDatabase({ path: tmp.file('pipeline.db') });
-    t0 = performance.now();
-    const p = createPipeline({ db });
-    for (let i = 0; i < trades.length; i += INGEST_BATCH) await p.ingestTrades(trades.slice(i, i + INGEST_BATCH));
-    const summary = await p.close();
-    const pipelineMs = performance.now() - t0;
-    const botTrades = db.sqlite.prepare('SELECT count(*) FROM trades WHERE is_bot = 1').pluck().get() as number;
-    await db.close();
-    if (summary.writer.written !== n) throw new Error(`pipeline wrote ${summary.writer.written} of ${n} trades`);
+    // Full write path, default options (the writer on its own thread), then on one thread.
+    const run = async (file: string, writerThread: boolean, input = trades) => {
+      const db = openDatabase({ path: tmp.file(file) });
+      const t = performance.now();
+      const p = createPipeline({ db, writerThread });
+      for (let i = 0; i < input.length; i += INGEST_BATCH) await p.ingestTrades(input.slice(i, i + INGEST_BATCH));
+      const summary = await p.close();
+      const ms = performance.now() - t;
+      const botTrades = db.sqlite.prepare('SELECT count(*) FROM trades WHERE is_bot = 1').pluck().get() as number;
+      await db.close();
+      if (summary.writer.written !== input.length) throw new Error(`pipeline wrote ${summary.writer.written} of ${input.length} trades`);
+      return { ms, summary, botTrades };
+    };
+    // Warm both paths first: whichever ran first would otherwise pay for compiling the writer.
+    const warmup = trades.slice(0, Math.min(n, 30_000));
+    await run('warm-threaded.db', true, warmup);
+    await run('warm-same.db', false, warmup);
+    const { ms: pipelineMs, summary, botTrades } = await run('pipeline.db', true);
+    const { ms: sameThreadMs } = await run('same-thread.db', false);
 
     const ceilingMs = await plainInsert(tmp.file('ceiling.db'), trades, n);
     const batchedMs = await plainInsert(tmp.file('batched.db'), trades, DEFAULT_BATCH_SIZE);
@@ -74,6 +88,7 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     const r: WritePathResult = {
       trades: n,
       pipelineTradesPerSec: rate(pipelineMs),
+      sameThreadTradesPerSec: rate(sameThreadMs),
       ceilingTradesPerSec: rate(ceilingMs),
       batchedCeilingTradesPerSec: rate(batchedMs),
       keyOnlyCeilingTradesPerSec: rate(keyOnlyMs),
@@ -86,6 +101,7 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     const w = summary.writer;
     console.log(`write path: ${n} synthetic trades, 5000 mints, 50000 wallets, SQLite WAL file with 5 trade indexes`);
     console.log(`  flags → metrics → signals → writer   ${f(r.pipelineTradesPerSec)} trades/s   (${w.batches} transactions, ${r.signals} signals, ${botTrades} bot trades, ${w.metricsWritten} metric rows)`);
+    console.log(`    same, writer on the engine's thread  ${f(r.sameThreadTradesPerSec)} trades/s   (writerThread: false; the threaded run takes ${(pipelineMs / sameThreadMs).toFixed(2)}x its time)`);
     console.log(`  plain insert, one transaction         ${f(r.ceilingTradesPerSec)} trades/s   (ceiling: same rows, params prebuilt)`);
     console.log(`  ratio pipeline / ceiling              ${r.ratio.toFixed(2).padStart(9)}`);
     console.log(`  what limits the ceiling:`);

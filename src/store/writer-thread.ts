@@ -1,0 +1,229 @@
+/**
+ * The batched writer (writer.ts) run on its own thread, behind the same Writer interface.
+ *
+ * Why: SQLite work (index inserts, commits) is about half of what the write path costs, and
+ * the flow engine most of the rest; on one thread they take turns, on two they overlap. The
+ * engine keeps the main thread; the writer thread owns a second connection to the same file
+ * and does every write the pipeline makes, in the order the pipeline made them.
+ *
+ * What stays as it was:
+ *  - write() resolves once the batch is handed over; with more than MAX_IN_FLIGHT batches
+ *    not yet taken by the thread it waits (backpressure, bounded memory);
+ *  - flush() and exclusive() are synchronous: they block until the thread has committed
+ *    everything sent so far (Atomics.wait on a shared counter the thread bumps per reply), so
+ *    a job cursor written in exclusive() never gets ahead of the trades it covers;
+ *  - counters() and onReject see what the thread did, as of its latest reply;
+ *  - a failed batch stays queued in the thread and the error surfaces on the next call.
+ */
+import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type Database from 'better-sqlite3';
+import type { ClassifiedTrade, Signal, WindowMetrics } from '../core/flow/types.js';
+import type { Trade } from '../core/trade.js';
+import { invalidTrade } from './rows.js';
+import { packedTransfer, packTrades, type PackedTrades } from './trade-codec.js';
+import type { FlagUpdate, WriteBatch, Writer, WriterCounters, WriterOptions } from './writer.js';
+
+export interface Reject {
+  what: 'trade' | 'signal' | 'metrics';
+  item: unknown;
+  reason: string;
+}
+
+export type ThreadRequest =
+  | {
+      type: 'write';
+      seq: number;
+      trades?: PackedTrades;
+      lateTrades?: PackedTrades;
+      metrics?: readonly WindowMetrics[];
+      signals?: readonly Signal[];
+      flagUpdates?: readonly FlagUpdate[];
+    }
+  | { type: 'flush'; seq: number }
+  | { type: 'close'; seq: number };
+
+export interface ThreadReply {
+  seq: number;
+  /** null when the thread could not open the file. */
+  counters: WriterCounters | null;
+  rejects: Reject[];
+  error?: string;
+}
+
+export interface WriterThreadData {
+  path: string;
+  busyTimeoutMs: number;
+  options: Omit<WriterOptions, 'onReject'>;
+  port: MessagePort;
+  /** Int32Array: [0] replies sent, [1] 1 once the thread has exited. */
+  signal: SharedArrayBuffer;
+}
+
+/** Batches handed over but not yet answered before write() waits. */
+const MAX_IN_FLIGHT = 4;
+/** How often a blocked wait looks up from Atomics.wait to check the thread is still there. */
+const WAIT_SLICE_MS = 1000;
+
+const ZERO: WriterCounters = {
+  written: 0, duplicate: 0, rejected: 0, lateWritten: 0, metricsWritten: 0, signalsWritten: 0,
+  signalsDuplicate: 0, flagsUpdated: 0, batches: 0, writeMs: 0, queued: 0,
+};
+
+/**
+ * The worker script next to this module: the built .js, or under tsx/vitest (running the .ts
+ * sources) the .ts file loaded through tsx's API, since a worker does not inherit the loader.
+ */
+function startWorker(data: WriterThreadData): Worker {
+  const options = { workerData: data, transferList: [data.port] };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./writer-worker.js', import.meta.url), options);
+  // tsx/esm/api's import build sits beside the require build that require.resolve finds.
+  const tsx = new URL('./index.mjs', pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api'))).href;
+  const script = new URL('./writer-worker.ts', import.meta.url).href;
+  const code = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(script)}, ${JSON.stringify(import.meta.url)}))`;
+  return new Worker(code, { ...options, eval: true });
+}
+
+/**
+ * `sqlite` is the caller's own connection to `path`: exclusive() runs on it, after the thread
+ * has committed everything before.
+ */
+export function createThreadedWriter(sqlite: Database.Database, path: string, opts: WriterOptions = {}): Writer {
+  const { onReject, ...options } = opts;
+  const channel = new MessageChannel();
+  const signal = new Int32Array(new SharedArrayBuffer(8));
+  const data: WriterThreadData = {
+    path,
+    busyTimeoutMs: sqlite.pragma('busy_timeout', { simple: true }) as number,
+    options,
+    port: channel.port2,
+    signal: signal.buffer as SharedArrayBuffer,
+  };
+  const worker = startWorker(data);
+  // An error the thread could not report (it died): kept for the next call.
+  let died: Error | null = null;
+  worker.on('error', (err) => {
+    died = err;
+  });
+
+  let sent = 0;
+  let answered = 0;
+  let pendingError: string | null = null;
+  let threadCounters: WriterCounters = ZERO;
+  let rejectedHere = 0;
+  let closed = false;
+
+  /** Take every reply that has arrived, without blocking. */
+  function drain(): void {
+    for (;;) {
+      const m = receiveMessageOnPort(channel.port1);
+      if (m === undefined) return;
+      const r = m.message as ThreadReply;
+      answered = r.seq;
+      if (r.counters) threadCounters = r.counters;
+      if (r.error !== undefined) pendingError = r.error;
+      if (onReject) for (const x of r.rejects) onReject(x.what, x.item, x.reason);
+    }
+  }
+
+  function throwIfFailed(): void {
+    if (pendingError !== null) {
+      const e = new Error(pendingError);
+      pendingError = null;
+      throw e;
+    }
+    if (died) throw died;
+    if (Atomics.load(signal, 1) === 1 && answered < sent) throw new Error('the writer thread exited with writes unanswered');
+  }
+
+  /** Block this thread until reply `seq` has arrived. */
+  function waitFor(seq: number): void {
+    for (;;) {
+      const seen = Atomics.load(signal, 0);
+      drain();
+      if (answered >= seq) return;
+      throwIfFailed();
+      Atomics.wait(signal, 0, seen, WAIT_SLICE_MS);
+    }
+  }
+
+  /** The same, letting the event loop run meanwhile. */
+  async function waitForAsync(seq: number): Promise<void> {
+    for (;;) {
+      const seen = Atomics.load(signal, 0);
+      drain();
+      if (answered >= seq) return;
+      throwIfFailed();
+      const w = Atomics.waitAsync(signal, 0, seen, WAIT_SLICE_MS);
+      if (w.async) await w.value;
+    }
+  }
+
+  /** Valid trades packed for the thread; the invalid ones rejected here, as writer.ts would. */
+  function pack(trades: readonly (Trade | ClassifiedTrade)[] | undefined): PackedTrades | undefined {
+    if (!trades || trades.length === 0) return undefined;
+    let valid: (Trade | ClassifiedTrade)[] | null = null; // a copy only once one is invalid
+    for (let i = 0; i < trades.length; i++) {
+      const bad = invalidTrade(trades[i]);
+      if (bad === null) {
+        valid?.push(trades[i]);
+        continue;
+      }
+      valid ??= trades.slice(0, i);
+      rejectedHere++;
+      onReject?.('trade', trades[i], bad);
+    }
+    const list = valid ?? trades;
+    return list.length === 0 ? undefined : packTrades(list);
+  }
+
+  function send(m: ThreadRequest, transfer: ArrayBuffer[] = []): number {
+    worker.postMessage(m, transfer);
+    sent = m.seq;
+    return m.seq;
+  }
+
+  function flushSync(): void {
+    drain();
+    throwIfFailed();
+    waitFor(send({ type: 'flush', seq: sent + 1 }));
+    throwIfFailed();
+  }
+
+  return {
+    async write(batch: WriteBatch) {
+      if (closed) throw new Error('writer is closed');
+      drain();
+      throwIfFailed();
+      const trades = pack(batch.trades);
+      const lateTrades = pack(batch.lateTrades);
+      const transfer = [...(trades ? packedTransfer(trades) : []), ...(lateTrades ? packedTransfer(lateTrades) : [])];
+      send({ type: 'write', seq: sent + 1, trades, lateTrades, metrics: batch.metrics, signals: batch.signals, flagUpdates: batch.flagUpdates }, transfer);
+      if (sent - answered > MAX_IN_FLIGHT) await waitForAsync(sent - MAX_IN_FLIGHT);
+      throwIfFailed();
+    },
+    flush: flushSync,
+    exclusive(fn) {
+      flushSync();
+      return sqlite.transaction(() => fn(sqlite)).immediate();
+    },
+    counters() {
+      drain();
+      return { ...threadCounters, rejected: threadCounters.rejected + rejectedHere };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      drain();
+      const seq = send({ type: 'close', seq: sent + 1 });
+      try {
+        await waitForAsync(seq);
+        throwIfFailed();
+      } finally {
+        await worker.terminate();
+        channel.port1.close();
+      }
+    },
+  };
+}

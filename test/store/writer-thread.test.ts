@@ -1,0 +1,135 @@
+/**
+ * The writer on its own thread must store exactly what the writer on the caller's thread
+ * stores, count the same, report rejects, keep exclusive() behind everything sent, and surface
+ * a failed batch without losing it.
+ */
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeTransaction } from '../../src/core/decode/index.js';
+import { createFlowEngine } from '../../src/core/flow/index.js';
+import type { ClassifiedTrade, Signal } from '../../src/core/flow/types.js';
+import type { Trade } from '../../src/core/trade.js';
+import { createWriter, openDatabase, type Writer } from '../../src/store/index.js';
+import { packTrades, unpackTrades } from '../../src/store/trade-codec.js';
+import { createThreadedWriter } from '../../src/store/writer-thread.js';
+import { loadTx, realSignatures } from '../decode/support.js';
+import { makeTrade, synthTrades } from '../flow/gen.js';
+import { dumpDatabase } from '../support/db-dump.js';
+import { tempDir } from './tmp.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+const classified = (t: Trade): ClassifiedTrade => ({ ...t, isBot: (t as ClassifiedTrade).isBot ?? false, botReasons: (t as ClassifiedTrade).botReasons ?? [] });
+
+function corpusTrades(): Trade[] {
+  const out: Trade[] = [];
+  for (const s of realSignatures()) {
+    try {
+      out.push(...decodeTransaction(loadTx(s)));
+    } catch {
+      // undecodable fixtures belong to the decoder's tests
+    }
+  }
+  return out;
+}
+
+describe('trade codec', () => {
+  it('round-trips every field of real and edge-case trades', () => {
+    const u64max = (1n << 64n) - 1n;
+    const edge: Trade[] = [
+      makeTrade({ signature: 'e1', slot: null, blockTime: null, txIndex: null, pool: null, router: null, platform: null, fee: null, feeMint: null }),
+      makeTrade({ signature: 'e2', baseAmount: u64max, quoteAmount: u64max, fee: u64max, feeMint: 'fm', solAmount: (1n << 63n) - 1n }),
+      { ...makeTrade({ signature: 'e3', isDca: true, isLimitOrder: true, solAmount: null, quoteMint: 'USDC' }), isBot: true, botReasons: ['rate:12 tx/60s', 'jito:tip "quoted"'] } as ClassifiedTrade,
+    ];
+    const all = [...corpusTrades(), ...edge];
+    expect(all.length).toBeGreaterThan(100);
+    expect(unpackTrades(packTrades(all))).toEqual(all.map(classified));
+    expect(unpackTrades(packTrades([]))).toEqual([]);
+  });
+});
+
+/** The same writes through a writer: synthetic trades run through the engine, with its signals and metrics. */
+async function feed(w: Writer): Promise<void> {
+  const trades = synthTrades({ trades: 30_000, seed: 7, mints: 300, wallets: 3000, tradesPerSlot: 12 });
+  const engine = createFlowEngine();
+  for (let i = 0; i < trades.length; i += 2500) {
+    const out = engine.push(trades.slice(i, i + 2500));
+    // Every tenth batch again as late trades: duplicates must count as such on both.
+    await w.write({ trades: out.trades, lateTrades: i % 25_000 === 0 ? out.trades.slice(0, 50) : undefined, signals: out.signals, metrics: engine.takeMetrics() });
+  }
+  const out = engine.flush();
+  await w.write({ trades: out.trades, signals: out.signals, metrics: out.metrics });
+  const flagged = out.trades[0] ?? trades[0];
+  await w.write({ flagUpdates: [{ signature: flagged.signature, ixPath: flagged.ixPath, isBot: true, botReasons: ['manual'] }] });
+  await w.close();
+}
+
+describe('threaded writer', () => {
+  it('stores byte for byte what the same-thread writer stores, with the same counts', async () => {
+    const a = openDatabase({ path: tmp.file('same-thread.db') });
+    const b = openDatabase({ path: tmp.file('threaded.db') });
+    const wa = createWriter(a.sqlite, { batchSize: 4000 });
+    const wb = createThreadedWriter(b.sqlite, b.path, { batchSize: 4000 });
+    await feed(wa);
+    await feed(wb);
+    const strip = ({ writeMs: _m, batches: _b, ...c }: ReturnType<Writer['counters']>) => c;
+    expect(strip(wb.counters())).toEqual(strip(wa.counters()));
+    expect(wb.counters().written).toBeGreaterThan(29_000);
+    await a.close();
+    await b.close();
+    expect(dumpDatabase(b.path)).toEqual(dumpDatabase(a.path));
+  }, 60_000);
+
+  it('rejects invalid trades before the hop and bad rows inside the thread, keeping the rest', async () => {
+    const db = openDatabase({ path: tmp.file('rejects.db') });
+    const seen: string[] = [];
+    const w = createThreadedWriter(db.sqlite, db.path, { onReject: (what, _item, why) => seen.push(`${what}: ${why}`) });
+    const bad = makeTrade({ signature: 'bad', baseAmount: -1n });
+    const signal: Signal = { mint: 'm', type: 'BREAKOUT', strength: 2, window: '5m', blockTime: 1, slot: 1, signature: 'x', inputs: {} } as Signal;
+    await w.write({ trades: [makeTrade({ signature: 'ok1' }), bad, makeTrade({ signature: 'ok2' })], signals: [signal] });
+    w.flush();
+    expect(w.counters()).toMatchObject({ written: 2, rejected: 2, signalsWritten: 0 });
+    expect(seen).toEqual(['trade: bad baseAmount', expect.stringMatching(/^signal: CHECK constraint failed/)]);
+    await w.close();
+    expect(db.sqlite.prepare('SELECT signature FROM trades ORDER BY signature').pluck().all()).toEqual(['ok1', 'ok2']);
+    await db.close();
+  });
+
+  it('exclusive() runs after everything written before it is committed', async () => {
+    const db = openDatabase({ path: tmp.file('exclusive.db') });
+    const w = createThreadedWriter(db.sqlite, db.path, { flushIntervalMs: 60_000 });
+    const trades = synthTrades({ trades: 5000, seed: 3 });
+    for (let i = 0; i < trades.length; i += 500) await w.write({ trades: trades.slice(i, i + 500) });
+    expect(w.exclusive((s) => s.prepare('SELECT count(*) FROM trade_rows').pluck().get())).toBe(5000);
+    await w.close();
+    await db.close();
+  });
+
+  it('a batch that cannot commit (file locked) fails loudly, stays queued, and lands once the lock goes', async () => {
+    const db = openDatabase({ path: tmp.file('locked.db') });
+    db.sqlite.pragma('busy_timeout = 50'); // the thread's connection copies it
+    const w = createThreadedWriter(db.sqlite, db.path, { flushIntervalMs: 0 });
+    const other = new Database(db.path);
+    other.exec('BEGIN IMMEDIATE');
+    const trades = synthTrades({ trades: 300, seed: 4 });
+    await w.write({ trades });
+    expect(() => w.flush()).toThrow(/database is locked/);
+    other.exec('ROLLBACK');
+    other.close();
+    w.flush();
+    await w.close();
+    expect(w.counters()).toMatchObject({ written: 300, duplicate: 0, queued: 0 });
+    expect(db.sqlite.prepare('SELECT count(*) FROM trade_rows').pluck().get()).toBe(300);
+    await db.close();
+  });
+
+  it('a thread that cannot open the file answers with the reason instead of leaving the caller waiting', async () => {
+    const db = openDatabase({ path: tmp.file('elsewhere.db') });
+    const w = createThreadedWriter(db.sqlite, tmp.file('no-such-dir/x.db'));
+    await w.write({ trades: [makeTrade({ signature: 'lost?' })] });
+    expect(() => w.flush()).toThrow(/unable to open|directory does not exist/);
+    await expect(w.close()).rejects.toThrow(/unable to open|directory does not exist/);
+    await db.close();
+  });
+});
