@@ -163,11 +163,12 @@ function knownVenues(): Set<string> {
 }
 
 /** The one ingest pipeline, with --program's venue filter and --flow-config's thresholds. */
-function pipelineFor(db: SolflowDb, plan: Plan, onDecodeError: (env: TxEnvelope, error: Error) => void): Pipeline {
+/** `writerThread`: for recorded files, which are CPU-bound (see PipelineOptions.writerThread). */
+function pipelineFor(db: SolflowDb, plan: Plan, writerThread: boolean, onDecodeError: (env: TxEnvelope, error: Error) => void): Pipeline {
   const { programs } = plan;
   // Without --program, the pipeline's own decoder.
   const decode = programs ? (tx: RawTransaction) => decodeTransaction(tx).filter((t) => programs.has(t.venue)) : undefined;
-  return createPipeline({ db, decode, engine: plan.flow, onDecodeError });
+  return createPipeline({ db, decode, engine: plan.flow, onDecodeError, writerThread });
 }
 
 const signatureOf = (tx: RawTransaction): string => (tx.transaction as { signatures?: string[] } | null)?.signatures?.[0] ?? '?';
@@ -295,7 +296,7 @@ interface Work {
 async function execute(client: RpcClient, db: SolflowDb, job: JobRow<JobParams, JobCursor>, work: Work, opts: BackfillOptions, io: Io): Promise<number> {
   const { plan, oldGaps, range } = work;
   let decodeFailures = 0;
-  const pipeline = pipelineFor(db, plan, (env, error) => {
+  const pipeline = pipelineFor(db, plan, false, (env, error) => {
     decodeFailures++;
     const sig = signatureOf(env.tx);
     recordFailure(db.sqlite, job.id, { signature: sig, slot: env.tx.slot ?? null, stage: 'decode', error: error.message });
@@ -424,7 +425,7 @@ async function runFromFiles(plan: Plan, opts: BackfillOptions, io: Io): Promise<
   const db = openDatabase({ path: resolveDbPath(opts.db, io.env) });
   const problems: string[] = [];
   try {
-    const pipeline = pipelineFor(db, plan, (env, error) => problems.push(`${signatureOf(env.tx)}: ${error.message}`));
+    const pipeline = pipelineFor(db, plan, true, (env, error) => problems.push(`${signatureOf(env.tx)}: ${error.message}`));
     let txs = 0;
     let trades = 0;
     let batch: TxEnvelope[] = [];

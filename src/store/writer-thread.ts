@@ -14,6 +14,9 @@
  *    a job cursor written in exclusive() never gets ahead of the trades it covers;
  *  - counters() and onReject see what the thread did, as of its latest reply;
  *  - a failed batch stays queued in the thread and the error surfaces on the next call.
+ *
+ * The pipeline uses it where the source is CPU-bound (backfill --from, demo); why not for an
+ * RPC backfill is in PipelineOptions.writerThread.
  */
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { createRequire } from 'node:module';
@@ -57,12 +60,19 @@ export interface WriterThreadData {
   busyTimeoutMs: number;
   options: Omit<WriterOptions, 'onReject'>;
   port: MessagePort;
-  /** Int32Array: [0] replies sent, [1] 1 once the thread has exited. */
+  /** Int32Array: [0] replies sent, [1] 1 once the thread has exited, [2] 1 once it has opened the file (or failed to). */
   signal: SharedArrayBuffer;
 }
 
 /** Batches handed over but not yet answered before write() waits. */
 const MAX_IN_FLIGHT = 4;
+/**
+ * Small writes (a live source's few trades, a tick's metrics) are gathered here first, so a
+ * trickle of them does not cost both threads a wake-up each. Handed over at this many trades,
+ * after HANDOVER_MS, or at once by flush(), exclusive() and close().
+ */
+const HANDOVER_TRADES = 2048;
+const HANDOVER_MS = 20;
 /** How often a blocked wait looks up from Atomics.wait to check the thread is still there. */
 const WAIT_SLICE_MS = 1000;
 
@@ -92,7 +102,7 @@ function startWorker(data: WriterThreadData): Worker {
 export function createThreadedWriter(sqlite: Database.Database, path: string, opts: WriterOptions = {}): Writer {
   const { onReject, ...options } = opts;
   const channel = new MessageChannel();
-  const signal = new Int32Array(new SharedArrayBuffer(8));
+  const signal = new Int32Array(new SharedArrayBuffer(12));
   const data: WriterThreadData = {
     path,
     busyTimeoutMs: sqlite.pragma('busy_timeout', { simple: true }) as number,
@@ -101,6 +111,10 @@ export function createThreadedWriter(sqlite: Database.Database, path: string, op
     signal: signal.buffer as SharedArrayBuffer,
   };
   const worker = startWorker(data);
+  // Wait for the thread to be up before the caller starts its work: otherwise the first flush()
+  // stalls the caller mid-run for the thread's start-up (measured 240-300 ms under tsx).
+  const startedBy = Date.now() + 60_000;
+  while (Atomics.load(signal, 2) === 0 && Atomics.load(signal, 1) === 0 && Date.now() < startedBy) Atomics.wait(signal, 2, 0, WAIT_SLICE_MS);
   // An error the thread could not report (it died): kept for the next call.
   let died: Error | null = null;
   worker.on('error', (err) => {
@@ -184,9 +198,29 @@ export function createThreadedWriter(sqlite: Database.Database, path: string, op
     return m.seq;
   }
 
+  // Writes not yet handed over, in arrival order per kind (the thread's writer keeps that order).
+  let held: { trades: (Trade | ClassifiedTrade)[]; lates: (Trade | ClassifiedTrade)[]; metrics: WindowMetrics[]; signals: Signal[]; flags: FlagUpdate[] } | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  function handOver(): void {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    if (held === null) return;
+    const h = held;
+    held = null;
+    const trades = pack(h.trades);
+    const lateTrades = pack(h.lates);
+    const transfer = [...(trades ? packedTransfer(trades) : []), ...(lateTrades ? packedTransfer(lateTrades) : [])];
+    const some = <T>(xs: T[]) => (xs.length > 0 ? xs : undefined);
+    send({ type: 'write', seq: sent + 1, trades, lateTrades, metrics: some(h.metrics), signals: some(h.signals), flagUpdates: some(h.flags) }, transfer);
+  }
+
   function flushSync(): void {
     drain();
     throwIfFailed();
+    handOver();
     waitFor(send({ type: 'flush', seq: sent + 1 }));
     throwIfFailed();
   }
@@ -196,10 +230,24 @@ export function createThreadedWriter(sqlite: Database.Database, path: string, op
       if (closed) throw new Error('writer is closed');
       drain();
       throwIfFailed();
-      const trades = pack(batch.trades);
-      const lateTrades = pack(batch.lateTrades);
-      const transfer = [...(trades ? packedTransfer(trades) : []), ...(lateTrades ? packedTransfer(lateTrades) : [])];
-      send({ type: 'write', seq: sent + 1, trades, lateTrades, metrics: batch.metrics, signals: batch.signals, flagUpdates: batch.flagUpdates }, transfer);
+      held ??= { trades: [], lates: [], metrics: [], signals: [], flags: [] };
+      const h = held;
+      for (const t of batch.trades ?? []) h.trades.push(t);
+      for (const t of batch.lateTrades ?? []) h.lates.push(t);
+      for (const m of batch.metrics ?? []) h.metrics.push(m);
+      for (const x of batch.signals ?? []) h.signals.push(x);
+      for (const f of batch.flagUpdates ?? []) h.flags.push(f);
+      if (h.trades.length + h.lates.length >= HANDOVER_TRADES) handOver();
+      else if (!timer) {
+        timer = setTimeout(() => {
+          try {
+            handOver();
+          } catch (err) {
+            pendingError = (err as Error).message; // surfaces on the next call
+          }
+        }, HANDOVER_MS);
+        timer.unref();
+      }
       if (sent - answered > MAX_IN_FLIGHT) await waitForAsync(sent - MAX_IN_FLIGHT);
       throwIfFailed();
     },
@@ -210,12 +258,15 @@ export function createThreadedWriter(sqlite: Database.Database, path: string, op
     },
     counters() {
       drain();
-      return { ...threadCounters, rejected: threadCounters.rejected + rejectedHere };
+      const h = held;
+      const waiting = h === null ? 0 : h.trades.length + h.lates.length + h.metrics.length + h.signals.length + h.flags.length;
+      return { ...threadCounters, rejected: threadCounters.rejected + rejectedHere, queued: threadCounters.queued + waiting };
     },
     async close() {
       if (closed) return;
       closed = true;
       drain();
+      handOver();
       const seq = send({ type: 'close', seq: sent + 1 });
       try {
         await waitForAsync(seq);

@@ -36,6 +36,8 @@ try {
 } catch (err) {
   startError = err;
 }
+Atomics.store(signal, 2, 1);
+Atomics.notify(signal, 2);
 
 function reply(seq: number, error?: unknown): void {
   const r: ThreadReply = { seq, counters: writer?.counters() ?? null, rejects };

@@ -6,8 +6,8 @@
  * indexes and pragmas, parameters prepared in advance) in one transaction. All on fresh files in
  * a temp dir, in one process, so the ratios hold even on a busy machine.
  *
- * The pipeline runs twice: as shipped (the writer on its own thread) and with the writer on the
- * engine's thread, which shows what the thread buys.
+ * The pipeline runs twice: with the writer on its own thread (writerThread: true, as backfill
+ * --from and demo run it) and on the engine's thread (the default, as an RPC backfill runs it).
  *
  * For what limits the ceiling, two more plain inserts of the same rows: in transactions of the
  * writer's batch size (what committing as you go costs), and into a file with only the
@@ -60,7 +60,7 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     engine.flush();
     const engineMs = performance.now() - t0;
 
-    // Full write path, default options (the writer on its own thread), then on one thread.
+    // Full write path with the writer on its own thread, then on the engine's.
     const run = async (file: string, writerThread: boolean, input = trades) => {
       const db = openDatabase({ path: tmp.file(file) });
       const t = performance.now();
@@ -100,7 +100,7 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     const f = (x: number) => x.toFixed(0).padStart(9);
     const w = summary.writer;
     console.log(`write path: ${n} synthetic trades, 5000 mints, 50000 wallets, SQLite WAL file with 5 trade indexes`);
-    console.log(`  flags → metrics → signals → writer   ${f(r.pipelineTradesPerSec)} trades/s   (${w.batches} transactions, ${r.signals} signals, ${botTrades} bot trades, ${w.metricsWritten} metric rows)`);
+    console.log(`  flags → metrics → signals → writer   ${f(r.pipelineTradesPerSec)} trades/s   writer on its own thread   (${w.batches} transactions, ${r.signals} signals, ${botTrades} bot trades, ${w.metricsWritten} metric rows)`);
     console.log(`    same, writer on the engine's thread  ${f(r.sameThreadTradesPerSec)} trades/s   (writerThread: false; the threaded run takes ${(pipelineMs / sameThreadMs).toFixed(2)}x its time)`);
     console.log(`  plain insert, one transaction         ${f(r.ceilingTradesPerSec)} trades/s   (ceiling: same rows, params prebuilt)`);
     console.log(`  ratio pipeline / ceiling              ${r.ratio.toFixed(2).padStart(9)}`);
