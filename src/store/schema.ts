@@ -122,39 +122,17 @@ export interface JobFailuresTable {
   at: number;
 }
 
-/** trade_rows: the trades view's storage, addresses as addresses.id. */
-export interface TradeRowsTable {
+/** trade_rows: the trades view's storage, the same columns with addresses as addresses.id. */
+export interface TradeRowsTable
+  extends Omit<TradesTable, 'id' | 'program_id' | 'pool' | 'trader' | 'base_mint' | 'quote_mint' | 'fee_mint' | 'signer'> {
   id: Generated<number>;
-  signature: string;
-  ix_path: string;
-  slot: number | null;
-  block_time: number | null;
-  tx_index: number | null;
-  venue: string;
   program_id: number;
   pool_id: number | null;
   trader_id: number;
-  side: 'buy' | 'sell';
   base_mint_id: number;
-  base_amount: string;
-  base_decimals: number;
   quote_mint_id: number;
-  quote_amount: string;
-  quote_decimals: number;
-  sol_amount: number | bigint | null;
-  router: string | null;
-  platform: string | null;
-  is_dca: number;
-  is_limit_order: number;
-  fee: string | null;
   fee_mint_id: number | null;
-  tx_fee: number;
-  priority_fee: number;
-  jito_tip: number;
   signer_id: number;
-  is_bot: number;
-  bot_reasons: string;
-  inserted_at: number;
 }
 
 /** Every address a trade refers to, once; ids are never reused. */

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RawTransaction } from '../../src/core/decode/rawtx.js';
+import { decodeTransaction } from '../../src/core/decode/index.js';
+import type { Trade } from '../../src/core/trade.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 
@@ -32,4 +34,17 @@ export function sig(prefix: string): string {
   const hit = realSignatures().filter((s) => s.startsWith(prefix));
   if (hit.length !== 1) throw new Error(`${prefix}: ${hit.length} fixtures match`);
   return hit[0];
+}
+
+/** Every trade the decoder finds in the real fixtures (undecodable ones are the decoder tests' business). */
+export function decodedCorpusTrades(): Trade[] {
+  const out: Trade[] = [];
+  for (const s of realSignatures()) {
+    try {
+      out.push(...decodeTransaction(loadTx(s)));
+    } catch {
+      // skipped: see test/decode
+    }
+  }
+  return out;
 }

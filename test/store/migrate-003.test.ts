@@ -5,26 +5,14 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeTransaction } from '../../src/core/decode/index.js';
 import type { Trade } from '../../src/core/trade.js';
 import { createWriter, DEFAULT_SQL_DIR, openDatabase, TRADE_COLUMNS } from '../../src/store/index.js';
-import { loadTx, realSignatures } from '../decode/support.js';
+import { decodedCorpusTrades } from '../decode/support.js';
 import { tempDir } from './tmp.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-function corpusTrades(): Trade[] {
-  const out: Trade[] = [];
-  for (const s of realSignatures()) {
-    try {
-      out.push(...decodeTransaction(loadTx(s)));
-    } catch {
-      // malformed fixtures are the decoder's tests' business
-    }
-  }
-  return out;
-}
 
 /** A row of version 1/2's trades table, in its column order. */
 function v2Row(t: Trade, i: number): unknown[] {
@@ -38,7 +26,7 @@ function v2Row(t: Trade, i: number): unknown[] {
 
 describe('migration 003 (addresses interned)', () => {
   it('keeps every stored trade exactly, then dedupes and appends like any writer', async () => {
-    const trades = corpusTrades();
+    const trades = decodedCorpusTrades();
     expect(trades.length).toBeGreaterThan(100);
     const v2 = tmp.file('sql-v2');
     mkdirSync(v2);

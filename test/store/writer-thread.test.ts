@@ -5,14 +5,13 @@
  */
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeTransaction } from '../../src/core/decode/index.js';
 import { createFlowEngine } from '../../src/core/flow/index.js';
 import type { ClassifiedTrade, Signal } from '../../src/core/flow/types.js';
 import type { Trade } from '../../src/core/trade.js';
 import { createWriter, openDatabase, type Writer } from '../../src/store/index.js';
 import { packTrades, unpackTrades } from '../../src/store/trade-codec.js';
 import { createThreadedWriter } from '../../src/store/writer-thread.js';
-import { loadTx, realSignatures } from '../decode/support.js';
+import { decodedCorpusTrades } from '../decode/support.js';
 import { makeTrade, synthTrades } from '../flow/gen.js';
 import { dumpDatabase } from '../support/db-dump.js';
 import { tempDir } from './tmp.js';
@@ -22,17 +21,6 @@ afterAll(() => tmp.cleanup());
 
 const classified = (t: Trade): ClassifiedTrade => ({ ...t, isBot: (t as ClassifiedTrade).isBot ?? false, botReasons: (t as ClassifiedTrade).botReasons ?? [] });
 
-function corpusTrades(): Trade[] {
-  const out: Trade[] = [];
-  for (const s of realSignatures()) {
-    try {
-      out.push(...decodeTransaction(loadTx(s)));
-    } catch {
-      // undecodable fixtures belong to the decoder's tests
-    }
-  }
-  return out;
-}
 
 describe('trade codec', () => {
   it('round-trips every field of real and edge-case trades', () => {
@@ -42,7 +30,7 @@ describe('trade codec', () => {
       makeTrade({ signature: 'e2', baseAmount: u64max, quoteAmount: u64max, fee: u64max, feeMint: 'fm', solAmount: (1n << 63n) - 1n }),
       { ...makeTrade({ signature: 'e3', isDca: true, isLimitOrder: true, solAmount: null, quoteMint: 'USDC' }), isBot: true, botReasons: ['rate:12 tx/60s', 'jito:tip "quoted"'] } as ClassifiedTrade,
     ];
-    const all = [...corpusTrades(), ...edge];
+    const all = [...decodedCorpusTrades(), ...edge];
     expect(all.length).toBeGreaterThan(100);
     expect(unpackTrades(packTrades(all))).toEqual(all.map(classified));
     expect(unpackTrades(packTrades([]))).toEqual([]);
