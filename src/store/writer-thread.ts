@@ -115,6 +115,10 @@ export function createThreadedWriter(sqlite: Database.Database, path: string, op
   // stalls the caller mid-run for the thread's start-up (measured 240-300 ms under tsx).
   const startedBy = Date.now() + 60_000;
   while (Atomics.load(signal, 2) === 0 && Atomics.load(signal, 1) === 0 && Date.now() < startedBy) Atomics.wait(signal, 2, 0, WAIT_SLICE_MS);
+  // The thread never keeps the process alive by itself: a caller that fails without close()
+  // still exits (what was not committed is simply not there; re-runs are idempotent). Waiting
+  // for it keeps the process alive instead (waitForAsync).
+  worker.unref();
   // An error the thread could not report (it died): kept for the next call.
   let died: Error | null = null;
   worker.on('error', (err) => {
@@ -164,13 +168,19 @@ export function createThreadedWriter(sqlite: Database.Database, path: string, op
 
   /** The same, letting the event loop run meanwhile. */
   async function waitForAsync(seq: number): Promise<void> {
-    for (;;) {
-      const seen = Atomics.load(signal, 0);
-      drain();
-      if (answered >= seq) return;
-      throwIfFailed();
-      const w = Atomics.waitAsync(signal, 0, seen, WAIT_SLICE_MS);
-      if (w.async) await w.value;
+    // Atomics.waitAsync alone does not keep the event loop alive.
+    const alive = setInterval(() => {}, WAIT_SLICE_MS);
+    try {
+      for (;;) {
+        const seen = Atomics.load(signal, 0);
+        drain();
+        if (answered >= seq) return;
+        throwIfFailed();
+        const w = Atomics.waitAsync(signal, 0, seen, WAIT_SLICE_MS);
+        if (w.async) await w.value;
+      }
+    } finally {
+      clearInterval(alive);
     }
   }
 

@@ -3,6 +3,8 @@
  * stores, count the same, report rejects, keep exclusive() behind everything sent, and surface
  * a failed batch without losing it.
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFlowEngine } from '../../src/core/flow/index.js';
@@ -120,4 +122,15 @@ describe('threaded writer', () => {
     await expect(w.close()).rejects.toThrow(/unable to open|directory does not exist/);
     await db.close();
   });
+
+  it('does not keep the process alive: a caller that returns without close() still exits, with what it committed', () => {
+    const path = tmp.file('abandoned.db');
+    const script = join(import.meta.dirname, '..', 'support', 'abandon-threaded-writer.ts');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script, path], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.signal, 'killed by the timeout: the process hung').toBeNull();
+    expect([r.status, r.stdout.trim()]).toEqual([0, '3000']);
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT count(*) FROM trade_rows').pluck().get()).toBeGreaterThanOrEqual(3000);
+    db.close();
+  }, 40_000);
 });
