@@ -227,18 +227,23 @@ const tokenCell = (mint: string, symbol: string | null): string => (symbol ? `${
 // ---------------------------------------------------------------------------------------------
 // top-flows
 
-/** The columns every ranked flow list shares, whether from the rolling windows or a span. */
-function rankedFlowColumns<R extends RankedFlow>(): Column<R>[] {
+type FlowTotals = Pick<WindowFlow, 'netFlow' | 'buyVolume' | 'sellVolume' | 'buyCount' | 'sellCount' | 'uniqueWallets' | 'botWallets' | 'botShare' | 'dcaWallets' | 'dcaShare'>;
+
+/** SOL volumes, counts and wallets: the same columns in ranked lists and in a token's windows. */
+function volumeColumns<R extends FlowTotals>(): Column<R>[] {
   return [
-    { key: 'rank', value: (r) => r.rank, numeric: true },
-    { key: 'mint', value: (r) => r.mint, cell: (r) => tokenCell(r.mint, r.symbol) + (r.blocked ? ' ⛔' : '') },
-    { key: 'symbol', value: (r) => r.symbol },
     { key: 'net_sol', value: (r) => solValue(r.netFlow), cell: (r) => solCell(r.netFlow), numeric: true },
     { key: 'buy_sol', value: (r) => solValue(r.buyVolume), cell: (r) => solCell(r.buyVolume), numeric: true },
     { key: 'sell_sol', value: (r) => solValue(r.sellVolume), cell: (r) => solCell(r.sellVolume), numeric: true },
     { key: 'buys', value: (r) => r.buyCount, numeric: true },
     { key: 'sells', value: (r) => r.sellCount, numeric: true },
     { key: 'wallets', value: (r) => r.uniqueWallets, numeric: true },
+  ];
+}
+
+/** Bot and DCA wallets and shares, likewise shared. */
+function botDcaColumns<R extends FlowTotals>(): Column<R>[] {
+  return [
     { key: 'bot_wallets', value: (r) => r.botWallets, numeric: true },
     { key: 'bot_share', value: (r) => r.botShare, cell: (r) => percent(r.botShare), numeric: true },
     { key: 'dca_wallets', value: (r) => r.dcaWallets, numeric: true },
@@ -246,7 +251,18 @@ function rankedFlowColumns<R extends RankedFlow>(): Column<R>[] {
   ];
 }
 
-type RankedFlow = Pick<SpanFlowRow, 'mint' | 'symbol' | 'blocked' | 'netFlow' | 'buyVolume' | 'sellVolume' | 'buyCount' | 'sellCount' | 'uniqueWallets' | 'botWallets' | 'botShare' | 'dcaWallets' | 'dcaShare'> & { rank: number };
+/** The columns every ranked flow list shares, whether from the rolling windows or a span. */
+function rankedFlowColumns<R extends RankedFlow>(): Column<R>[] {
+  return [
+    { key: 'rank', value: (r) => r.rank, numeric: true },
+    { key: 'mint', value: (r) => r.mint, cell: (r) => tokenCell(r.mint, r.symbol) + (r.blocked ? ' ⛔' : '') },
+    { key: 'symbol', value: (r) => r.symbol },
+    ...volumeColumns<R>(),
+    ...botDcaColumns<R>(),
+  ];
+}
+
+type RankedFlow = FlowTotals & Pick<SpanFlowRow, 'mint' | 'symbol' | 'blocked'> & { rank: number };
 
 export type TopFlowsOpts = DataOpts & TimeOpts & { window: string; order: string };
 
@@ -327,18 +343,10 @@ type TokenSection = (typeof TOKEN_SECTIONS)[number];
 
 const WINDOW_COLUMNS: Column<WindowFlow>[] = [
   { key: 'window', value: (r) => r.window },
-  { key: 'net_sol', value: (r) => solValue(r.netFlow), cell: (r) => solCell(r.netFlow), numeric: true },
-  { key: 'buy_sol', value: (r) => solValue(r.buyVolume), cell: (r) => solCell(r.buyVolume), numeric: true },
-  { key: 'sell_sol', value: (r) => solValue(r.sellVolume), cell: (r) => solCell(r.sellVolume), numeric: true },
-  { key: 'buys', value: (r) => r.buyCount, numeric: true },
-  { key: 'sells', value: (r) => r.sellCount, numeric: true },
-  { key: 'wallets', value: (r) => r.uniqueWallets, numeric: true },
+  ...volumeColumns<WindowFlow>(),
   { key: 'buyers', value: (r) => r.uniqueBuyers, numeric: true },
   { key: 'sellers', value: (r) => r.uniqueSellers, numeric: true },
-  { key: 'bot_wallets', value: (r) => r.botWallets, numeric: true },
-  { key: 'bot_share', value: (r) => r.botShare, cell: (r) => percent(r.botShare), numeric: true },
-  { key: 'dca_wallets', value: (r) => r.dcaWallets, numeric: true },
-  { key: 'dca_share', value: (r) => r.dcaShare, cell: (r) => percent(r.dcaShare), numeric: true },
+  ...botDcaColumns<WindowFlow>(),
   { key: 'as_of', value: (r) => isoTime(r.asOf) },
 ];
 

@@ -48,8 +48,8 @@ export interface PipelineOptions {
    * connection), so the flow engine and SQLite work at the same time (src/store/writer-thread.ts).
    * For sources that are CPU-bound, such as recorded files: the write path ran 1.2-1.3x faster.
    * Not for a rate-limited RPC backfill, where SQLite is far from the bound: there the extra
-   * thread cost the learned rate 13-15 points of the allowance (82-84% vs 97%, measured), so
-   * the default is the caller's thread.
+   * thread cost the learned rate of the allowance it used (75-88% vs 94-97%, measured in
+   * alternating runs), so the default is the caller's thread.
    */
   writerThread?: boolean;
   /**

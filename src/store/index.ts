@@ -4,7 +4,7 @@ export { migrate, loadMigrations, latestVersion, schemaVersion, checkVersion, Sc
 export type { Migration } from './migrate.js';
 export { createWriter } from './writer.js';
 export type { Writer, WriterOptions, WriterCounters, WriteBatch, FlagUpdate } from './writer.js';
-export { createAddressBook, rowToTrade, tradeParams, invalidTrade, TRADE_COLUMNS, TRADE_INSERT_SQL, type AddressBook } from './rows.js';
+export { createAddressBook, rowToTrade, tradeParams, invalidTrade, TRADE_COLUMNS, TRADE_INSERT_SQL, type AddressBook, type AddressId } from './rows.js';
 export type { TradeRow } from './rows.js';
 export type { DB } from './schema.js';
 export { readTradesInOrder, storedExtent, firstSlotFrom } from './replay.js';

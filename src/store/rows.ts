@@ -29,13 +29,16 @@ export const TRADE_INSERT_SQL =
   `INSERT INTO trade_rows (${TRADE_ROW_COLUMNS.join(', ')}) VALUES (${TRADE_ROW_COLUMNS.map(() => '?').join(', ')})` +
   ' ON CONFLICT (signature, ix_path) DO NOTHING';
 
+/** address → addresses.id (tradeParams takes any such function; the writer's is an AddressBook). */
+export type AddressId = (address: string) => number;
+
 /**
  * address → addresses.id, adding the addresses it has not seen. Call it inside the write
  * transaction: an id handed out there is only real once that transaction commits, so a writer
  * whose transaction rolls back must forget() what it learned in it.
  */
 export interface AddressBook {
-  id(address: string): number;
+  id: AddressId;
   /** Drop ids learned since the last commit (the transaction that made them rolled back). */
   forget(): void;
   /** The transaction that made the recent ids committed: they are permanent. */
@@ -79,17 +82,17 @@ export function createAddressBook(sqlite: Database.Database, limit = 2_000_000):
 
 const EMPTY_REASONS = '[]';
 
-export function tradeParams(t: Trade | ClassifiedTrade, insertedAt: number, book: AddressBook): unknown[] {
+export function tradeParams(t: Trade | ClassifiedTrade, insertedAt: number, id: AddressId): unknown[] {
   const c = t as Partial<ClassifiedTrade>;
   const reasons = c.botReasons;
   return [
-    t.signature, t.ixPath, t.slot, t.blockTime, t.txIndex, t.venue, book.id(t.programId),
-    t.pool === null ? null : book.id(t.pool), book.id(t.trader), t.side,
-    book.id(t.baseMint), t.baseAmount.toString(), t.baseDecimals, book.id(t.quoteMint), t.quoteAmount.toString(), t.quoteDecimals,
+    t.signature, t.ixPath, t.slot, t.blockTime, t.txIndex, t.venue, id(t.programId),
+    t.pool === null ? null : id(t.pool), id(t.trader), t.side,
+    id(t.baseMint), t.baseAmount.toString(), t.baseDecimals, id(t.quoteMint), t.quoteAmount.toString(), t.quoteDecimals,
     t.solAmount, // bigint binds as INTEGER
     t.router, t.platform, t.isDca ? 1 : 0, t.isLimitOrder ? 1 : 0,
-    t.fee === null ? null : t.fee.toString(), t.feeMint === null ? null : book.id(t.feeMint), t.txFee, t.priorityFee, t.jitoTip,
-    book.id(t.signer), c.isBot ? 1 : 0, reasons && reasons.length > 0 ? JSON.stringify(reasons) : EMPTY_REASONS, insertedAt,
+    t.fee === null ? null : t.fee.toString(), t.feeMint === null ? null : id(t.feeMint), t.txFee, t.priorityFee, t.jitoTip,
+    id(t.signer), c.isBot ? 1 : 0, reasons && reasons.length > 0 ? JSON.stringify(reasons) : EMPTY_REASONS, insertedAt,
   ];
 }
 

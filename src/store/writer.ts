@@ -192,7 +192,7 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
         }
         let changes: number;
         try {
-          changes = insertTrade.run(tradeParams(t, at, addresses)).changes;
+          changes = insertTrade.run(tradeParams(t, at, addresses.id)).changes;
         } catch (err) {
           // A row-level failure aborts only its statement, not the batch.
           reject('trade', t, (err as Error).message);

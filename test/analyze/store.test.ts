@@ -139,7 +139,7 @@ describe('analyze over the recorded mainnet corpus', () => {
     try {
       const [t] = walletTrades(db.sqlite, { wallet: PARTIAL });
       const huge = (1n << 62n) + 1n;
-      big.sqlite.prepare(TRADE_INSERT_SQL).run(tradeParams({ ...t, solAmount: huge, quoteAmount: huge }, 0, createAddressBook(big.sqlite)));
+      big.sqlite.prepare(TRADE_INSERT_SQL).run(tradeParams({ ...t, solAmount: huge, quoteAmount: huge }, 0, createAddressBook(big.sqlite).id));
       const [back] = walletTrades(big.sqlite, { wallet: PARTIAL });
       expect([back.solAmount, back.quoteAmount, back.slot, back.blockTime]).toEqual([huge, huge, t.slot, t.blockTime]);
     } finally {

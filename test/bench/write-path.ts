@@ -21,7 +21,7 @@ import { createFlowEngine } from '../../src/core/flow/index.js';
 import { createPipeline } from '../../src/core/pipeline.js';
 import type { Trade } from '../../src/core/trade.js';
 import { openDatabase } from '../../src/store/index.js';
-import { TRADE_INSERT_SQL, tradeParams, type AddressBook } from '../../src/store/rows.js';
+import { TRADE_INSERT_SQL, tradeParams } from '../../src/store/rows.js';
 import { DEFAULT_BATCH_SIZE } from '../../src/store/writer.js';
 import { synthTrades } from '../flow/gen.js';
 import { tempDir } from '../store/tmp.js';
@@ -124,16 +124,12 @@ async function plainInsert(path: string, trades: Trade[], perTx: number, setup =
   try {
     if (setup) db.sqlite.exec(setup);
     const ids = new Map<string, number>();
-    const book: AddressBook = {
-      id(address) {
-        let v = ids.get(address);
-        if (v === undefined) ids.set(address, (v = ids.size + 1));
-        return v;
-      },
-      forget() {},
-      committed() {},
+    const id = (address: string) => {
+      let v = ids.get(address);
+      if (v === undefined) ids.set(address, (v = ids.size + 1));
+      return v;
     };
-    const params = trades.map((t) => tradeParams(t, 0, book));
+    const params = trades.map((t) => tradeParams(t, 0, id));
     const addressRows = [...ids];
     const insertAddress = db.sqlite.prepare('INSERT INTO addresses (address, id) VALUES (?, ?)');
     const insert = db.sqlite.prepare(TRADE_INSERT_SQL);
