@@ -1,4 +1,4 @@
-export { openDatabase, resolveDbPath, applyPragmas, DEFAULT_DB_PATH, DEFAULT_BUSY_TIMEOUT_MS } from './open.js';
+export { openDatabase, resolveDbPath, applyPragmas, defineFunctions, DEFAULT_DB_PATH, DEFAULT_BUSY_TIMEOUT_MS } from './open.js';
 export type { OpenOptions, SolflowDb } from './open.js';
 export { migrate, loadMigrations, latestVersion, schemaVersion, checkVersion, SchemaVersionError, DEFAULT_SQL_DIR } from './migrate.js';
 export type { Migration } from './migrate.js';
@@ -11,3 +11,4 @@ export { readTradesInOrder, storedExtent, firstSlotFrom } from './replay.js';
 export { loadBlocklist } from './blocklist.js';
 export { walletTrades, walletTradesSql, lastPriceLookup } from './wallet.js';
 export type { WalletTradeFilter } from './wallet.js';
+export { sigKey, SIG_KEY_FUNCTION } from './sig-key.js';

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { DB } from './schema.js';
 import { checkVersion, loadMigrations, migrate } from './migrate.js';
+import { SIG_KEY_FUNCTION, sigKey } from './sig-key.js';
 
 export const DEFAULT_DB_PATH = './solflow.db';
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -70,6 +71,15 @@ export function applyPragmas(sqlite: Database.Database, opts: { readonly: boolea
   if (opts.readonly) sqlite.pragma('query_only = ON');
 }
 
+/**
+ * SQL functions solflow's schema and users rely on, defined on every connection: migration 004
+ * keys existing trades with solflow_sig_key(signature), and `solflow query sql` can use it to find
+ * a signature through the index: `SELECT * FROM trade_rows WHERE sig_key = solflow_sig_key('…')`.
+ */
+export function defineFunctions(sqlite: Database.Database): void {
+  sqlite.function(SIG_KEY_FUNCTION, { deterministic: true }, (s: unknown) => (typeof s === 'string' ? sigKey(s) : null));
+}
+
 export function openDatabase(opts: OpenOptions = {}): SolflowDb {
   const path = opts.path ?? resolveDbPath();
   if (/^postgres(ql)?:\/\//i.test(path)) {
@@ -89,6 +99,7 @@ export function openDatabase(opts: OpenOptions = {}): SolflowDb {
   }
   try {
     applyPragmas(sqlite, { readonly, busyTimeoutMs });
+    defineFunctions(sqlite);
     const migrations = loadMigrations(opts.sqlDir);
     const schemaVersion = readonly
       ? checkVersion(sqlite, path, migrations, true)

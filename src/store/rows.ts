@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { Trade } from '../core/trade.js';
 import type { ClassifiedTrade } from '../core/flow/types.js';
+import { sigKey } from './sig-key.js';
 
 /**
  * Columns of the `trades` view (sql/003): what readers select and rowToTrade reads. The writer
@@ -22,12 +23,13 @@ const TRADE_ROW_COLUMNS = [
   'signature', 'ix_path', 'slot', 'block_time', 'tx_index', 'venue', 'program_id', 'pool_id', 'trader_id', 'side',
   'base_mint_id', 'base_amount', 'base_decimals', 'quote_mint_id', 'quote_amount', 'quote_decimals', 'sol_amount',
   'router', 'platform', 'is_dca', 'is_limit_order', 'fee', 'fee_mint_id', 'tx_fee', 'priority_fee', 'jito_tip',
-  'signer_id', 'is_bot', 'bot_reasons', 'inserted_at',
+  'signer_id', 'is_bot', 'bot_reasons', 'inserted_at', 'sig_key',
 ] as const;
 
+/** Does nothing for a trade already stored under its key; writer.ts handles keys that collide. */
 export const TRADE_INSERT_SQL =
   `INSERT INTO trade_rows (${TRADE_ROW_COLUMNS.join(', ')}) VALUES (${TRADE_ROW_COLUMNS.map(() => '?').join(', ')})` +
-  ' ON CONFLICT (signature, ix_path) DO NOTHING';
+  ' ON CONFLICT (sig_key, ix_path) DO NOTHING';
 
 /** address → addresses.id (tradeParams takes any such function; the writer's is an AddressBook). */
 export type AddressId = (address: string) => number;
@@ -82,7 +84,8 @@ export function createAddressBook(sqlite: Database.Database, limit = 2_000_000):
 
 const EMPTY_REASONS = '[]';
 
-export function tradeParams(t: Trade | ClassifiedTrade, insertedAt: number, id: AddressId): unknown[] {
+/** `key` is the row's sig_key: the signature's own (sig-key.ts), or null for a collision. */
+export function tradeParams(t: Trade | ClassifiedTrade, insertedAt: number, id: AddressId, key: number | null = sigKey(t.signature)): unknown[] {
   const c = t as Partial<ClassifiedTrade>;
   const reasons = c.botReasons;
   return [
@@ -92,7 +95,7 @@ export function tradeParams(t: Trade | ClassifiedTrade, insertedAt: number, id: 
     t.solAmount, // bigint binds as INTEGER
     t.router, t.platform, t.isDca ? 1 : 0, t.isLimitOrder ? 1 : 0,
     t.fee === null ? null : t.fee.toString(), t.feeMint === null ? null : id(t.feeMint), t.txFee, t.priorityFee, t.jitoTip,
-    id(t.signer), c.isBot ? 1 : 0, reasons && reasons.length > 0 ? JSON.stringify(reasons) : EMPTY_REASONS, insertedAt,
+    id(t.signer), c.isBot ? 1 : 0, reasons && reasons.length > 0 ? JSON.stringify(reasons) : EMPTY_REASONS, insertedAt, key,
   ];
 }
 

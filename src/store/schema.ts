@@ -133,6 +133,13 @@ export interface TradeRowsTable
   quote_mint_id: number;
   fee_mint_id: number | null;
   signer_id: number;
+  /** The signature's key (src/store/sig-key.ts, sql/004); null when another signature has it. */
+  sig_key: number | null;
+}
+
+/** Keys two signatures have shared (sql/004); never pruned. */
+export interface SigCollisionsTable {
+  sig_key: number;
 }
 
 /** Every address a trade refers to, once; ids are never reused. */
@@ -152,6 +159,7 @@ export interface DB {
   trades: TradesTable;
   trade_rows: TradeRowsTable;
   addresses: AddressesTable;
+  sig_collisions: SigCollisionsTable;
   token_metrics: TokenMetricsTable;
   signals: SignalsTable;
   tokens: TokensTable;

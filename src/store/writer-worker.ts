@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { applyPragmas } from './open.js';
+import { applyPragmas, defineFunctions } from './open.js';
 import { unpackTrades } from './trade-codec.js';
 import { createWriter, type Writer } from './writer.js';
 import type { Reject, ThreadReply, ThreadRequest, WriterThreadData } from './writer-thread.js';
@@ -29,6 +29,7 @@ let startError: unknown = null;
 try {
   sqlite = new Database(data.path, { fileMustExist: true });
   applyPragmas(sqlite, { readonly: false, busyTimeoutMs: data.busyTimeoutMs });
+  defineFunctions(sqlite);
   writer = createWriter(sqlite, {
     ...data.options,
     onReject: (what, item, reason) => rejects.push({ what, item, reason }),

@@ -5,7 +5,8 @@
  *    write() flushes right away and then yields to the event loop before resolving, so a fast
  *    producer that awaits write() is paced by the database (backpressure, no unbounded memory);
  *  - one transaction per batch; a short timer flushes a partial batch, close() always flushes;
- *  - trades insert idempotently on (signature, ix_path); token_metrics rows are coalesced per
+ *  - trades insert idempotently on (signature, ix_path), found through (sig_key, ix_path) (see
+ *    storeTrade below for keys two signatures share); token_metrics rows are coalesced per
  *    (mint, window) inside the queue (only the latest value matters) and never overwrite a row
  *    with an older chain time; signals insert idempotently on (mint, type, signature);
  *  - counters: written / duplicate / rejected (plus metrics, signals, flag updates, batches).
@@ -18,6 +19,7 @@ import type Database from 'better-sqlite3';
 import type { ClassifiedTrade, Signal, WindowMetrics } from '../core/flow/types.js';
 import type { Trade } from '../core/trade.js';
 import { createAddressBook, invalidTrade, TRADE_INSERT_SQL, tradeParams } from './rows.js';
+import { sigKey } from './sig-key.js';
 
 export interface FlagUpdate {
   signature: string;
@@ -101,7 +103,8 @@ const TOKEN_UPSERT_SQL = `INSERT INTO tokens (mint, decimals, first_seen_slot, f
   last_seen_time = max(coalesce(tokens.last_seen_time, excluded.last_seen_time), coalesce(excluded.last_seen_time, tokens.last_seen_time)),
   updated_at = excluded.updated_at`;
 
-const FLAG_UPDATE_SQL = 'UPDATE trade_rows SET is_bot = ?, bot_reasons = ? WHERE signature = ? AND ix_path = ?';
+const FLAG_UPDATE_SQL = 'UPDATE trade_rows SET is_bot = ?, bot_reasons = ? WHERE sig_key = ? AND ix_path = ? AND signature = ?';
+const FLAG_UPDATE_UNKEYED_SQL = 'UPDATE trade_rows SET is_bot = ?, bot_reasons = ? WHERE sig_key IS NULL AND ix_path = ? AND signature = ?';
 
 /**
  * Before a flow recompute: drop what the engine derived (signals, token_metrics) and return the
@@ -151,7 +154,31 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
   const insertSignal = sqlite.prepare(SIGNAL_INSERT_SQL);
   const upsertToken = sqlite.prepare(TOKEN_UPSERT_SQL);
   const updateFlags = sqlite.prepare(FLAG_UPDATE_SQL);
+  const updateUnkeyedFlags = sqlite.prepare(FLAG_UPDATE_UNKEYED_SQL);
   const addresses = createAddressBook(sqlite);
+  const signatureAtKey = sqlite.prepare('SELECT signature FROM trade_rows WHERE sig_key = ? AND ix_path = ?').pluck();
+  const storedUnkeyed = sqlite.prepare('SELECT 1 FROM trade_rows WHERE sig_key IS NULL AND ix_path = ? AND signature = ?').pluck();
+  const listCollisions = sqlite.prepare('SELECT sig_key FROM sig_collisions').pluck();
+  const addCollision = sqlite.prepare('INSERT INTO sig_collisions (sig_key) VALUES (?) ON CONFLICT DO NOTHING');
+  /** Keys two signatures have shared (sql/004), read afresh in each transaction. */
+  let collided = new Set<number>();
+
+  /**
+   * Insert one trade unless its (signature, ix_path) is stored; returns 1 if it was new. The
+   * common case is one statement: the key is free, or taken by this very trade. A key taken by
+   * another signature is recorded in sig_collisions and the trade goes in with no key; such
+   * trades are only looked for when their key is listed, so the check costs nothing otherwise.
+   */
+  const storeTrade = (t: QueuedTrade, at: number): number => {
+    const key = sigKey(t.signature);
+    if (collided.has(key) && storedUnkeyed.get(t.ixPath, t.signature) !== undefined) return 0;
+    if (insertTrade.run(tradeParams(t, at, addresses.id, key)).changes > 0) return 1;
+    if (signatureAtKey.get(key, t.ixPath) === t.signature) return 0;
+    addCollision.run(key);
+    collided.add(key);
+    if (storedUnkeyed.get(t.ixPath, t.signature) !== undefined) return 0;
+    return insertTrade.run(tradeParams(t, at, addresses.id, null)).changes;
+  };
 
   // Late trades queue apart: no per-trade wrapper to allocate and to keep alive until the flush.
   let trades: QueuedTrade[] = [];
@@ -182,6 +209,7 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
         c.rejected++;
         onReject?.(what, item, reason);
       };
+      collided = new Set(listCollisions.all() as number[]);
       const seen = new Map<string, TokenSeen>();
       /** true when the row is new. */
       const insert = (t: QueuedTrade): boolean => {
@@ -192,7 +220,7 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
         }
         let changes: number;
         try {
-          changes = insertTrade.run(tradeParams(t, at, addresses.id)).changes;
+          changes = storeTrade(t, at);
         } catch (err) {
           // A row-level failure aborts only its statement, not the batch.
           reject('trade', t, (err as Error).message);
@@ -240,7 +268,12 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
         }
       }
       for (const f of fs) {
-        c.flagsUpdated += updateFlags.run(f.isBot ? 1 : 0, JSON.stringify(f.botReasons), f.signature, f.ixPath).changes;
+        const bot = f.isBot ? 1 : 0;
+        const reasons = JSON.stringify(f.botReasons);
+        const key = sigKey(f.signature);
+        let n = updateFlags.run(bot, reasons, key, f.ixPath, f.signature).changes;
+        if (n === 0 && collided.has(key)) n = updateUnkeyedFlags.run(bot, reasons, f.ixPath, f.signature).changes;
+        c.flagsUpdated += n;
       }
       return c;
     },

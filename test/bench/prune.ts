@@ -79,6 +79,8 @@ let i = 0;
       return db.prepare('SELECT id FROM addresses WHERE address = ?').pluck().get(a);
     };
     const [program, wallet, mint, wsol] = ['pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA', 'BenchWallet', 'BenchMint', 'So11111111111111111111111111111111111111112'].map(id);
+    // No sig_key (plain JS here, without solflow's key function): NULL, as for a colliding
+    // signature, which costs this bench nothing and nobody re-inserts these rows.
     const ins = db.prepare("INSERT INTO trade_rows (signature, ix_path, slot, block_time, venue, program_id, trader_id, side, base_mint_id, base_amount, base_decimals, quote_mint_id, quote_amount, quote_decimals, signer_id, inserted_at) VALUES (?, '0.0', ?, ?, 'pumpswap', ?, ?, 'buy', ?, '1', 6, ?, '1', 9, ?, 0)");
     parentPort.postMessage('ready');
     while (!stop) {

@@ -26,12 +26,12 @@ import { performance } from 'node:perf_hooks';
 import { analyzeWallet, type WalletAnalysis } from '../../src/core/wallet/index.js';
 import { base58Encode } from '../../src/core/decode/base58.js';
 import { WSOL_MINT } from '../../src/core/trade.js';
-import { openDatabase } from '../../src/store/index.js';
+import { openDatabase, sigKey } from '../../src/store/index.js';
 import { TRADE_COLUMNS, TRADE_INSERT_SQL } from '../../src/store/rows.js';
 import { lastPriceLookup, lastPriceSql, walletTrades, walletTradesSql, type WalletTradeFilter } from '../../src/store/wallet.js';
 import { seededRandom } from '../support/rng.js';
 
-const GENERATOR_VERSION = 2; // 2: schema 3 (addresses interned)
+const GENERATOR_VERSION = 3; // 2: schema 3 (addresses interned); 3: schema 4 (sig_key)
 const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
 const DAYS = 30;
 const T0 = 1_748_736_000; // 2025-06-01T00:00Z
@@ -136,7 +136,8 @@ function generate(path: string, n: number): Meta {
   const ADDRESS_AT = ['program_id', 'pool', 'trader', 'base_mint', 'quote_mint', 'fee_mint', 'signer'].map((c) => TRADE_COLUMNS.indexOf(c as never));
   const perSecond = n / (DAYS * 86_400);
   const BATCH = 250_000;
-  const row = new Array<unknown>(TRADE_COLUMNS.length);
+  // TRADE_INSERT_SQL's parameters: the view's columns, then sig_key.
+  const row = new Array<unknown>(TRADE_COLUMNS.length + 1);
   for (let start = 0; start < n; start += BATCH) {
     sqlite.transaction(() => {
       for (let i = start; i < Math.min(n, start + BATCH); i++) {
@@ -190,6 +191,7 @@ function generate(path: string, n: number): Meta {
         row[27] = bot ? 1 : 0;
         row[28] = bot ? '["rate:12 tx/60s"]' : '[]';
         row[29] = 0;
+        row[30] = sigKey(row[0] as string);
         for (const k of ADDRESS_AT) if (row[k] !== null) row[k] = idOf(row[k] as string);
         insert.run(row);
       }

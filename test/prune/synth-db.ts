@@ -49,17 +49,17 @@ export async function buildSynthDb(o: SynthDbOptions): Promise<void> {
   // Skewed popularity like the write-path generator: index = floor(mints * u^3).
   const insertTrades = s.prepare(`
     WITH RECURSIVE seq(i) AS (SELECT @from UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < @to),
-    r AS (SELECT i, (abs(random()) % 1000000) / 1000000.0 AS u, abs(random()) AS w FROM seq),
-    p AS (SELECT i, w, CAST(@mints * u * u * u AS INTEGER) AS m FROM r)
+    r AS (SELECT i, (abs(random()) % 1000000) / 1000000.0 AS u, abs(random()) AS w, substr(hex(randomblob(44)), 1, 88) AS sig FROM seq),
+    p AS (SELECT i, w, sig, CAST(@mints * u * u * u AS INTEGER) AS m FROM r)
     INSERT INTO trade_rows (signature, ix_path, slot, block_time, tx_index, venue, program_id, pool_id, trader_id, side,
       base_mint_id, base_amount, base_decimals, quote_mint_id, quote_amount, quote_decimals, sol_amount, router, platform,
-      is_dca, is_limit_order, fee, fee_mint_id, tx_fee, priority_fee, jito_tip, signer_id, is_bot, bot_reasons, inserted_at)
-    SELECT substr(hex(randomblob(44)), 1, 88), '0.0', 300000000 + i, CAST(@start + (i * @span) / @n AS INTEGER), i % 50, 'pumpswap',
+      is_dca, is_limit_order, fee, fee_mint_id, tx_fee, priority_fee, jito_tip, signer_id, is_bot, bot_reasons, inserted_at, sig_key)
+    SELECT sig, '0.0', 300000000 + i, CAST(@start + (i * @span) / @n AS INTEGER), i % 50, 'pumpswap',
       1, @mint0 + @mints + m, @wallet0 + w % @wallets, CASE WHEN w % 20 < 11 THEN 'buy' ELSE 'sell' END,
       @mint0 + m, CAST(1000000 + w % 1000000000000 AS TEXT), 6,
       2, CAST(10000000 + w % 50000000000 AS TEXT), 9, 10000000 + w % 50000000000,
       CASE WHEN w % 10 < 3 THEN 'jupiter-v6' END, NULL, 0, 0, NULL, NULL, 5000, w % 200000, 0,
-      @wallet0 + w % @wallets, 0, '[]', 0
+      @wallet0 + w % @wallets, 0, '[]', 0, solflow_sig_key(sig)
     FROM p`);
   const insertSignals = s.prepare(`
     INSERT INTO signals (mint, type, strength, window, block_time, slot, signature, inputs_json, created_at)

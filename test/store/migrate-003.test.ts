@@ -41,8 +41,9 @@ describe('migration 003 (addresses interned)', () => {
     const before = old.sqlite.prepare(`SELECT ${cols} FROM trades ORDER BY id`).safeIntegers(true).all();
     await old.close();
 
+    // Upgraded through 003 and on to the latest (004 keys the rows; migrate-004.test.ts).
     const db = openDatabase({ path });
-    expect(db.schemaVersion).toBe(3);
+    expect(db.schemaVersion).toBe(4);
     expect(db.sqlite.prepare(`SELECT ${cols} FROM trades ORDER BY id`).safeIntegers(true).all()).toEqual(before);
     const indexes = db.sqlite.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'trade_rows' AND sql IS NOT NULL ORDER BY name").pluck().all();
     expect(indexes).toEqual(['trades_key', 'trades_mint_time', 'trades_slot', 'trades_time', 'trades_trader_time']);

@@ -1,0 +1,110 @@
+/**
+ * Trades are found by (sig_key, ix_path), where sig_key is nine base58 characters of the
+ * signature (src/store/sig-key.ts). Two signatures can share those: the writer must still store
+ * each trade exactly once, find either again as a duplicate, update its flags, and stay exact
+ * after prune deletes one of them. The pairs here are real mainnet signatures and a twin that
+ * differs only past the key's characters, so the collision is a real one, not a stubbed key.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { pruneRows } from '../../src/store/prune.js';
+import { createWriter, openDatabase, rowToTrade, sigKey, type TradeRow } from '../../src/store/index.js';
+import { createThreadedWriter } from '../../src/store/writer-thread.js';
+import type { ClassifiedTrade } from '../../src/core/flow/types.js';
+import { decodedCorpusTrades, realSignatures } from '../decode/support.js';
+import { tempDir } from './tmp.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+
+/** The same signature with its last character changed: same key, different transaction. */
+function twin(signature: string): string {
+  const last = signature[signature.length - 1];
+  return signature.slice(0, -1) + B58[(B58.indexOf(last) + 1) % 58];
+}
+
+const classified = (t: ReturnType<typeof decodedCorpusTrades>[number], over: Partial<ClassifiedTrade> = {}): ClassifiedTrade => ({
+  ...t, isBot: false, botReasons: [], ...over,
+});
+
+const readAll = (db: ReturnType<typeof openDatabase>) =>
+  (db.sqlite.prepare('SELECT * FROM trades ORDER BY id').safeIntegers(true).all() as TradeRow[]).map(rowToTrade);
+
+describe('sigKey', () => {
+  it('gives every real signature its own safe integer, the same in SQL as in JS', async () => {
+    const sigs = realSignatures();
+    expect(sigs.length).toBeGreaterThan(100);
+    const keys = sigs.map(sigKey);
+    expect(new Set(keys).size).toBe(sigs.length);
+    for (const k of keys) expect(Number.isSafeInteger(k) && k >= 0 && k < 58 ** 9).toBe(true);
+    // A signature's key is its characters 2-10 read in base 58.
+    const s = sigs[0];
+    expect(sigKey(s)).toBe([...s.slice(1, 10)].reduce((v, c) => v * 58 + B58.indexOf(c), 0));
+    expect(sigKey(twin(s))).toBe(sigKey(s));
+    // Not base58 (tests' made-up signatures, a stray character): hashed into the same range.
+    for (const odd of ['s1', 'sig-0001', `${s.slice(0, 5)}0${s.slice(6)}`, '']) {
+      const k = sigKey(odd);
+      expect(Number.isSafeInteger(k) && k >= 0 && k < 58 ** 9).toBe(true);
+    }
+    expect(sigKey('s1')).not.toBe(sigKey('s2'));
+
+    const db = openDatabase({ path: ':memory:' });
+    const inSql = db.sqlite.prepare('SELECT solflow_sig_key(?)').pluck();
+    for (const x of [s, 's1', twin(s)]) expect(inSql.get(x)).toBe(sigKey(x));
+    await db.close();
+  });
+});
+
+describe('writer with signatures that share a key', () => {
+  const real = decodedCorpusTrades();
+  // Two transactions' trades, one with a made twin signature: A keeps the key, B collides.
+  const first = real.find((t) => t.blockTime !== null)!;
+  const a = real.filter((t) => t.signature === first.signature).map((t) => classified(t));
+  const other = real.find((t) => t.signature !== first.signature && t.blockTime !== null)!;
+  const b = [classified({ ...other, signature: twin(first.signature), ixPath: a[0].ixPath, blockTime: (a[0].blockTime as number) + 3600 })];
+
+  for (const threaded of [false, true]) {
+    it(`stores both, finds both again, updates flags and stays exact after a prune${threaded ? ' (writer thread)' : ''}`, async () => {
+      expect(a.length).toBeGreaterThan(0);
+      expect(sigKey(b[0].signature)).toBe(sigKey(a[0].signature));
+      const path = tmp.file(`collide-${threaded}.db`);
+      const db = openDatabase({ path });
+      const open = () => (threaded ? createThreadedWriter(db.sqlite, path) : createWriter(db.sqlite));
+
+      let w = open();
+      await w.write({ trades: a });
+      await w.write({ trades: b });
+      await w.write({ trades: [...b, ...a] });
+      w.flush();
+      expect(w.counters()).toMatchObject({ written: a.length + 1, duplicate: a.length + 1, rejected: 0 });
+      expect(readAll(db)).toEqual([...a, ...b]);
+      expect(db.sqlite.prepare('SELECT sig_key FROM sig_collisions').pluck().all()).toEqual([sigKey(a[0].signature)]);
+      const keyOf = db.sqlite.prepare('SELECT sig_key FROM trade_rows WHERE signature = ? AND ix_path = ?').pluck();
+      expect(keyOf.get(a[0].signature, a[0].ixPath)).toBe(sigKey(a[0].signature));
+      expect(keyOf.get(b[0].signature, b[0].ixPath)).toBeNull();
+
+      // The flag update for the unkeyed trade finds it, and only it.
+      await w.write({ flagUpdates: [{ signature: b[0].signature, ixPath: b[0].ixPath, isBot: true, botReasons: ['sandwich:back'] }] });
+      await w.close();
+      expect(w.counters().flagsUpdated).toBe(1);
+      const flags = db.sqlite.prepare('SELECT signature, is_bot, bot_reasons FROM trade_rows WHERE is_bot = 1').all();
+      expect(flags).toEqual([{ signature: b[0].signature, is_bot: 1, bot_reasons: '["sandwich:back"]' }]);
+
+      // Prune A (older by an hour): the key is free, yet B written again is still a duplicate,
+      // and A written again is stored once more, under its key.
+      const pruned = await pruneRows(db.sqlite, { relativeTo: 'newest', reference: null, trades: (a[0].blockTime as number) + 1, signals: null, metrics: null });
+      expect(pruned.deleted.trades).toBe(a.length);
+      w = open();
+      await w.write({ trades: b });
+      await w.write({ trades: a });
+      await w.write({ trades: [...a, ...b] });
+      await w.close();
+      expect(w.counters()).toMatchObject({ written: a.length, duplicate: a.length + 2, rejected: 0 });
+      expect(readAll(db).map((t) => `${t.signature}|${t.ixPath}`).sort()).toEqual([...a, ...b].map((t) => `${t.signature}|${t.ixPath}`).sort());
+      expect(keyOf.get(a[0].signature, a[0].ixPath)).toBe(sigKey(a[0].signature));
+      expect(db.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+      await db.close();
+    });
+  }
+});
