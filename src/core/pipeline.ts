@@ -21,7 +21,7 @@
  * What is not identical: signals evaluated at a restart seam may differ from an uninterrupted
  * run (cooldowns rebuilt from the warm-up); `recomputeFlow` removes that difference too.
  */
-import { createFlowEngine, type EngineStats, type FlowEngine } from './flow/engine.js';
+import { createFlowEngine, type EngineStats, type FlowEngine, type PushOptions } from './flow/engine.js';
 import type { EngineOptionsInput } from './flow/options.js';
 import type { ClassifiedTrade, FlowOutput, WindowMetrics } from './flow/types.js';
 import { WINDOWS } from './flow/types.js';
@@ -88,7 +88,8 @@ export interface Pipeline {
   /** For writes that must follow the queued trades (a job's cursor): writer.exclusive(). */
   readonly writer: Writer;
   ingestTransactions(envelopes: Iterable<TxEnvelope>): Promise<IngestResult>;
-  ingestTrades(trades: readonly Trade[]): Promise<IngestResult>;
+  /** `adopt`: the trades are handed over and may be annotated in place (see PushOptions). */
+  ingestTrades(trades: readonly Trade[], opts?: PushOptions): Promise<IngestResult>;
   /** Live: the chain is at (blockTime, slot) even if nothing traded (idle decay, lag release). */
   tick(blockTime: number, slot: number | null): Promise<void>;
   /**
@@ -137,9 +138,9 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     return engine.takeMetrics();
   }
 
-  async function ingest(trades: readonly Trade[], errors: number): Promise<IngestResult> {
+  async function ingest(trades: readonly Trade[], errors: number, adopt: boolean): Promise<IngestResult> {
     if (closed) throw new Error('pipeline is closed');
-    const out = engine.push(trades);
+    const out = engine.push(trades, { adopt });
     await sink(out, dueMetrics());
     return { received: trades.length, released: out.trades.length, late: out.late.length, signals: out.signals.length, decodeErrors: errors };
   }
@@ -164,10 +165,11 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         }
       }
       decodeErrors += errors;
-      return ingest(trades, errors);
+      // Decoded just now, seen by nobody else.
+      return ingest(trades, errors, true);
     },
-    ingestTrades(trades) {
-      return ingest(trades, 0);
+    ingestTrades(trades, o) {
+      return ingest(trades, 0, o?.adopt === true);
     },
     async tick(blockTime, slot) {
       const out = engine.advanceTo(blockTime, slot);
@@ -205,7 +207,7 @@ function warm(engine: FlowEngine, db: SolflowDb, maxTime: number | null): void {
   const fromSlot = firstSlotFrom(db.sqlite, maxTime - WARM_SECONDS);
   if (fromSlot === null) return;
   for (const page of readTradesInOrder(db.sqlite, { fromSlot })) {
-    engine.push(page);
+    engine.push(page, { adopt: true });
     engine.takeMetrics();
   }
   engine.flush();
@@ -251,7 +253,7 @@ export async function recomputeFlow(
 
   for (const page of readTradesInOrder(db.sqlite)) {
     for (const t of page) stored.set(`${t.signature}|${t.ixPath}`, JSON.stringify(t.botReasons));
-    const out = engine.push(page);
+    const out = engine.push(page, { adopt: true });
     await handle(out, engine.takeMetrics());
   }
   // The run being redone may have seen the chain move on after its last trade (a tick): end

@@ -25,7 +25,7 @@ import type Database from 'better-sqlite3';
 import type { ClassifiedTrade, Signal, WindowMetrics } from '../core/flow/types.js';
 import type { Trade } from '../core/trade.js';
 import { invalidTrade } from './rows.js';
-import { packedTransfer, packTrades, type PackedTrades } from './trade-codec.js';
+import { packedTransfer, packTrades, sentStrings, type PackedTrades } from './trade-codec.js';
 import type { FlagUpdate, WriteBatch, Writer, WriterCounters, WriterOptions } from './writer.js';
 
 export interface Reject {
@@ -184,6 +184,9 @@ export function createThreadedWriter(sqlite: Database.Database, path: string, op
     }
   }
 
+  // Packed in send order, unpacked by the thread in the same order (see trade-codec.ts).
+  const strings = sentStrings();
+
   /** Valid trades packed for the thread; the invalid ones rejected here, as writer.ts would. */
   function pack(trades: readonly (Trade | ClassifiedTrade)[] | undefined): PackedTrades | undefined {
     if (!trades || trades.length === 0) return undefined;
@@ -199,7 +202,7 @@ export function createThreadedWriter(sqlite: Database.Database, path: string, op
       onReject?.('trade', trades[i], bad);
     }
     const list = valid ?? trades;
-    return list.length === 0 ? undefined : packTrades(list);
+    return list.length === 0 ? undefined : packTrades(list, strings);
   }
 
   function send(m: ThreadRequest, transfer: ArrayBuffer[] = []): number {

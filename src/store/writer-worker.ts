@@ -7,7 +7,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { applyPragmas, defineFunctions } from './open.js';
-import { unpackTrades } from './trade-codec.js';
+import { receivedStrings, unpackTrades } from './trade-codec.js';
 import { createWriter, type Writer } from './writer.js';
 import type { Reject, ThreadReply, ThreadRequest, WriterThreadData } from './writer-thread.js';
 
@@ -20,6 +20,8 @@ process.on('exit', () => {
   Atomics.notify(signal, 0);
 });
 let rejects: Reject[] = [];
+/** The string table the main thread packs with (trade-codec.ts): every batch goes through it, in order. */
+const strings = receivedStrings();
 
 // The main thread opened (and migrated) the file already: this connection only writes to it.
 // A failure here (file gone, locked past the busy timeout) is the answer to every request.
@@ -54,8 +56,8 @@ async function handle(m: ThreadRequest): Promise<void> {
     if (writer === null || sqlite === null) throw startError;
     if (m.type === 'write') {
       await writer.write({
-        trades: m.trades ? unpackTrades(m.trades) : undefined,
-        lateTrades: m.lateTrades ? unpackTrades(m.lateTrades) : undefined,
+        trades: m.trades ? unpackTrades(m.trades, strings) : undefined,
+        lateTrades: m.lateTrades ? unpackTrades(m.lateTrades, strings) : undefined,
         metrics: m.metrics,
         signals: m.signals,
         flagUpdates: m.flagUpdates,

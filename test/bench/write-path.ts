@@ -6,6 +6,9 @@
  * indexes and pragmas, parameters prepared in advance) in one transaction. All on fresh files in
  * a temp dir, in one process, so the ratios hold even on a busy machine.
  *
+ * Trades are handed to the engine as a backfill's decoder hands them (adopt: annotated in place,
+ * not copied); each run resets the flags it finds on them.
+ *
  * The pipeline runs twice: with the writer on its own thread (writerThread: true, as backfill
  * --from and demo run it) and on the engine's thread (the default, as an RPC backfill runs it).
  *
@@ -54,7 +57,7 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     let t0 = performance.now();
     const engine = createFlowEngine();
     for (let i = 0; i < trades.length; i += INGEST_BATCH) {
-      engine.push(trades.slice(i, i + INGEST_BATCH));
+      engine.push(trades.slice(i, i + INGEST_BATCH), { adopt: true });
       if (i % 50_000 === 0) engine.takeMetrics();
     }
     engine.flush();
@@ -65,7 +68,7 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
       const db = openDatabase({ path: tmp.file(file) });
       const t = performance.now();
       const p = createPipeline({ db, writerThread });
-      for (let i = 0; i < input.length; i += INGEST_BATCH) await p.ingestTrades(input.slice(i, i + INGEST_BATCH));
+      for (let i = 0; i < input.length; i += INGEST_BATCH) await p.ingestTrades(input.slice(i, i + INGEST_BATCH), { adopt: true });
       const summary = await p.close();
       const ms = performance.now() - t;
       const botTrades = db.sqlite.prepare('SELECT count(*) FROM trades WHERE is_bot = 1').pluck().get() as number;

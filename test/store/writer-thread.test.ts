@@ -11,7 +11,7 @@ import { createFlowEngine } from '../../src/core/flow/index.js';
 import type { ClassifiedTrade, Signal } from '../../src/core/flow/types.js';
 import type { Trade } from '../../src/core/trade.js';
 import { createWriter, openDatabase, type Writer } from '../../src/store/index.js';
-import { packTrades, unpackTrades } from '../../src/store/trade-codec.js';
+import { packTrades, receivedStrings, sentStrings, unpackTrades } from '../../src/store/trade-codec.js';
 import { createThreadedWriter } from '../../src/store/writer-thread.js';
 import { decodedCorpusTrades } from '../decode/support.js';
 import { makeTrade, synthTrades } from '../flow/gen.js';
@@ -36,6 +36,34 @@ describe('trade codec', () => {
     expect(all.length).toBeGreaterThan(100);
     expect(unpackTrades(packTrades(all))).toEqual(all.map(classified));
     expect(unpackTrades(packTrades([]))).toEqual([]);
+  });
+
+  it('sends each repeated string once across batches, and starts its table over when full', () => {
+    const all = decodedCorpusTrades();
+    const distinct = new Set(all.flatMap((t) => [t.ixPath, t.venue, t.programId, t.pool, t.trader, t.side, t.baseMint, t.quoteMint, t.router, t.platform, t.feeMint, t.signer]).filter((x) => x !== null));
+    for (const limit of [1_000_000, 40]) {
+      const sent = sentStrings(limit);
+      const received = receivedStrings();
+      const out: ClassifiedTrade[] = [];
+      let travelled = 0;
+      let resets = 0;
+      for (let i = 0; i < all.length; i += 7) {
+        const p = packTrades(all.slice(i, i + 7), sent);
+        travelled += p.knownCount;
+        if (p.resetKnown) resets++;
+        out.push(...unpackTrades(p, received));
+      }
+      expect(out).toEqual(all.map(classified));
+      if (limit === 40) {
+        expect(resets).toBeGreaterThan(0);
+        expect(received.strings.length).toBeLessThan(40 + 7 * 12);
+      } else {
+        // Each string crossed once, however many trades and batches it recurred in.
+        expect(resets).toBe(0);
+        expect(travelled).toBe(distinct.size);
+        expect(received.strings.length).toBe(distinct.size);
+      }
+    }
   });
 });
 

@@ -61,12 +61,21 @@ export interface EngineStats {
   releasedSlot: number | null;
 }
 
+export interface PushOptions {
+  /**
+   * The caller hands the trades over (fresh from a decoder or the store, not used afterwards):
+   * the engine annotates those objects with their flags instead of copying each one. The copy
+   * and the garbage it leaves were ~a fifth of the engine's time per trade.
+   */
+  adopt?: boolean;
+}
+
 export interface FlowEngine {
   /**
    * Add trades (any order, any batch size); returns what became final. `metrics` is empty here:
    * metrics are taken separately (takeMetrics) at whatever cadence the consumer wants.
    */
-  push(trades: readonly Trade[]): FlowOutput;
+  push(trades: readonly Trade[], opts?: PushOptions): FlowOutput;
   /**
    * Advance every token's windows to the chain clock and return the numbers of tokens that
    * changed since the last call (six windows each); tokens idle past the longest window are
@@ -103,6 +112,14 @@ function toClassified(t: Trade): ClassifiedTrade {
     fee: t.fee, feeMint: t.feeMint, txFee: t.txFee, priorityFee: t.priorityFee, jitoTip: t.jitoTip, signer: t.signer,
     isBot: false, botReasons: NO_REASONS,
   };
+}
+
+/** The trade itself, made a ClassifiedTrade: unflagged until classify() says otherwise. */
+function adoptClassified(t: Trade): ClassifiedTrade {
+  const c = t as ClassifiedTrade;
+  c.isBot = false;
+  c.botReasons = NO_REASONS;
+  return c;
 }
 
 const slotOf = (t: Trade) => t.slot ?? -1;
@@ -281,10 +298,11 @@ export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
     sweepClassifier(cls, o.bot, clock);
   }
 
-  function accept(trades: readonly Trade[], out: FlowOutput): void {
+  function accept(trades: readonly Trade[], adopt: boolean, out: FlowOutput): void {
+    const own = adopt ? adoptClassified : toClassified;
     for (const raw of trades) {
       const slot = slotOf(raw);
-      const t = toClassified(raw);
+      const t = own(raw);
       if (slot <= releasedSlot) {
         counts.late++;
         out.late.push(t);
@@ -304,9 +322,9 @@ export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
   }
 
   return {
-    push(trades) {
+    push(trades, opts) {
       const out = emptyOut();
-      accept(trades, out);
+      accept(trades, opts?.adopt === true, out);
       release(maxSlot - holdSlots, out);
       return out;
     },
