@@ -103,6 +103,7 @@ export const registerQuery: CommandRegistrar = (program, setExit) => {
     .option('--no-bot', 'leave bot-flagged trades out')
     .option('--dca', 'only Jupiter DCA fills')
     .option('--no-dca', 'leave DCA fills out')
+    .option('--signature <sig>', 'only the trades of this transaction')
     .option('--since <time>', TIME_HELP)
     .option('--until <time>', TIME_HELP)
     .action(act((opts: DataOpts & TimeOpts & TradeOpts) => runTrades(opts)));
@@ -442,7 +443,11 @@ interface TradeOpts {
   side?: string;
   bot?: boolean;
   dca?: boolean;
+  signature?: string;
 }
+
+/** A transaction signature: 64 bytes in base58. */
+const SIGNATURE = /^[1-9A-HJ-NP-Za-km-z]{64,90}$/;
 
 function tradeFlags(t: StoredTrade): string {
   return [t.isBot ? 'bot' : null, t.isDca ? 'DCA' : null, t.isLimitOrder ? 'limit' : null, t.platform].filter(Boolean).join(' ') || '-';
@@ -484,7 +489,10 @@ async function runTrades(opts: DataOpts & TimeOpts & TradeOpts): Promise<number>
   if (side !== undefined && side !== 'buy' && side !== 'sell') throw new UsageError(`bad --side '${opts.side}': expected buy or sell`);
   const venue = opts.venue?.trim().toLowerCase();
   if (venue !== undefined && !/^[a-z0-9][a-z0-9._-]*$/.test(venue)) throw new UsageError(`bad --venue '${opts.venue}': expected a venue name such as pumpfun or raydium-amm-v4`);
+  const signature = opts.signature?.trim();
+  if (signature !== undefined && !SIGNATURE.test(signature)) throw new UsageError(`bad --signature '${opts.signature}': expected a transaction signature (base58)`);
   const filter = {
+    signature,
     mint: optionalAddress('--mint', opts.mint),
     wallet: optionalAddress('--wallet', opts.wallet),
     venue,

@@ -15,6 +15,7 @@ import type { ClassifiedTrade } from '../core/flow/types.js';
 import { WINDOWS, type WindowName } from '../core/flow/types.js';
 import { storedExtent } from './replay.js';
 import { rowToTrade, TRADE_COLUMNS, type TradeRow } from './rows.js';
+import { sigKey } from './sig-key.js';
 
 type Row = Record<string, unknown>;
 type Params = Record<string, unknown>;
@@ -401,6 +402,8 @@ export interface TradeFilter extends TimeSpan, Blockable {
   side?: 'buy' | 'sell';
   bot?: boolean;
   dca?: boolean;
+  /** The trades of this one transaction. */
+  signature?: string;
   limit: number;
 }
 
@@ -421,6 +424,12 @@ export function findTrades(sqlite: Database.Database, f: TradeFilter): StoredTra
   filterOn(clauses, params, 't.side', 'side', f.side);
   filterOn(clauses, params, 't.is_bot', 'bot', f.bot === undefined ? undefined : f.bot ? 1 : 0);
   filterOn(clauses, params, 't.is_dca', 'dca', f.dca === undefined ? undefined : f.dca ? 1 : 0);
+  if (f.signature !== undefined) {
+    // Through the key index (sql/004): a trade whose key another signature took is unkeyed.
+    clauses.push('t.id IN (SELECT id FROM trade_rows WHERE (sig_key = @sigKey OR sig_key IS NULL) AND signature = @signature)');
+    params.sigKey = sigKey(f.signature);
+    params.signature = f.signature;
+  }
   clauses.push(...timeClauses('t.block_time', f, params), notBlocked('t.base_mint', f.includeBlocked));
   const rows = all(
     sqlite,

@@ -146,7 +146,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The cached source database for this size, built on first use. */
 async function sourceDb(trades: number): Promise<string> {
-  const path = join(tmpdir(), `solflow-bench-prune-${trades}-v2.db`);
+  const path = join(tmpdir(), `solflow-bench-prune-${trades}-v3.db`);
   if (existsSync(path)) return path;
   const building = `${path}.building`;
   for (const f of [building, `${building}-wal`, `${building}-shm`]) rmSync(f, { force: true });

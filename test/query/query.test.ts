@@ -225,6 +225,11 @@ describe('query trades', { timeout: 60_000 }, () => {
     expect(signatures(await q(dbs.corpus, '--dca'))).toEqual(want(dbs.corpus, 'is_dca = 1'));
     expect(want(dbs.corpus, 'is_dca = 1')).toHaveLength(1);
     expect(signatures(await q(dbs.corpus, '--no-dca'))).toEqual(want(dbs.corpus, 'is_dca = 0'));
+    // A transaction with several trades (a routed swap), found through the key index.
+    const multi = sqliteOne(dbs.corpus, 'SELECT signature FROM trades GROUP BY signature ORDER BY count(*) DESC, signature LIMIT 1').signature;
+    expect(want(dbs.corpus, 'signature = ?', multi).length).toBeGreaterThan(1);
+    expect(signatures(await q(dbs.corpus, '--signature', multi))).toEqual(want(dbs.corpus, 'signature = ?', multi));
+    expect(await q(dbs.corpus, '--signature', '1'.repeat(88))).toEqual([]);
     // Relative times count back from the wall clock: this recorded history is long past.
     expect(await q(c, '--since', '-1h')).toEqual([]);
     expect((await q(c, '--since=-3650d')).length).toBe(want(c, 'block_time IS NOT NULL').length);
@@ -260,6 +265,7 @@ describe('query trades', { timeout: 60_000 }, () => {
     expectUsageError(await cli(['query', 'trades', '--db', dbs.chain, '--format', 'xml']), /bad --format 'xml'/);
     expectUsageError(await cli(['query', 'trades', '--db', dbs.chain, '--limit', '0']), /bad --limit '0'/);
     expectUsageError(await cli(['query', 'trades', '--db', dbs.chain, '--wallet', 'abc']), /--wallet 'abc' is not a Solana address/);
+    expectUsageError(await cli(['query', 'trades', '--db', dbs.chain, '--signature', 'abc']), /bad --signature 'abc'/);
     expectUsageError(await cli(['query', 'top-flows', '--db', dbs.chain, '--window', '3m']), /bad --window '3m'/);
     expectUsageError(await cli(['query', 'top-flows', '--db', dbs.chain, '--order', 'price']), /bad --order 'price'/);
     expectUsageError(await cli(['query', 'signals', '--db', dbs.chain, '--type', 'MOON']), /bad --type 'MOON'/);

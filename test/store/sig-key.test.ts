@@ -7,6 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { pruneRows } from '../../src/store/prune.js';
+import { findTrades } from '../../src/store/queries.js';
 import { createWriter, openDatabase, rowToTrade, sigKey, type TradeRow } from '../../src/store/index.js';
 import { createThreadedWriter } from '../../src/store/writer-thread.js';
 import type { ClassifiedTrade } from '../../src/core/flow/types.js';
@@ -90,6 +91,12 @@ describe('writer with signatures that share a key', () => {
       expect(w.counters().flagsUpdated).toBe(1);
       const flags = db.sqlite.prepare('SELECT signature, is_bot, bot_reasons FROM trade_rows WHERE is_bot = 1').all();
       expect(flags).toEqual([{ signature: b[0].signature, is_bot: 1, bot_reasons: '["sandwich:back"]' }]);
+      // `query trades --signature` finds each, keyed or not, and only it.
+      for (const t of [a[0], b[0]]) {
+        expect(findTrades(db.sqlite, { signature: t.signature, limit: 10 }).map((r) => r.signature)).toEqual(
+          [...a, ...b].filter((x) => x.signature === t.signature).map((x) => x.signature),
+        );
+      }
 
       // Prune A (older by an hour): the key is free, yet B written again is still a duplicate,
       // and A written again is stored once more, under its key.
