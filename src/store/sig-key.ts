@@ -36,17 +36,28 @@ export function sigKey(signature: string): number {
   return hashKey(signature);
 }
 
-/** Two 32-bit FNV-style lanes over every UTF-16 unit, folded into [0, 58^9). */
+/**
+ * Two independent 32-bit lanes over every UTF-16 unit (FNV-1a, and a rotate-multiply), each
+ * finished with murmur3's fmix32, folded into [0, 58^9): no collision among a million random
+ * strings (test/store/sig-key.test.ts), as ~53 bits should give.
+ */
 function hashKey(s: string): number {
   let a = 0x811c9dc5 | 0;
-  let b = 0x5bd1e995 | 0;
+  let b = 0x9e3779b9 | 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
+    b = Math.imul(((b << 5) | (b >>> 27)) ^ c, 0x85ebca77);
   }
-  return ((a >>> 0) * 0x200000 + (b >>> 11)) % RANGE;
+  return ((fmix32(a) >>> 0) * 0x200000 + (fmix32(b) >>> 11)) % RANGE;
+}
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 /** Name of the SQL function every connection gets (migration 004 keys existing rows with it). */

@@ -12,6 +12,18 @@
  */
 import { openDatabase } from '../../src/store/index.js';
 
+const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+/**
+ * Trade i's signature key, k = i * KEY_STEP mod 58^9: distinct for every i (KEY_STEP shares no
+ * factor with 58) and scattered like real keys. The signature spells k in base58 as its
+ * characters 2-10 (where src/store/sig-key.ts reads it) and is random after them.
+ */
+const KEY_STEP = 1_000_000_007;
+const SIGNATURE_SQL =
+  "'1' || " +
+  Array.from({ length: 9 }, (_, d) => `substr('${B58}', (k / ${58 ** (8 - d)}) % 58 + 1, 1)`).join(' || ') +
+  ' || substr(hex(randomblob(39)), 1, 78)';
+
 export interface SynthDbOptions {
   path: string;
   trades: number;
@@ -49,17 +61,17 @@ export async function buildSynthDb(o: SynthDbOptions): Promise<void> {
   // Skewed popularity like the write-path generator: index = floor(mints * u^3).
   const insertTrades = s.prepare(`
     WITH RECURSIVE seq(i) AS (SELECT @from UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < @to),
-    r AS (SELECT i, (abs(random()) % 1000000) / 1000000.0 AS u, abs(random()) AS w, substr(hex(randomblob(44)), 1, 88) AS sig FROM seq),
-    p AS (SELECT i, w, sig, CAST(@mints * u * u * u AS INTEGER) AS m FROM r)
+    r AS (SELECT i, (abs(random()) % 1000000) / 1000000.0 AS u, abs(random()) AS w, (i * ${KEY_STEP}) % ${58 ** 9} AS k FROM seq),
+    p AS (SELECT i, w, k, CAST(@mints * u * u * u AS INTEGER) AS m FROM r)
     INSERT INTO trade_rows (signature, ix_path, slot, block_time, tx_index, venue, program_id, pool_id, trader_id, side,
       base_mint_id, base_amount, base_decimals, quote_mint_id, quote_amount, quote_decimals, sol_amount, router, platform,
       is_dca, is_limit_order, fee, fee_mint_id, tx_fee, priority_fee, jito_tip, signer_id, is_bot, bot_reasons, inserted_at, sig_key)
-    SELECT sig, '0.0', 300000000 + i, CAST(@start + (i * @span) / @n AS INTEGER), i % 50, 'pumpswap',
+    SELECT ${SIGNATURE_SQL}, '0.0', 300000000 + i, CAST(@start + (i * @span) / @n AS INTEGER), i % 50, 'pumpswap',
       1, @mint0 + @mints + m, @wallet0 + w % @wallets, CASE WHEN w % 20 < 11 THEN 'buy' ELSE 'sell' END,
       @mint0 + m, CAST(1000000 + w % 1000000000000 AS TEXT), 6,
       2, CAST(10000000 + w % 50000000000 AS TEXT), 9, 10000000 + w % 50000000000,
       CASE WHEN w % 10 < 3 THEN 'jupiter-v6' END, NULL, 0, 0, NULL, NULL, 5000, w % 200000, 0,
-      @wallet0 + w % @wallets, 0, '[]', 0, solflow_sig_key(sig)
+      @wallet0 + w % @wallets, 0, '[]', 0, k
     FROM p`);
   const insertSignals = s.prepare(`
     INSERT INTO signals (mint, type, strength, window, block_time, slot, signature, inputs_json, created_at)

@@ -12,6 +12,7 @@ import { createWriter, openDatabase, rowToTrade, sigKey, type TradeRow } from '.
 import { createThreadedWriter } from '../../src/store/writer-thread.js';
 import type { ClassifiedTrade } from '../../src/core/flow/types.js';
 import { decodedCorpusTrades, realSignatures } from '../decode/support.js';
+import { seededRandom } from '../support/rng.js';
 import { tempDir } from './tmp.js';
 
 const tmp = tempDir();
@@ -49,6 +50,16 @@ describe('sigKey', () => {
       expect(Number.isSafeInteger(k) && k >= 0 && k < 58 ** 9).toBe(true);
     }
     expect(sigKey('s1')).not.toBe(sigKey('s2'));
+    // The hash keeps ~53 bits: among a million random strings (a 0 in the key's place sends each
+    // to the hash), a collision would be a 1-in-18,000 event.
+    const r = seededRandom(58);
+    const hashed = new Set<number>();
+    for (let i = 0; i < 1_000_000; i++) {
+      let x = 'S0';
+      for (let j = 0; j < 30; j++) x += B58[Math.floor(r() * 58)];
+      hashed.add(sigKey(x));
+    }
+    expect(hashed.size).toBe(1_000_000);
 
     const db = openDatabase({ path: ':memory:' });
     const inSql = db.sqlite.prepare('SELECT solflow_sig_key(?)').pluck();
