@@ -12,8 +12,7 @@ import type { CommandRegistrar } from './main.js';
 import { withExample } from './examples.js';
 import { redactText } from '../util/redact.js';
 import { loadLabels } from './labels-option.js';
-
-const SIGNATURE = /^[1-9A-HJ-NP-Za-km-z]{64,90}$/;
+import { SIGNATURE_TEXT } from './options.js';
 
 interface DecodeOpts {
   json?: boolean;
@@ -36,7 +35,7 @@ export const registerDecode: CommandRegistrar = (program, setExit) => {
 };
 
 /** A signature, unless a file of that name exists. */
-const isSignature = (input: string): boolean => SIGNATURE.test(input) && !existsSync(input);
+const isSignature = (input: string): boolean => SIGNATURE_TEXT.test(input) && !existsSync(input);
 
 /** Inputs in the order given; each run of consecutive paths is read, of signatures fetched, as one batch. */
 async function* items(inputs: string[], opts: DecodeOpts): AsyncGenerator<RecordedItem> {

@@ -30,6 +30,16 @@ export function parseDurationOption(option: string, text: string): number {
   return Math.round(ms / 1000);
 }
 
+/** How a transaction signature looks as text: 64 bytes in base58. */
+export const SIGNATURE_TEXT = /^[1-9A-HJ-NP-Za-km-z]{64,90}$/;
+
+/** A transaction signature; anything else is a usage error. */
+export function parseSignature(what: string, text: string): string {
+  const p = text.trim();
+  if (!SIGNATURE_TEXT.test(p)) throw new UsageError(`bad ${what} '${text}': expected a transaction signature (base58)`);
+  return p;
+}
+
 /** A base58 32-byte public key (wallet, mint, pool); anything else is a usage error. */
 export function parseAddress(what: string, text: string): string {
   const p = text.trim();

@@ -41,7 +41,7 @@ import { withExample } from './examples.js';
 import { withReader } from './with-db.js';
 import { formatAmount, isoTime, makeTable, mintLabel, percent, shortKey } from './format.js';
 import type { CommandRegistrar } from './main.js';
-import { parseAddress, parseFormat, parsePositiveInt, parseTimeOption, type OutputFormat } from './options.js';
+import { parseAddress, parseFormat, parsePositiveInt, parseSignature, parseTimeOption, type OutputFormat } from './options.js';
 import { csvField, renderRows, type Column } from './output.js';
 
 interface DataOpts {
@@ -446,9 +446,6 @@ interface TradeOpts {
   signature?: string;
 }
 
-/** A transaction signature: 64 bytes in base58. */
-const SIGNATURE = /^[1-9A-HJ-NP-Za-km-z]{64,90}$/;
-
 function tradeFlags(t: StoredTrade): string {
   return [t.isBot ? 'bot' : null, t.isDca ? 'DCA' : null, t.isLimitOrder ? 'limit' : null, t.platform].filter(Boolean).join(' ') || '-';
 }
@@ -489,10 +486,8 @@ async function runTrades(opts: DataOpts & TimeOpts & TradeOpts): Promise<number>
   if (side !== undefined && side !== 'buy' && side !== 'sell') throw new UsageError(`bad --side '${opts.side}': expected buy or sell`);
   const venue = opts.venue?.trim().toLowerCase();
   if (venue !== undefined && !/^[a-z0-9][a-z0-9._-]*$/.test(venue)) throw new UsageError(`bad --venue '${opts.venue}': expected a venue name such as pumpfun or raydium-amm-v4`);
-  const signature = opts.signature?.trim();
-  if (signature !== undefined && !SIGNATURE.test(signature)) throw new UsageError(`bad --signature '${opts.signature}': expected a transaction signature (base58)`);
   const filter = {
-    signature,
+    signature: opts.signature === undefined ? undefined : parseSignature('--signature', opts.signature),
     mint: optionalAddress('--mint', opts.mint),
     wallet: optionalAddress('--wallet', opts.wallet),
     venue,

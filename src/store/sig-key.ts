@@ -13,9 +13,7 @@
  * Keys can collide (two signatures sharing those nine characters: expected a few times in 10^8
  * trades). The writer resolves that exactly (see writer.ts): the key only narrows the search.
  */
-const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-const DIGIT = new Int8Array(128).fill(-1);
-for (let i = 0; i < ALPHABET.length; i++) DIGIT[ALPHABET.charCodeAt(i)] = i;
+import { base58Digit } from '../core/decode/base58.js';
 
 const FROM = 1;
 const DIGITS = 9;
@@ -27,8 +25,7 @@ export function sigKey(signature: string): number {
     let v = 0;
     let i = FROM;
     for (; i < FROM + DIGITS; i++) {
-      const c = signature.charCodeAt(i);
-      const d = c < 128 ? DIGIT[c] : -1;
+      const d = base58Digit(signature.charCodeAt(i));
       if (d < 0) break;
       v = v * 58 + d;
     }

@@ -11,9 +11,9 @@
  *    with an older chain time; signals insert idempotently on (mint, type, signature);
  *  - counters: written / duplicate / rejected (plus metrics, signals, flag updates, batches).
  *
- * better-sqlite3 is synchronous, so a flush blocks this thread for its duration (a few ms per
- * thousand rows). That is the price of one connection and no worker hop; it keeps ordering and
- * error handling trivial.
+ * better-sqlite3 is synchronous, so a flush blocks the thread it runs on for its duration (a few
+ * ms per thousand rows). Run on the caller's thread that keeps ordering and error handling
+ * trivial; writer-thread.ts runs this same writer on a thread of its own for CPU-bound sources.
  */
 import type Database from 'better-sqlite3';
 import type { ClassifiedTrade, Signal, WindowMetrics } from '../core/flow/types.js';

@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { analyzeWallet, type WalletAnalysis } from '../../src/core/wallet/index.js';
-import { base58Encode } from '../../src/core/decode/base58.js';
+import { BASE58_ALPHABET as B58, base58Encode } from '../../src/core/decode/base58.js';
 import { WSOL_MINT } from '../../src/core/trade.js';
 import { openDatabase, sigKey } from '../../src/store/index.js';
 import { TRADE_COLUMNS, TRADE_INSERT_SQL } from '../../src/store/rows.js';
@@ -90,7 +90,6 @@ function generate(path: string, n: number): Meta {
   const cumulative: number[] = [];
   heavyList.reduce((s, h) => (cumulative.push(s + h.weight), s + h.weight), 0);
 
-  const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
   const codes = new Array<number>(88);
   const signature = () => {
     for (let i = 0; i < 88; i += 4) {
@@ -191,7 +190,7 @@ function generate(path: string, n: number): Meta {
         row[27] = bot ? 1 : 0;
         row[28] = bot ? '["rate:12 tx/60s"]' : '[]';
         row[29] = 0;
-        row[30] = sigKey(row[0] as string);
+        row[TRADE_COLUMNS.length] = sigKey(row[0] as string);
         for (const k of ADDRESS_AT) if (row[k] !== null) row[k] = idOf(row[k] as string);
         insert.run(row);
       }

@@ -1,8 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BASE58_ALPHABET } from '../../src/core/decode/base58.js';
 import type { RawTransaction } from '../../src/core/decode/rawtx.js';
 import { decodeTransaction } from '../../src/core/decode/index.js';
 import type { Trade } from '../../src/core/trade.js';
+
+/**
+ * The same signature with its last character changed: a different transaction whose
+ * signature key (src/store/sig-key.ts, characters 2-10) is the same, so the two collide.
+ */
+export function twinSignature(signature: string): string {
+  const last = signature[signature.length - 1];
+  return signature.slice(0, -1) + BASE58_ALPHABET[(BASE58_ALPHABET.indexOf(last) + 1) % 58];
+}
 
 export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 

@@ -5,9 +5,9 @@
  */
 import { WSOL_MINT, type Trade } from '../../src/core/trade.js';
 import { seededRandom } from '../support/rng.js';
+import { BASE58_ALPHABET as B58 } from '../../src/core/decode/base58.js';
 
 export const USDC_MINT = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
-const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
 export const rng = seededRandom;
 

@@ -10,9 +10,9 @@
  * row and six token_metrics rows stamped with its last trade time (+4h, as the engine does for
  * a token that went quiet).
  */
+import { BASE58_ALPHABET as B58 } from '../../src/core/decode/base58.js';
 import { openDatabase } from '../../src/store/index.js';
 
-const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 /**
  * Trade i's signature key, k = i * KEY_STEP mod 58^9: distinct for every i (KEY_STEP shares no
  * factor with 58) and scattered like real keys. The signature spells k in base58 as its

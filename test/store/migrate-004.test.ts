@@ -7,14 +7,12 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWriter, DEFAULT_SQL_DIR, openDatabase, sigKey, TRADE_COLUMNS, tradeParams } from '../../src/store/index.js';
-import { decodedCorpusTrades } from '../decode/support.js';
+import { decodedCorpusTrades, twinSignature as twin } from '../decode/support.js';
 import { tempDir } from './tmp.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-const twin = (s: string) => s.slice(0, -1) + B58[(B58.indexOf(s[s.length - 1]) + 1) % 58];
 
 /** trade_rows' columns in schema 3: TRADE_INSERT_SQL's without the trailing sig_key. */
 const V3_COLUMNS = ['signature', 'ix_path', 'slot', 'block_time', 'tx_index', 'venue', 'program_id', 'pool_id', 'trader_id', 'side',

@@ -11,20 +11,13 @@ import { findTrades } from '../../src/store/queries.js';
 import { createWriter, openDatabase, rowToTrade, sigKey, type TradeRow } from '../../src/store/index.js';
 import { createThreadedWriter } from '../../src/store/writer-thread.js';
 import type { ClassifiedTrade } from '../../src/core/flow/types.js';
-import { decodedCorpusTrades, realSignatures } from '../decode/support.js';
+import { BASE58_ALPHABET as B58 } from '../../src/core/decode/base58.js';
+import { decodedCorpusTrades, realSignatures, twinSignature as twin } from '../decode/support.js';
 import { seededRandom } from '../support/rng.js';
 import { tempDir } from './tmp.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-
-const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-
-/** The same signature with its last character changed: same key, different transaction. */
-function twin(signature: string): string {
-  const last = signature[signature.length - 1];
-  return signature.slice(0, -1) + B58[(B58.indexOf(last) + 1) % 58];
-}
 
 const classified = (t: ReturnType<typeof decodedCorpusTrades>[number], over: Partial<ClassifiedTrade> = {}): ClassifiedTrade => ({
   ...t, isBot: false, botReasons: [], ...over,

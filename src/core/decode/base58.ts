@@ -5,9 +5,13 @@
  * characters, so this one folds five digits at a time into 16-bit limbs (58^5 · 2^16 < 2^53,
  * so every step stays exact in a double). It is the hottest loop of the decoder.
  */
-const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+export const BASE58_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+const ALPHABET = BASE58_ALPHABET;
 const DIGIT = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DIGIT[ALPHABET.charCodeAt(i)] = i;
+
+/** A character code's base58 digit, or -1. */
+export const base58Digit = (code: number): number => (code < 128 ? DIGIT[code] : -1);
 const POW58 = [1, 58, 3364, 195112, 11316496, 656356768];
 
 export function base58Decode(s: string): Uint8Array {
