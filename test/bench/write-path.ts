@@ -12,9 +12,13 @@
  * The pipeline runs twice: with the writer on its own thread (writerThread: true, as backfill
  * --from and demo run it) and on the engine's thread (the default, as an RPC backfill runs it).
  *
- * For what limits the ceiling, two more plain inserts of the same rows: in transactions of the
- * writer's batch size (what committing as you go costs), and into a file with only the
- * idempotency key (what the secondary indexes analyze/query/prune read cost).
+ * For what limits the pipeline, the writer thread alone, fed the engine's output computed
+ * beforehand: the pipeline cannot beat it.
+ *
+ * For what limits the ceiling, three more plain inserts of the same rows: in transactions of the
+ * writer's batch size (what committing as you go costs), the same building each row as it goes
+ * (what the writer does besides SQLite), and into a file with only the idempotency key (what the
+ * secondary indexes analyze/query/prune read cost).
  *
  *   npm run bench                          (with the other benches)
  *   npx tsx test/bench/write-path.ts       (alone; BENCH_TRADES=… to change the size)
@@ -24,8 +28,9 @@ import { createFlowEngine } from '../../src/core/flow/index.js';
 import { createPipeline } from '../../src/core/pipeline.js';
 import type { Trade } from '../../src/core/trade.js';
 import { openDatabase } from '../../src/store/index.js';
-import { TRADE_INSERT_SQL, tradeParams } from '../../src/store/rows.js';
-import { DEFAULT_BATCH_SIZE } from '../../src/store/writer.js';
+import { createAddressBook, TRADE_INSERT_SQL, tradeParams } from '../../src/store/rows.js';
+import { DEFAULT_BATCH_SIZE, type WriteBatch } from '../../src/store/writer.js';
+import { createThreadedWriter } from '../../src/store/writer-thread.js';
 import { synthTrades } from '../flow/gen.js';
 import { tempDir } from '../store/tmp.js';
 
@@ -34,9 +39,13 @@ export interface WritePathResult {
   pipelineTradesPerSec: number;
   /** The same pipeline with the writer on the caller's thread (writerThread: false). */
   sameThreadTradesPerSec: number;
+  /** The writer thread fed the engine's output computed beforehand: the pipeline's upper bound. */
+  writerAloneTradesPerSec: number;
   ceilingTradesPerSec: number;
   /** The same plain insert, committed every DEFAULT_BATCH_SIZE rows. */
   batchedCeilingTradesPerSec: number;
+  /** The batched plain insert with each row built as it goes (address ids, parameters). */
+  buildingRowsTradesPerSec: number;
   /** The same plain insert into a file with only the (signature, ix_path) key. */
   keyOnlyCeilingTradesPerSec: number;
   engineOnlyTradesPerSec: number;
@@ -56,11 +65,20 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     // Engine alone (no I/O), for context.
     let t0 = performance.now();
     const engine = createFlowEngine();
+    // What the engine hands on, kept for the writer-alone run below, with the metric snapshots
+    // the pipeline's run writes (its 5 s timer fires about once mid-run, then the final one).
+    const batches: WriteBatch[] = [];
+    const midSnapshot = Math.floor(n / 2 / 50_000) * 50_000;
     for (let i = 0; i < trades.length; i += INGEST_BATCH) {
-      engine.push(trades.slice(i, i + INGEST_BATCH), { adopt: true });
-      if (i % 50_000 === 0) engine.takeMetrics();
+      const out = engine.push(trades.slice(i, i + INGEST_BATCH), { adopt: true });
+      batches.push({ trades: out.trades, lateTrades: out.late, signals: out.signals });
+      if (i % 50_000 === 0) {
+        const metrics = engine.takeMetrics();
+        if (i === midSnapshot) batches.push({ metrics });
+      }
     }
-    engine.flush();
+    const last = engine.flush();
+    batches.push({ trades: last.trades, lateTrades: last.late, signals: last.signals, metrics: last.metrics });
     const engineMs = performance.now() - t0;
 
     // Full write path with the writer on its own thread, then on the engine's.
@@ -83,8 +101,11 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     const { ms: pipelineMs, summary, botTrades } = await run('pipeline.db', true);
     const { ms: sameThreadMs } = await run('same-thread.db', false);
 
+    const writerAloneMs = await writerAlone(tmp.file('writer-alone.db'), batches, n);
+
     const ceilingMs = await plainInsert(tmp.file('ceiling.db'), trades, n);
     const batchedMs = await plainInsert(tmp.file('batched.db'), trades, DEFAULT_BATCH_SIZE);
+    const buildingMs = await insertBuildingRows(tmp.file('building.db'), trades, DEFAULT_BATCH_SIZE);
     const keyOnlyMs = await plainInsert(tmp.file('key-only.db'), trades, n, 'DROP INDEX trades_trader_time; DROP INDEX trades_mint_time; DROP INDEX trades_slot; DROP INDEX trades_time;');
 
     const rate = (ms: number) => (n / ms) * 1000;
@@ -92,9 +113,11 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
       trades: n,
       pipelineTradesPerSec: rate(pipelineMs),
       sameThreadTradesPerSec: rate(sameThreadMs),
+      writerAloneTradesPerSec: rate(writerAloneMs),
       ceilingTradesPerSec: rate(ceilingMs),
       batchedCeilingTradesPerSec: rate(batchedMs),
       keyOnlyCeilingTradesPerSec: rate(keyOnlyMs),
+      buildingRowsTradesPerSec: rate(buildingMs),
       engineOnlyTradesPerSec: rate(engineMs),
       ratio: ceilingMs / pipelineMs,
       signals: summary.writer.signalsWritten,
@@ -105,15 +128,54 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     console.log(`write path: ${n} synthetic trades, 5000 mints, 50000 wallets, SQLite WAL file with 5 trade indexes`);
     console.log(`  flags → metrics → signals → writer   ${f(r.pipelineTradesPerSec)} trades/s   writer on its own thread   (${w.batches} transactions, ${r.signals} signals, ${botTrades} bot trades, ${w.metricsWritten} metric rows)`);
     console.log(`    same, writer on the engine's thread  ${f(r.sameThreadTradesPerSec)} trades/s   (writerThread: false; the threaded run takes ${(pipelineMs / sameThreadMs).toFixed(2)}x its time)`);
+    console.log(`    writer thread alone                  ${f(r.writerAloneTradesPerSec)} trades/s   (the engine's output computed beforehand: the most the pipeline can do)`);
     console.log(`  plain insert, one transaction         ${f(r.ceilingTradesPerSec)} trades/s   (ceiling: same rows, params prebuilt)`);
     console.log(`  ratio pipeline / ceiling              ${r.ratio.toFixed(2).padStart(9)}`);
-    console.log(`  what limits the ceiling:`);
+    console.log(`  what limits the ceiling, and what the writer adds to it:`);
     console.log(`    plain insert, ${DEFAULT_BATCH_SIZE}-row transactions  ${f(r.batchedCeilingTradesPerSec)} trades/s   (the writer's batch size: each commit rewrites the index pages it touched)`);
+    console.log(`    same, each row built as it goes     ${f(r.buildingRowsTradesPerSec)} trades/s   (address ids looked up or inserted, parameters made, per trade: the writer's work besides SQLite)`);
     console.log(`    plain insert, unique key only       ${f(r.keyOnlyCeilingTradesPerSec)} trades/s   (without the trader, mint, slot and time indexes readers use)`);
     console.log(`  flow engine alone (no I/O)            ${f(r.engineOnlyTradesPerSec)} trades/s`);
     return r;
   } finally {
     tmp.cleanup();
+  }
+}
+
+/** The threaded writer alone, fed `batches` as fast as it takes them; returns ms. */
+async function writerAlone(path: string, batches: readonly WriteBatch[], n: number): Promise<number> {
+  const db = openDatabase({ path });
+  try {
+    const writer = createThreadedWriter(db.sqlite, db.path);
+    const t0 = performance.now();
+    for (const b of batches) await writer.write(b);
+    await writer.close();
+    const ms = performance.now() - t0;
+    if (writer.counters().written !== n) throw new Error(`the writer wrote ${writer.counters().written} of ${n} trades`);
+    return ms;
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * The same rows in the writer's batch size, each built as it is inserted: the address book
+ * (rows.ts) looks up, or inserts, each address, and tradeParams runs per trade. What building
+ * rows costs on top of the ceiling, whichever thread does it. Returns ms.
+ */
+async function insertBuildingRows(path: string, trades: Trade[], perTx: number): Promise<number> {
+  const db = openDatabase({ path });
+  try {
+    const book = createAddressBook(db.sqlite);
+    const insert = db.sqlite.prepare(TRADE_INSERT_SQL);
+    const tx = db.sqlite.transaction((from: number, to: number) => {
+      for (let i = from; i < to; i++) insert.run(tradeParams(trades[i], 0, book.id));
+    });
+    const t0 = performance.now();
+    for (let i = 0; i < trades.length; i += perTx) tx.immediate(i, Math.min(trades.length, i + perTx));
+    return performance.now() - t0;
+  } finally {
+    await db.close();
   }
 }
 
