@@ -65,20 +65,11 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     // Engine alone (no I/O), for context.
     let t0 = performance.now();
     const engine = createFlowEngine();
-    // What the engine hands on, kept for the writer-alone run below, with the metric snapshots
-    // the pipeline's run writes (its 5 s timer fires about once mid-run, then the final one).
-    const batches: WriteBatch[] = [];
-    const midSnapshot = Math.floor(n / 2 / 50_000) * 50_000;
     for (let i = 0; i < trades.length; i += INGEST_BATCH) {
-      const out = engine.push(trades.slice(i, i + INGEST_BATCH), { adopt: true });
-      batches.push({ trades: out.trades, lateTrades: out.late, signals: out.signals });
-      if (i % 50_000 === 0) {
-        const metrics = engine.takeMetrics();
-        if (i === midSnapshot) batches.push({ metrics });
-      }
+      engine.push(trades.slice(i, i + INGEST_BATCH), { adopt: true });
+      if (i % 50_000 === 0) engine.takeMetrics();
     }
-    const last = engine.flush();
-    batches.push({ trades: last.trades, lateTrades: last.late, signals: last.signals, metrics: last.metrics });
+    engine.flush();
     const engineMs = performance.now() - t0;
 
     // Full write path with the writer on its own thread, then on the engine's.
@@ -101,7 +92,7 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     const { ms: pipelineMs, summary, botTrades } = await run('pipeline.db', true);
     const { ms: sameThreadMs } = await run('same-thread.db', false);
 
-    const writerAloneMs = await writerAlone(tmp.file('writer-alone.db'), batches, n);
+    const writerAloneMs = await writerAlone(tmp.file('writer-alone.db'), engineOutput(trades), n);
 
     const ceilingMs = await plainInsert(tmp.file('ceiling.db'), trades, n);
     const batchedMs = await plainInsert(tmp.file('batched.db'), trades, DEFAULT_BATCH_SIZE);
@@ -140,6 +131,25 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
   } finally {
     tmp.cleanup();
   }
+}
+
+/**
+ * What the engine hands the writer for these trades, with the metric snapshots the pipeline's
+ * run writes (its 5 s timer fires about once mid-run, then the final one). Built just before
+ * it is used, so the pipeline runs do not carry it in their heap.
+ */
+function engineOutput(trades: Trade[]): WriteBatch[] {
+  const engine = createFlowEngine();
+  const batches: WriteBatch[] = [];
+  const middle = Math.floor(trades.length / 2 / INGEST_BATCH) * INGEST_BATCH;
+  for (let i = 0; i < trades.length; i += INGEST_BATCH) {
+    const out = engine.push(trades.slice(i, i + INGEST_BATCH), { adopt: true });
+    batches.push({ trades: out.trades, lateTrades: out.late, signals: out.signals });
+    if (i === middle) batches.push({ metrics: engine.takeMetrics() });
+  }
+  const last = engine.flush();
+  batches.push({ trades: last.trades, lateTrades: last.late, signals: last.signals, metrics: last.metrics });
+  return batches;
 }
 
 /** The threaded writer alone, fed `batches` as fast as it takes them; returns ms. */
