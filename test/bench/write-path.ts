@@ -62,14 +62,9 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
   const trades = synthTrades({ trades: n, seed: 2024, mints: 5000, wallets: 50_000, tradesPerSlot: 20 });
   const tmp = tempDir('solflow-bench-');
   try {
-    // Engine alone (no I/O), for context.
-    let t0 = performance.now();
-    const engine = createFlowEngine();
-    for (let i = 0; i < trades.length; i += INGEST_BATCH) {
-      engine.push(trades.slice(i, i + INGEST_BATCH), { adopt: true });
-      if (i % 50_000 === 0) engine.takeMetrics();
-    }
-    engine.flush();
+    // Engine alone (no I/O), for context; its output is dropped, so the runs below do not carry it.
+    const t0 = performance.now();
+    engineOutput(trades);
     const engineMs = performance.now() - t0;
 
     // Full write path with the writer on its own thread, then on the engine's.
@@ -96,8 +91,8 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
 
     const ceilingMs = await plainInsert(tmp.file('ceiling.db'), trades, n);
     const batchedMs = await plainInsert(tmp.file('batched.db'), trades, DEFAULT_BATCH_SIZE);
-    const buildingMs = await insertBuildingRows(tmp.file('building.db'), trades, DEFAULT_BATCH_SIZE);
-    const keyOnlyMs = await plainInsert(tmp.file('key-only.db'), trades, n, 'DROP INDEX trades_trader_time; DROP INDEX trades_mint_time; DROP INDEX trades_slot; DROP INDEX trades_time;');
+    const buildingMs = await plainInsert(tmp.file('building.db'), trades, DEFAULT_BATCH_SIZE, { buildRows: true });
+    const keyOnlyMs = await plainInsert(tmp.file('key-only.db'), trades, n, { setup: 'DROP INDEX trades_trader_time; DROP INDEX trades_mint_time; DROP INDEX trades_slot; DROP INDEX trades_time;' });
 
     const rate = (ms: number) => (n / ms) * 1000;
     const r: WritePathResult = {
@@ -135,8 +130,7 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
 
 /**
  * What the engine hands the writer for these trades, with the metric snapshots the pipeline's
- * run writes (its 5 s timer fires about once mid-run, then the final one). Built just before
- * it is used, so the pipeline runs do not carry it in their heap.
+ * run writes (its 5 s timer fires about once mid-run, then the final one).
  */
 function engineOutput(trades: Trade[]): WriteBatch[] {
   const engine = createFlowEngine();
@@ -169,51 +163,43 @@ async function writerAlone(path: string, batches: readonly WriteBatch[], n: numb
 }
 
 /**
- * The same rows in the writer's batch size, each built as it is inserted: the address book
- * (rows.ts) looks up, or inserts, each address, and tradeParams runs per trade. What building
- * rows costs on top of the ceiling, whichever thread does it. Returns ms.
- */
-async function insertBuildingRows(path: string, trades: Trade[], perTx: number): Promise<number> {
-  const db = openDatabase({ path });
-  try {
-    const book = createAddressBook(db.sqlite);
-    const insert = db.sqlite.prepare(TRADE_INSERT_SQL);
-    const tx = db.sqlite.transaction((from: number, to: number) => {
-      for (let i = from; i < to; i++) insert.run(tradeParams(trades[i], 0, book.id));
-    });
-    const t0 = performance.now();
-    for (let i = 0; i < trades.length; i += perTx) tx.immediate(i, Math.min(trades.length, i + perTx));
-    return performance.now() - t0;
-  } finally {
-    await db.close();
-  }
-}
-
-/**
  * Insert the trades' rows with one prepared statement, committing every `perTx` rows; returns
- * ms. The same rows the writer stores: each address once in `addresses` (first, with the ids
- * the trade rows refer to) and one trade_rows row per trade, all parameters built beforehand.
+ * ms. The same rows the writer stores: each address once in `addresses` and one trade_rows row
+ * per trade.
+ *  - By default (the ceiling) every parameter is built beforehand and the addresses go in first,
+ *    with the ids the trade rows refer to.
+ *  - `buildRows`: each row is built as it is inserted, as the writer does: the address book
+ *    (rows.ts) looks up, or inserts, each address, and tradeParams runs per trade. What building
+ *    rows costs on top of the ceiling, whichever thread does it.
  */
-async function plainInsert(path: string, trades: Trade[], perTx: number, setup = ''): Promise<number> {
+async function plainInsert(path: string, trades: Trade[], perTx: number, opts: { setup?: string; buildRows?: boolean } = {}): Promise<number> {
   const db = openDatabase({ path });
   try {
-    if (setup) db.sqlite.exec(setup);
-    const ids = new Map<string, number>();
-    const id = (address: string) => {
-      let v = ids.get(address);
-      if (v === undefined) ids.set(address, (v = ids.size + 1));
-      return v;
-    };
-    const params = trades.map((t) => tradeParams(t, 0, id));
-    const addressRows = [...ids];
-    const insertAddress = db.sqlite.prepare('INSERT INTO addresses (address, id) VALUES (?, ?)');
+    if (opts.setup) db.sqlite.exec(opts.setup);
     const insert = db.sqlite.prepare(TRADE_INSERT_SQL);
-    const tx = db.sqlite.transaction((from: number, to: number) => {
-      if (from === 0) for (const a of addressRows) insertAddress.run(a);
-      for (let i = from; i < to; i++) insert.run(params[i]);
-    });
+    let tx: (from: number, to: number) => void;
+    if (opts.buildRows) {
+      const book = createAddressBook(db.sqlite);
+      tx = (from, to) => {
+        for (let i = from; i < to; i++) insert.run(tradeParams(trades[i], 0, book.id));
+      };
+    } else {
+      const ids = new Map<string, number>();
+      const id = (address: string) => {
+        let v = ids.get(address);
+        if (v === undefined) ids.set(address, (v = ids.size + 1));
+        return v;
+      };
+      const params = trades.map((t) => tradeParams(t, 0, id));
+      const insertAddress = db.sqlite.prepare('INSERT INTO addresses (address, id) VALUES (?, ?)');
+      tx = (from, to) => {
+        if (from === 0) for (const a of ids) insertAddress.run(a);
+        for (let i = from; i < to; i++) insert.run(params[i]);
+      };
+    }
+    const transaction = db.sqlite.transaction(tx);
     const t0 = performance.now();
-    for (let i = 0; i < params.length; i += perTx) tx.immediate(i, Math.min(params.length, i + perTx));
+    for (let i = 0; i < trades.length; i += perTx) transaction.immediate(i, Math.min(trades.length, i + perTx));
     return performance.now() - t0;
   } finally {
     await db.close();

@@ -6,9 +6,8 @@
  * so every step stays exact in a double). It is the hottest loop of the decoder.
  */
 export const BASE58_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-const ALPHABET = BASE58_ALPHABET;
 const DIGIT = new Int8Array(128).fill(-1);
-for (let i = 0; i < ALPHABET.length; i++) DIGIT[ALPHABET.charCodeAt(i)] = i;
+for (let i = 0; i < BASE58_ALPHABET.length; i++) DIGIT[BASE58_ALPHABET.charCodeAt(i)] = i;
 
 /** A character code's base58 digit, or -1. */
 export const base58Digit = (code: number): number => (code < 128 ? DIGIT[code] : -1);
@@ -72,7 +71,7 @@ export function base58Encode(bytes: Uint8Array): string {
     }
   }
   let out = '1'.repeat(zeros);
-  for (let k = digits.length - 1; k >= 0; k--) out += ALPHABET[digits[k]];
+  for (let k = digits.length - 1; k >= 0; k--) out += BASE58_ALPHABET[digits[k]];
   return out;
 }
 
