@@ -20,9 +20,14 @@
  * (what the writer does besides SQLite), and into a file with only the idempotency key (what the
  * secondary indexes analyze/query/prune read cost).
  *
+ * And the CPU each trade took over all threads (pipeline, ceiling, engine alone), with the rate
+ * that CPU allows on this machine's cores: wall-clock ratios alone cannot tell a slow pipeline
+ * from a machine with too few cores for the work.
+ *
  *   npm run bench                          (with the other benches)
  *   npx tsx test/bench/write-path.ts       (alone; BENCH_TRADES=… to change the size)
  */
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createFlowEngine } from '../../src/core/flow/index.js';
 import { createPipeline } from '../../src/core/pipeline.js';
@@ -51,6 +56,12 @@ export interface WritePathResult {
   engineOnlyTradesPerSec: number;
   /** pipeline / ceiling */
   ratio: number;
+  /** CPU time per trade over all the process's threads (GC helpers included), in µs. */
+  pipelineCpuUsPerTrade: number;
+  ceilingCpuUsPerTrade: number;
+  engineCpuUsPerTrade: number;
+  /** What that CPU time allows on this machine's cores, however well the work were spread. */
+  cores: number;
   signals: number;
   botTrades: number;
 }
@@ -64,35 +75,39 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
   try {
     // Engine alone (no I/O), for context; its output is dropped, so the runs below do not carry it.
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     engineOutput(trades);
+    const engineCpu = cpuSince(c0);
     const engineMs = performance.now() - t0;
 
     // Full write path with the writer on its own thread, then on the engine's.
     const run = async (file: string, writerThread: boolean, input = trades) => {
       const db = openDatabase({ path: tmp.file(file) });
       const t = performance.now();
+      const c = process.cpuUsage();
       const p = createPipeline({ db, writerThread });
       for (let i = 0; i < input.length; i += INGEST_BATCH) await p.ingestTrades(input.slice(i, i + INGEST_BATCH), { adopt: true });
       const summary = await p.close();
+      const cpu = cpuSince(c);
       const ms = performance.now() - t;
       const botTrades = db.sqlite.prepare('SELECT count(*) FROM trades WHERE is_bot = 1').pluck().get() as number;
       await db.close();
       if (summary.writer.written !== input.length) throw new Error(`pipeline wrote ${summary.writer.written} of ${input.length} trades`);
-      return { ms, summary, botTrades };
+      return { ms, cpu, summary, botTrades };
     };
     // Warm both paths first: whichever ran first would otherwise pay for compiling the writer.
     const warmup = trades.slice(0, Math.min(n, 30_000));
     await run('warm-threaded.db', true, warmup);
     await run('warm-same.db', false, warmup);
-    const { ms: pipelineMs, summary, botTrades } = await run('pipeline.db', true);
+    const { ms: pipelineMs, cpu: pipelineCpu, summary, botTrades } = await run('pipeline.db', true);
     const { ms: sameThreadMs } = await run('same-thread.db', false);
 
     const writerAloneMs = await writerAlone(tmp.file('writer-alone.db'), engineOutput(trades), n);
 
-    const ceilingMs = await plainInsert(tmp.file('ceiling.db'), trades, n);
-    const batchedMs = await plainInsert(tmp.file('batched.db'), trades, DEFAULT_BATCH_SIZE);
-    const buildingMs = await plainInsert(tmp.file('building.db'), trades, DEFAULT_BATCH_SIZE, { buildRows: true });
-    const keyOnlyMs = await plainInsert(tmp.file('key-only.db'), trades, n, { setup: 'DROP INDEX trades_trader_time; DROP INDEX trades_mint_time; DROP INDEX trades_slot; DROP INDEX trades_time;' });
+    const { ms: ceilingMs, cpu: ceilingCpu } = await plainInsert(tmp.file('ceiling.db'), trades, n);
+    const { ms: batchedMs } = await plainInsert(tmp.file('batched.db'), trades, DEFAULT_BATCH_SIZE);
+    const { ms: buildingMs } = await plainInsert(tmp.file('building.db'), trades, DEFAULT_BATCH_SIZE, { buildRows: true });
+    const { ms: keyOnlyMs } = await plainInsert(tmp.file('key-only.db'), trades, n, { setup: 'DROP INDEX trades_trader_time; DROP INDEX trades_mint_time; DROP INDEX trades_slot; DROP INDEX trades_time;' });
 
     const rate = (ms: number) => (n / ms) * 1000;
     const r: WritePathResult = {
@@ -108,6 +123,10 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
       ratio: ceilingMs / pipelineMs,
       signals: summary.writer.signalsWritten,
       botTrades,
+      pipelineCpuUsPerTrade: pipelineCpu / n,
+      ceilingCpuUsPerTrade: ceilingCpu / n,
+      engineCpuUsPerTrade: engineCpu / n,
+      cores: availableParallelism(),
     };
     const f = (x: number) => x.toFixed(0).padStart(9);
     const w = summary.writer;
@@ -122,10 +141,20 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     console.log(`    same, each row built as it goes     ${f(r.buildingRowsTradesPerSec)} trades/s   (address ids looked up or inserted, parameters made, per trade: the writer's work besides SQLite)`);
     console.log(`    plain insert, unique key only       ${f(r.keyOnlyCeilingTradesPerSec)} trades/s   (without the trader, mint, slot and time indexes readers use)`);
     console.log(`  flow engine alone (no I/O)            ${f(r.engineOnlyTradesPerSec)} trades/s`);
+    const us = (x: number) => `${x.toFixed(1)} µs`;
+    const most = (cpuUs: number) => ((r.cores * 1e6) / cpuUs).toFixed(0);
+    console.log(`  CPU per trade, all threads: pipeline ${us(r.pipelineCpuUsPerTrade)}, ceiling ${us(r.ceilingCpuUsPerTrade)}, engine alone ${us(r.engineCpuUsPerTrade)}`);
+    console.log(`    on ${r.cores} cores that CPU allows at most: the pipeline ${most(r.pipelineCpuUsPerTrade)} trades/s; the engine plus the ceiling, spread perfectly, ${most(r.engineCpuUsPerTrade + r.ceilingCpuUsPerTrade)} trades/s`);
     return r;
   } finally {
     tmp.cleanup();
   }
+}
+
+/** Microseconds of CPU (user + system, every thread of the process) since `from`. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return d.user + d.system;
 }
 
 /**
@@ -164,7 +193,7 @@ async function writerAlone(path: string, batches: readonly WriteBatch[], n: numb
 
 /**
  * Insert the trades' rows with one prepared statement, committing every `perTx` rows; returns
- * ms. The same rows the writer stores: each address once in `addresses` and one trade_rows row
+ * the wall time (ms) and CPU time (µs) of the inserts. The same rows the writer stores: each address once in `addresses` and one trade_rows row
  * per trade.
  *  - By default (the ceiling) every parameter is built beforehand and the addresses go in first,
  *    with the ids the trade rows refer to.
@@ -172,7 +201,7 @@ async function writerAlone(path: string, batches: readonly WriteBatch[], n: numb
  *    (rows.ts) looks up, or inserts, each address, and tradeParams runs per trade. What building
  *    rows costs on top of the ceiling, whichever thread does it.
  */
-async function plainInsert(path: string, trades: Trade[], perTx: number, opts: { setup?: string; buildRows?: boolean } = {}): Promise<number> {
+async function plainInsert(path: string, trades: Trade[], perTx: number, opts: { setup?: string; buildRows?: boolean } = {}): Promise<{ ms: number; cpu: number }> {
   const db = openDatabase({ path });
   try {
     if (opts.setup) db.sqlite.exec(opts.setup);
@@ -199,8 +228,9 @@ async function plainInsert(path: string, trades: Trade[], perTx: number, opts: {
     }
     const transaction = db.sqlite.transaction(tx);
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     for (let i = 0; i < trades.length; i += perTx) transaction.immediate(i, Math.min(trades.length, i + perTx));
-    return performance.now() - t0;
+    return { cpu: cpuSince(c0), ms: performance.now() - t0 };
   } finally {
     await db.close();
   }
