@@ -155,15 +155,21 @@ export function createThreadedWriter(sqlite: Database.Database, path: string, op
     if (Atomics.load(signal, 1) === 1 && answered < sent) throw new Error('the writer thread exited with writes unanswered');
   }
 
+  /**
+   * null once reply `seq` has arrived (after taking the replies in); else the signal's value to
+   * wait on for the next one. Throws what the thread reported, or that it is gone.
+   */
+  function awaiting(seq: number): number | null {
+    const seen = Atomics.load(signal, 0);
+    drain();
+    if (answered >= seq) return null;
+    throwIfFailed();
+    return seen;
+  }
+
   /** Block this thread until reply `seq` has arrived. */
   function waitFor(seq: number): void {
-    for (;;) {
-      const seen = Atomics.load(signal, 0);
-      drain();
-      if (answered >= seq) return;
-      throwIfFailed();
-      Atomics.wait(signal, 0, seen, WAIT_SLICE_MS);
-    }
+    for (let seen = awaiting(seq); seen !== null; seen = awaiting(seq)) Atomics.wait(signal, 0, seen, WAIT_SLICE_MS);
   }
 
   /** The same, letting the event loop run meanwhile. */
@@ -171,11 +177,7 @@ export function createThreadedWriter(sqlite: Database.Database, path: string, op
     // Atomics.waitAsync alone does not keep the event loop alive.
     const alive = setInterval(() => {}, WAIT_SLICE_MS);
     try {
-      for (;;) {
-        const seen = Atomics.load(signal, 0);
-        drain();
-        if (answered >= seq) return;
-        throwIfFailed();
+      for (let seen = awaiting(seq); seen !== null; seen = awaiting(seq)) {
         const w = Atomics.waitAsync(signal, 0, seen, WAIT_SLICE_MS);
         if (w.async) await w.value;
       }

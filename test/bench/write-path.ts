@@ -74,22 +74,18 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
   const tmp = tempDir('solflow-bench-');
   try {
     // Engine alone (no I/O), for context; its output is dropped, so the runs below do not carry it.
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
+    const engineClock = stopwatch();
     engineOutput(trades);
-    const engineCpu = cpuSince(c0);
-    const engineMs = performance.now() - t0;
+    const { ms: engineMs, cpu: engineCpu } = engineClock();
 
     // Full write path with the writer on its own thread, then on the engine's.
     const run = async (file: string, writerThread: boolean, input = trades) => {
       const db = openDatabase({ path: tmp.file(file) });
-      const t = performance.now();
-      const c = process.cpuUsage();
+      const clock = stopwatch();
       const p = createPipeline({ db, writerThread });
       for (let i = 0; i < input.length; i += INGEST_BATCH) await p.ingestTrades(input.slice(i, i + INGEST_BATCH), { adopt: true });
       const summary = await p.close();
-      const cpu = cpuSince(c);
-      const ms = performance.now() - t;
+      const { ms, cpu } = clock();
       const botTrades = db.sqlite.prepare('SELECT count(*) FROM trades WHERE is_bot = 1').pluck().get() as number;
       await db.close();
       if (summary.writer.written !== input.length) throw new Error(`pipeline wrote ${summary.writer.written} of ${input.length} trades`);
@@ -151,10 +147,17 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
   }
 }
 
-/** Microseconds of CPU (user + system, every thread of the process) since `from`. */
-function cpuSince(from: NodeJS.CpuUsage): number {
-  const d = process.cpuUsage(from);
-  return d.user + d.system;
+/**
+ * Started now; each call reads the wall time (ms) and the CPU time (µs, user + system, over every
+ * thread of the process) since.
+ */
+function stopwatch(): () => { ms: number; cpu: number } {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  return () => {
+    const d = process.cpuUsage(c0);
+    return { ms: performance.now() - t0, cpu: d.user + d.system };
+  };
 }
 
 /**
@@ -180,10 +183,10 @@ async function writerAlone(path: string, batches: readonly WriteBatch[], n: numb
   const db = openDatabase({ path });
   try {
     const writer = createThreadedWriter(db.sqlite, db.path);
-    const t0 = performance.now();
+    const clock = stopwatch();
     for (const b of batches) await writer.write(b);
     await writer.close();
-    const ms = performance.now() - t0;
+    const { ms } = clock();
     if (writer.counters().written !== n) throw new Error(`the writer wrote ${writer.counters().written} of ${n} trades`);
     return ms;
   } finally {
@@ -227,10 +230,9 @@ async function plainInsert(path: string, trades: Trade[], perTx: number, opts: {
       };
     }
     const transaction = db.sqlite.transaction(tx);
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
+    const clock = stopwatch();
     for (let i = 0; i < trades.length; i += perTx) transaction.immediate(i, Math.min(trades.length, i + perTx));
-    return { cpu: cpuSince(c0), ms: performance.now() - t0 };
+    return clock();
   } finally {
     await db.close();
   }
