@@ -5,7 +5,29 @@
 import { RpcError, fromHttpStatus } from './errors.js';
 import { redactUrl } from '../../util/redact.js';
 
+/**
+ * fetch() refuses a URL with `user:password@` in it, which basic-auth RPC endpoints use: send the
+ * credentials as an Authorization header instead, and the URL without them.
+ */
+export function splitCredentials(url: string): { url: string; authorization: string | null } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, authorization: null };
+  }
+  if (!parsed.username && !parsed.password) return { url, authorization: null };
+  const user = decodeURIComponent(parsed.username);
+  const pass = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString(), authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
+}
+
 export async function postJson(url: string, body: unknown, timeoutMs: number, cancel?: AbortSignal): Promise<unknown> {
+  const target = splitCredentials(url);
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (target.authorization) headers.authorization = target.authorization;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const onCancel = () => controller.abort();
@@ -13,9 +35,9 @@ export async function postJson(url: string, body: unknown, timeoutMs: number, ca
   try {
     let res: Response;
     try {
-      res = await fetch(url, {
+      res = await fetch(target.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers,
         body: JSON.stringify(body),
         signal: controller.signal,
       });
