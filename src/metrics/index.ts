@@ -15,3 +15,4 @@ export {
 } from './health.js';
 export type { RpcMetrics, SettledLike } from './rpc.js';
 export { labelGuard, labelSlug, oneOf } from './labels.js';
+export { liveEventRecorder } from './live-events.js';
