@@ -154,21 +154,24 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   });
 
   const count = (n: number) => (Number.isFinite(n) && n > 0 ? n : 0);
+  // Plain closures, not `this`: callers may pass a method on its own (onCommit: metrics.committed).
+  const tradesWritten = (n: number) => {
+    trades.inc(count(n));
+    totals.tradesWritten += count(n);
+  };
+  const commitSeconds = (seconds: number) => {
+    if (Number.isFinite(seconds) && seconds >= 0) commitTime.observe(seconds);
+  };
 
   return {
     registry,
     rpc: createRpcMetrics(registry),
     committed({ trades: n, seconds }) {
-      this.tradesWritten(n);
-      this.commitSeconds(seconds);
+      tradesWritten(n);
+      commitSeconds(seconds);
     },
-    tradesWritten(n) {
-      trades.inc(count(n));
-      totals.tradesWritten += count(n);
-    },
-    commitSeconds(seconds) {
-      if (Number.isFinite(seconds) && seconds >= 0) commitTime.observe(seconds);
-    },
+    tradesWritten,
+    commitSeconds,
     setQueueDepth(n) {
       totals.queueDepth = count(n);
       queueDepth.set(totals.queueDepth);

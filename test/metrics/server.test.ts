@@ -26,8 +26,9 @@ describe('GET /metrics', () => {
   it('serves every recorded value in the Prometheus text format, every name prefixed solflow_', async () => {
     let now = 1_700_000_000_000;
     const metrics = createMetrics({ now: () => now });
-    metrics.committed({ trades: 120, seconds: 0.004 });
-    metrics.committed({ trades: 30, seconds: 0.2 });
+    const onCommit = metrics.committed; // handed to a writer on its own, as a callback
+    onCommit({ trades: 120, seconds: 0.004 });
+    onCommit({ trades: 30, seconds: 0.2 });
     metrics.tradesWritten(7);
     metrics.transactionsDecoded(40);
     metrics.transactionsDecoded();
