@@ -16,8 +16,11 @@ export function oneOf<T extends string>(allowed: readonly T[]): (value: unknown)
 
 const URL_LIKE = /\b[a-z][a-z0-9+.-]*:\/\/\S*/gi;
 const HOST_PATH = /\b[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?\/\S*/gi;
-/** Signatures, addresses and tokens: long base58/hex/base64-ish runs. */
-const LONG_ID = /[A-Za-z0-9+/=_-]{24,}/g;
+/**
+ * Signatures, addresses and tokens: very long base58/hex/base64-ish runs, or shorter ones that
+ * mix letters and digits (words and snake_case reasons do not).
+ */
+const LONG_ID = /[A-Za-z0-9+/=_-]{40,}|\b(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{16,}\b/g;
 
 /**
  * Reduce free text (a failure reason, a skip kind) to a short label: URLs become `url`, long
