@@ -20,9 +20,10 @@ type Path = Array<string | number>;
 export interface Fixture {
   name: string;
   tx: Json;
-  /** Every node's path, and the ones at most three levels down (meta.*, message.*). */
-  paths: Path[];
-  shallow: Path[];
+  /** Paths to mutate, by pool: every node; the ones at most three levels down (meta.*,
+   * message.*); the byte-carrying strings (instruction data, `Program data:` log lines), where
+   * a damaged payload reaches the venue decoders. */
+  pools: Record<Pool, Path[]>;
 }
 
 function collectPaths(node: Json, path: Path, out: Path[]): void {
@@ -50,18 +51,24 @@ export function loadFixtures(): Fixture[] {
       const tx = JSON.parse(readFileSync(file, 'utf8')) as Json;
       const paths: Path[] = [];
       collectPaths(tx, [], paths);
-      return { name, tx, paths: paths.slice(1), shallow: paths.filter((p) => p.length >= 1 && p.length <= 3) };
+      const all = paths.slice(1);
+      const valueAt = (p: Path) => p.reduce<Json>((n, k) => (n as Record<string | number, Json>)[k], tx);
+      const bytes = all.filter((p) => p[p.length - 1] === 'data' || (p[p.length - 2] === 'logMessages' && String(valueAt(p)).startsWith('Program data: ')));
+      return { name, tx, pools: { all, shallow: all.filter((p) => p.length <= 3), bytes } };
     });
 }
 
 export const MUTATION_KINDS = ['delete', 'null', 'wrongType', 'negative', 'huge', 'cut', 'grow', 'corrupt'] as const;
 export type MutationKind = (typeof MUTATION_KINDS)[number];
 
+export const POOLS = ['all', 'shallow', 'bytes'] as const;
+export type Pool = (typeof POOLS)[number];
+
 export interface Step {
   kind: MutationKind;
-  /** Index into the fixture's paths (taken modulo their count). */
+  /** Index into the pool's paths (taken modulo their count). */
   at: number;
-  shallow: boolean;
+  pool: Pool;
   /** Chooses among a kind's variants (which wrong type, where to cut …). */
   k: number;
 }
@@ -74,14 +81,15 @@ export interface Plan {
 export const planArb = fc.record({
   fixture: fc.nat(),
   steps: fc.array(
-    fc.record({ kind: fc.constantFrom(...MUTATION_KINDS), at: fc.nat(), shallow: fc.boolean(), k: fc.nat() }),
+    fc.record({ kind: fc.constantFrom(...MUTATION_KINDS), at: fc.nat(), pool: fc.constantFrom(...POOLS), k: fc.nat() }),
     { minLength: 1, maxLength: 3 },
   ),
 });
 
 const WRONG_TYPES: Json[] = ['x', 7, -1, {}, [], true, 'So11111111111111111111111111111111111111112', [1, 2], { a: 1 }];
 const HUGE: number[] = [2 ** 53, 2 ** 64, 1e300, Number.MAX_SAFE_INTEGER + 2, 1.5, 4294967296];
-const BAD_CHARS = ['0', 'O', 'I', 'l', '!', 'é', ' ', '+', '/'];
+// Characters outside the base58 alphabet, then ones inside it (valid base58, different bytes).
+const BAD_CHARS = ['0', 'O', 'I', 'l', '!', 'é', ' ', '+', '/', 'z', '1', '9', 'A'];
 
 function parentOf(root: Json, path: Path): { parent: Json; key: string | number } | null {
   let node: Json = root;
@@ -133,7 +141,7 @@ export function applyPlan(fixtures: Fixture[], plan: Plan): unknown {
   const fx = fixtures[plan.fixture % fixtures.length];
   const tx = structuredClone(fx.tx);
   for (const step of plan.steps) {
-    const pool = step.shallow ? fx.shallow : fx.paths;
+    const pool = fx.pools[step.pool];
     if (pool.length === 0) continue;
     const loc = parentOf(tx, pool[step.at % pool.length]);
     if (!loc) continue; // an earlier step removed this node's parent
@@ -158,9 +166,9 @@ export interface Targeted {
 export function planFor(fixtures: Fixture[], t: Targeted): Plan {
   const fixture = fixtures.findIndex((f) => f.name.startsWith(t.fixture));
   if (fixture < 0) throw new Error(`no fixture ${t.fixture}`);
-  const at = fixtures[fixture].paths.findIndex((p) => p.join('.') === t.path);
+  const at = fixtures[fixture].pools.all.findIndex((p) => p.join('.') === t.path);
   if (at < 0) throw new Error(`${t.fixture} has no ${t.path}`);
-  return { fixture, steps: [{ kind: t.kind, at, shallow: false, k: t.k }] };
+  return { fixture, steps: [{ kind: t.kind, at, pool: 'all', k: t.k }] };
 }
 
 /** The `k` that makes a 'corrupt' step put BAD_CHARS[char] at `position` of a string of `length`. */
@@ -173,7 +181,7 @@ export function corruptK(length: number, position: number, char: string): number
 export function describePlan(fixtures: Fixture[], plan: Plan): string {
   const fx = fixtures[plan.fixture % fixtures.length];
   const steps = plan.steps.map((s) => {
-    const pool = s.shallow ? fx.shallow : fx.paths;
+    const pool = fx.pools[s.pool];
     return `${s.kind}(k=${s.k}) at ${pool.length ? pool[s.at % pool.length].join('.') : '-'}`;
   });
   return `${fx.name}: ${steps.join('; ')}`;

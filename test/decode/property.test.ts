@@ -34,6 +34,8 @@ const REPORTED: Targeted[] = [
   { fixture: TWO_HOP, path: 'meta.postTokenBalances.0.uiTokenAmount.amount', kind: 'delete', k: 0 },
   // invalid base58 in instruction data
   { fixture: TWO_HOP, path: 'transaction.message.instructions.4.data', kind: 'corrupt', k: 4 },
+  // valid base58 that changes a Pump.fun event's fee fields: their sum overflowed a u64
+  { fixture: '5LzhiGZB462s', path: 'meta.innerInstructions.2.instructions.0.data', kind: 'corrupt', k: corruptK(212, 102, 'z') },
 ];
 
 interface Done {
