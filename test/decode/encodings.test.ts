@@ -65,4 +65,16 @@ describe('malformed input', () => {
     (broken.transaction as { message: { instructions: Array<{ programIdIndex: number }> } }).message.instructions[0].programIdIndex = 999;
     expect(() => decodeTransaction(broken)).toThrow(/out of range/);
   });
+
+  it('names the field and what is wrong with it', () => {
+    const tx = loadTx(sig('2pfnv4drhn')) as unknown as { meta: { innerInstructions: Array<{ instructions: Array<{ stackHeight: unknown }> }>; logMessages: unknown[]; postTokenBalances: Array<{ uiTokenAmount: { amount?: unknown } }> } };
+    tx.meta.innerInstructions[1].instructions[2].stackHeight = -1;
+    expect(() => decodeTransaction(tx as unknown as RawTransaction)).toThrow('meta.innerInstructions[1].instructions[2].stackHeight: -1 is not a call depth');
+    tx.meta.innerInstructions[1].instructions[2].stackHeight = 3;
+    tx.meta.logMessages[5] = 7;
+    expect(() => decodeTransaction(tx as unknown as RawTransaction)).toThrow('meta.logMessages[5]: expected a string, got 7');
+    tx.meta.logMessages[5] = 'Program log: fine';
+    delete tx.meta.postTokenBalances[0].uiTokenAmount.amount;
+    expect(() => decodeTransaction(tx as unknown as RawTransaction)).toThrow('meta.postTokenBalances[0].uiTokenAmount.amount: undefined is not a u64 decimal string');
+  });
 });

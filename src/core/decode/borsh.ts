@@ -3,6 +3,7 @@
  * over time, so decoders read what they know and ask `remaining()` before optional tails.
  */
 import { pubkeyAt } from './base58.js';
+import { MalformedTransactionError } from './errors.js';
 
 /** Little-endian u32 at `off`; the caller has checked the length. */
 function u32At(b: Uint8Array, off: number): number {
@@ -28,7 +29,8 @@ export class ByteReader {
   }
 
   private need(n: number): void {
-    if (this.off + n > this.b.length) throw new RangeError(`payload too short: need ${n} bytes at ${this.off}, have ${this.b.length}`);
+    // Payloads come from the transaction: one shorter than its own discriminator promises is damaged input.
+    if (this.off + n > this.b.length) throw new MalformedTransactionError(`event or instruction payload too short: need ${n} bytes at ${this.off}, have ${this.b.length}`);
   }
 
   u8(): number {

@@ -5,6 +5,7 @@
  */
 import type { Labels } from '../labels.js';
 import { WSOL_MINT, type Trade } from '../trade.js';
+import { MalformedTransactionError } from './errors.js';
 import type { Movement } from './movements.js';
 import { ixPath, type Ix, type TxView } from './txview.js';
 
@@ -106,8 +107,23 @@ function decimalsOf(ctx: DecodeContext, mint: string): number {
   return ctx.view.mintDecimals.get(mint) ?? 0;
 }
 
+const U64_LIMIT = 1n << 64n;
+
+/**
+ * Venues add u64 fields of their events (fee parts, a curve's completion top-up); on chain the
+ * sums fit a u64, so one that does not comes from a damaged payload.
+ */
+function checkU64(leg: Leg): void {
+  for (const [name, v] of [['in', leg.inAmount], ['out', leg.outAmount], ['fee', leg.fee ?? 0n]] as const) {
+    if (v < 0n || v >= U64_LIMIT) {
+      throw new MalformedTransactionError(`${leg.venue} leg at ${ixPath(leg.anchor ?? leg.ix)}: ${name} amount ${v} is not a u64 (damaged event payload)`);
+    }
+  }
+}
+
 /** Orient a leg: quote is the higher-ranked quote mint; neither on the list → received token is base. */
 export function legToTrade(ctx: DecodeContext, leg: Leg): Trade {
+  checkU64(leg);
   const { view, labels } = ctx;
   const rIn = labels.quoteRank.get(leg.inMint) ?? Infinity;
   const rOut = labels.quoteRank.get(leg.outMint) ?? Infinity;

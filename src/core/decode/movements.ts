@@ -29,8 +29,13 @@ export interface Movement {
   native: boolean;
 }
 
+/** A parsed instruction's account field: an address, or null when absent or not a string. */
+function address(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
 function toBigInt(v: unknown): bigint | null {
-  if (typeof v === 'string' && /^\d+$/.test(v)) return BigInt(v);
+  if (typeof v === 'string' && /^\d{1,20}$/.test(v) && BigInt(v) < 1n << 64n) return BigInt(v);
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
   return null;
 }
@@ -88,13 +93,13 @@ function readTransfer(ix: Ix): RawMove | null {
       if (type === 'transfer') {
         const amount = toBigInt(info.amount);
         if (amount === null) return null;
-        return { ixId: ix.id, from: info.source as string, to: info.destination as string, amount, mint: null, authority: (info.authority ?? info.multisigAuthority ?? null) as string | null, native: false };
+        return { ixId: ix.id, from: info.source as string, to: info.destination as string, amount, mint: null, authority: address(info.authority ?? info.multisigAuthority), native: false };
       }
       if (type === 'transferChecked' || type === 'transferCheckedWithFee') {
         const ta = info.tokenAmount as { amount?: string } | undefined;
         const amount = toBigInt(ta?.amount ?? info.amount);
         if (amount === null) return null;
-        return { ixId: ix.id, from: info.source as string, to: info.destination as string, amount, mint: (info.mint as string) ?? null, authority: (info.authority ?? info.multisigAuthority ?? null) as string | null, native: false };
+        return { ixId: ix.id, from: info.source as string, to: info.destination as string, amount, mint: address(info.mint), authority: address(info.authority ?? info.multisigAuthority), native: false };
       }
       return null;
     }
@@ -119,7 +124,7 @@ function readTransfer(ix: Ix): RawMove | null {
       if (type === 'transfer' || type === 'transferWithSeed') {
         const amount = toBigInt(info.lamports);
         if (amount === null) return null;
-        return { ixId: ix.id, from: info.source as string, to: info.destination as string, amount, mint: WSOL_MINT, authority: info.source as string, native: true };
+        return { ixId: ix.id, from: info.source as string, to: info.destination as string, amount, mint: WSOL_MINT, authority: address(info.source), native: true };
       }
       return null;
     }

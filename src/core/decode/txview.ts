@@ -15,13 +15,9 @@ import type {
   RawTransaction,
 } from './rawtx.js';
 import { WSOL_MINT } from '../trade.js';
+import { validateTransaction } from './validate.js';
 
-export class MalformedTransactionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MalformedTransactionError';
-  }
-}
+export { MalformedTransactionError } from './errors.js';
 
 export interface Ix {
   /** Position in execution order over the whole transaction. */
@@ -84,27 +80,15 @@ function isParsedKey(k: string | RawParsedAccountKey): k is RawParsedAccountKey 
 }
 
 export function buildTxView(raw: RawTransaction): TxView {
-  if (raw === null || typeof raw !== 'object') throw new MalformedTransactionError('not an object');
-  const meta = raw.meta;
-  if (!meta || typeof meta !== 'object') throw new MalformedTransactionError('missing meta');
-  const tx = raw.transaction as { signatures?: unknown; message?: RawMessage } | undefined;
-  if (!tx || typeof tx !== 'object' || Array.isArray(tx)) {
-    throw new MalformedTransactionError('transaction is not in json or jsonParsed encoding');
-  }
+  // Everything below reads only what this check has vouched for.
+  validateTransaction(raw);
+  const meta = raw.meta!;
+  const tx = raw.transaction as { signatures: string[]; message: RawMessage };
   const message = tx.message;
-  if (!message || !Array.isArray(message.accountKeys) || !Array.isArray(message.instructions)) {
-    throw new MalformedTransactionError('missing message.accountKeys or message.instructions');
-  }
-  if (!Array.isArray(tx.signatures) || typeof tx.signatures[0] !== 'string') {
-    throw new MalformedTransactionError('missing signatures');
-  }
-  if (!Array.isArray(meta.preBalances) || !Array.isArray(meta.postBalances)) {
-    throw new MalformedTransactionError('missing meta.preBalances/postBalances');
-  }
 
   const keys: string[] = [];
   const signers: string[] = [];
-  const parsedKeys = message.accountKeys.length > 0 && isParsedKey(message.accountKeys[0]);
+  const parsedKeys = isParsedKey(message.accountKeys[0]);
   if (parsedKeys) {
     // jsonParsed already lists lookup-table addresses among the keys.
     for (const k of message.accountKeys as RawParsedAccountKey[]) {
@@ -121,14 +105,11 @@ export function buildTxView(raw: RawTransaction): TxView {
       for (const k of loaded.readonly ?? []) keys.push(k);
     }
   }
-  for (const k of keys) {
-    if (typeof k !== 'string') throw new MalformedTransactionError('account key is not a string');
-  }
 
   const ixs = flattenInstructions(message, meta.innerInstructions ?? [], keys, meta.logMessages ?? []);
 
   const view: TxView = {
-    signature: tx.signatures[0] as string,
+    signature: tx.signatures[0],
     slot: typeof raw.slot === 'number' ? raw.slot : null,
     blockTime: typeof raw.blockTime === 'number' ? raw.blockTime : null,
     txIndex: typeof raw.txIndex === 'number' ? raw.txIndex : null,
@@ -151,7 +132,8 @@ export function buildTxView(raw: RawTransaction): TxView {
   const pre = meta.preBalances;
   const post = meta.postBalances;
   for (let i = 0; i < keys.length && i < pre.length && i < post.length; i++) {
-    const d = post[i] - pre[i];
+    // Some sources write lamports as decimal strings.
+    const d = Number(post[i]) - Number(pre[i]);
     if (d !== 0) view.lamportDelta.set(keys[i], (view.lamportDelta.get(keys[i]) ?? 0) + d);
   }
   readTokenBalances(view, meta.preTokenBalances ?? [], -1n);
@@ -172,8 +154,8 @@ function readComputeUnitPrice(view: TxView, message: RawMessage): void {
   const cfg = message.transactionConfig;
   if (cfg && typeof cfg === 'object') {
     const p = cfg.priorityFee ?? cfg.computeUnitPrice ?? cfg.priority_fee;
-    if (typeof p === 'number') view.computeUnitPrice = p;
-    else if (typeof p === 'string' && /^\d+$/.test(p)) view.computeUnitPrice = Number(p);
+    if (typeof p === 'number' && Number.isSafeInteger(p) && p >= 0) view.computeUnitPrice = p;
+    else if (typeof p === 'string' && /^\d{1,15}$/.test(p)) view.computeUnitPrice = Number(p);
   }
 }
 
@@ -206,18 +188,13 @@ function toIx(
   inner: number,
 ): Ix {
   if (isCompiled(raw)) {
+    // validate.ts has checked every index against the keys.
     const programId = keys[raw.programIdIndex];
-    if (programId === undefined) throw new MalformedTransactionError(`programIdIndex ${raw.programIdIndex} out of range`);
     const accounts = new Array<string>(raw.accounts.length);
-    for (let i = 0; i < raw.accounts.length; i++) {
-      const k = keys[raw.accounts[i]];
-      if (k === undefined) throw new MalformedTransactionError(`account index ${raw.accounts[i]} out of range`);
-      accounts[i] = k;
-    }
+    for (let i = 0; i < raw.accounts.length; i++) accounts[i] = keys[raw.accounts[i]];
     return { id, programId, accounts, data: raw.data ?? '', parsed: null, outer, inner, depth: 0, parent: -1, children: [], bytes: null };
   }
   const p = raw as RawParsedInstruction;
-  if (typeof p.programId !== 'string') throw new MalformedTransactionError('instruction without program');
   const parsed =
     p.parsed && typeof p.parsed === 'object' && typeof p.parsed.type === 'string'
       ? { type: p.parsed.type, info: (p.parsed.info ?? {}) as Record<string, unknown> }
@@ -269,7 +246,8 @@ function flattenInstructions(
       stack.push(i);
       continue;
     }
-    while (stack.length >= ix.depth) stack.pop();
+    // Bounded by the stack itself: a depth read from damaged logs (0, say) empties it and stops.
+    while (stack.length > 0 && stack.length >= ix.depth) stack.pop();
     const parent = stack.length > 0 ? stack[stack.length - 1] : -1;
     ix.parent = parent;
     if (parent >= 0) ixs[parent].children.push(i);
