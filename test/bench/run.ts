@@ -16,6 +16,7 @@ const others: Array<[string, string]> = [
   ['store-queries.ts', 'benchStoreQueries'],
   ['prune.ts', 'benchPrune'],
   ['decode-property.ts', 'benchDecodeProperty'],
+  ['startup.ts', 'benchStartup'],
 ];
 for (const [file, fn] of others) {
   const path = join(import.meta.dirname, file);
