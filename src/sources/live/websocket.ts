@@ -1,0 +1,468 @@
+/**
+ * The WebSocket pubsub live source (any RPC provider).
+ *
+ * Subscriptions, on every (re)connect, in this order: the trades stream, then slotSubscribe.
+ * - Trades: blockSubscribe('all', full transactions) when the endpoint offers it (probed once,
+ *   at the first connect; mode 'block'), filtered here to the venue programs. 'all' rather
+ *   than one { mentionsAccountOrProgram } subscription per program, because a filtered block
+ *   carries only the matching transactions, without their positions, and the same block again
+ *   for every program it mentions; 'all' gives positions and completeness from one frame per
+ *   block, exactly what backfill's getBlock sees. It costs the whole block's bandwidth, which
+ *   is why the nodes that offer it are mostly one's own. Otherwise (mode 'logs'):
+ *   logsSubscribe({ mentions: [program] }) per program (nodes allow one address per
+ *   subscription), each new signature fetched with getTransaction, and once per slot that had
+ *   any, getBlock(slot, transactionDetails 'signatures') for the positions. Without positions
+ *   a slot's trades would be ordered by signature, and flags computed from order (bot
+ *   patterns) would differ from a backfill of the same slots.
+ * - slotSubscribe follows the tip ('tip' events) and is the heartbeat. It is subscribed last, so
+ *   the first slot F it reports after a (re)connect was created after the trades stream was in
+ *   place: every venue transaction in F and later arrives on this connection. Slots between
+ *   the last watermark and F are reported as one gap; notifications for them are dropped.
+ *
+ * Handing over: a slot's transactions go out together, in position order, once the slot is
+ * sealed (at or below the frontier) and fetched; then a watermark (see slot-book.ts). The
+ * frontier is the lower of the newest slot notification and the node's slot at our commitment
+ * (HTTP getSlot, polled), minus `marginSlots`: logs and blocks are sent at the commitment,
+ * which trails the slot notifications (processed) by a slot or two when confirmed and ~32 when
+ * finalized, and a notification can still be on the wire when getSlot has already moved. The
+ * margin (default 4 slots, ~1.6 s) is the delivery delay tolerated; a notification later than
+ * that finds its slot sealed and the slot is reported as a gap (counted as late), so it is
+ * refetched, never lost.
+ *
+ * Failure handling: a failed transaction (err in its logs) is left out, as backfill stores no
+ * trade for it. A getTransaction that stays null, a getBlock that fails, a frame truncated
+ * mid-notification: that slot becomes a gap. A frame that cannot be attributed to a slot, a
+ * close, an error, or a socket silent past `heartbeatMs` while HTTP getSlot moves on: the
+ * connection is dead and redialled with backoff and jitter (refused upgrades and ECONNREFUSED
+ * are retried the same way). Only an endpoint that rejects the subscriptions themselves
+ * (method not found, invalid params) ends the stream with an error.
+ *
+ * Without `fromSlot`, the source's duties start at the first slot notification it sees; with
+ * it, the slots from `fromSlot` to that one are reported as a gap first.
+ */
+import type { RpcClient } from '../rpc/client.js';
+import { redactText, redactUrl } from '../../util/redact.js';
+import type { LiveEvent, LiveSource, LiveSourceOptions } from './types.js';
+import { openPubsub, PubsubError, type PubsubConnection } from './pubsub.js';
+import { createEventQueue } from './event-queue.js';
+import { SlotBook } from './slot-book.js';
+import { createFetcher, MAX_TX_VERSION } from './fetch.js';
+import { readBlock, readLogs, readSlot, salvage, venueTransactions } from './frames.js';
+import { redialDelay } from './backoff.js';
+
+export interface WebSocketSourceOptions extends LiveSourceOptions {
+  /** The pubsub endpoint (see deriveWsUrl for the default from the RPC URL). */
+  wsUrl: string;
+  /** The HTTP client (shared with backfill: one rate controller per endpoint). */
+  rpc: RpcClient;
+  /** 'auto': probe blockSubscribe at the first connect, else logs. Default 'auto'. */
+  mode?: 'auto' | 'block' | 'logs';
+  /** No slot notification for this long while getSlot moves on: the socket is dead. Default 10 s. */
+  heartbeatMs?: number;
+  /** How often the node's slot at our commitment is polled (getSlot), ms. Default 1 s. */
+  pollMs?: number;
+  /** Delivery delay tolerated, in slots (see above). Default 4. */
+  marginSlots?: number;
+  /** Deadline for the upgrade and for each subscribe reply, ms. Default 10 s. */
+  timeoutMs?: number;
+  /** Redial backoff: first delay and cap, ms. Default 500 and 15 000. */
+  redialBaseMs?: number;
+  redialMaxMs?: number;
+  /** A null getTransaction is asked again this many times, from this first delay (doubling). Defaults 4, 250 ms. */
+  nullRetries?: number;
+  nullBackoffMs?: number;
+  /** Queued events past which the socket stops being read. Default 20 000. */
+  highWater?: number;
+  random?: () => number;
+}
+
+export interface WebSocketStats {
+  connects: number;
+  reconnects: number;
+  /** Venue signatures notified (logs mode) or venue transactions in blocks (block mode). */
+  notified: number;
+  /** Notifications of a signature already known (it mentions several followed programs). */
+  duplicates: number;
+  /** Failed transactions left out. */
+  failedTxs: number;
+  txs: number;
+  gaps: number;
+  gapSlots: number;
+  skips: number;
+  /** null getTransaction answers asked again. */
+  nullRetries: number;
+  /** Notifications for slots already in a reported gap (dropped). */
+  stale: number;
+  /** Notifications that arrived after their slot was sealed (the slot was reported as a gap). */
+  late: number;
+}
+
+export type WebSocketSource = LiveSource & { readonly stats: WebSocketStats; readonly mode: 'block' | 'logs' | null };
+
+type Mode = 'block' | 'logs';
+
+export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSource {
+  if (!/^wss?:\/\//i.test(opts.wsUrl)) throw new Error(`not a WebSocket URL: ${redactUrl(opts.wsUrl)}`);
+  const heartbeatMs = opts.heartbeatMs ?? 10_000;
+  const pollMs = opts.pollMs ?? 1000;
+  const margin = opts.marginSlots ?? 4;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const backoff = { baseMs: opts.redialBaseMs ?? 500, maxMs: opts.redialMaxMs ?? 15_000 };
+  const random = opts.random ?? Math.random;
+  const programs = new Set(opts.programs);
+  const rpc = opts.rpc;
+
+  const stats: WebSocketStats = { connects: 0, reconnects: 0, notified: 0, duplicates: 0, failedTxs: 0, txs: 0, gaps: 0, gapSlots: 0, skips: 0, nullRetries: 0, stale: 0, late: 0 };
+  const fetcher = createFetcher(rpc, { commitment: opts.commitment, nullRetries: opts.nullRetries, nullBackoffMs: opts.nullBackoffMs, onNull: () => stats.nullRetries++ });
+
+  let mode: Mode | null = opts.mode === 'block' || opts.mode === 'logs' ? opts.mode : null;
+  let conn: PubsubConnection | null = null;
+  let book: SlotBook | null = null;
+  let stopped = false;
+  let started = false;
+  let finished: Promise<void> = Promise.resolve();
+  /** Bumped when a connection dies: answers for the old one are dropped. */
+  let generation = 0;
+  /** Until the first slot notification of a connection, notifications wait here. */
+  let waiting: Array<() => void> | null = null;
+  let liveFrom = -1;
+  let tipSlot = -1;
+  let commitSlot = -1;
+  let lastBlockSlot = -1;
+  let lastSlotAt = 0;
+  let paused = false;
+  let declareDead: ((why: string) => void) | null = null;
+  let deathReason = '';
+  const positionsAsked = new Set<number>();
+  const lateReported = new Set<number>();
+  let pollBusy = false;
+  let heartbeatBusy = false;
+  const timers: Array<ReturnType<typeof setInterval>> = [];
+  let wakeSleep: (() => void) | null = null;
+
+  const queue = createEventQueue<LiveEvent>({
+    highWater: opts.highWater ?? 20_000,
+    lowWater: Math.floor((opts.highWater ?? 20_000) / 2),
+    onPressure: (p) => {
+      paused = p;
+      if (p) conn?.pause();
+      else {
+        lastSlotAt = Date.now();
+        conn?.resume();
+      }
+    },
+  });
+
+  function emit(e: LiveEvent): void {
+    if (e.kind === 'tx') stats.txs++;
+    else if (e.kind === 'gap') {
+      stats.gaps++;
+      stats.gapSlots += e.to - e.from + 1;
+    } else if (e.kind === 'skip') stats.skips++;
+    queue.push(e);
+  }
+
+  /** Hand over what is sealed and complete. */
+  function advance(): void {
+    if (!book || waiting) return;
+    let frontier = Math.min(tipSlot, commitSlot);
+    if (mode === 'block') frontier = Math.min(frontier, lastBlockSlot);
+    frontier -= margin;
+    if (frontier <= book.floor) return;
+    for (const e of book.drain(frontier)) emit(e);
+    for (const s of positionsAsked) if (s <= book.floor) positionsAsked.delete(s);
+    if (lateReported.size > 1000) lateReported.clear();
+  }
+
+  /** A notification for a slot at or below the floor: stale (in a reported gap) or late. */
+  function settledSlot(slot: number, what: string): void {
+    if (slot < liveFrom) {
+      stats.stale++;
+      return;
+    }
+    stats.late++;
+    if (lateReported.has(slot)) return;
+    lateReported.add(slot);
+    emit({ kind: 'gap', from: slot, to: slot, reason: `${what} arrived after slot ${slot} was sealed` });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Notifications
+
+  function onSlot(result: unknown): void {
+    const slot = readSlot(result);
+    if (slot === null) return skip('slot notification without a slot');
+    lastSlotAt = Date.now();
+    if (waiting) beginLive(slot);
+    if (slot > tipSlot) {
+      tipSlot = slot;
+      emit({ kind: 'tip', slot });
+    }
+    advance();
+  }
+
+  /** The first slot of a connection: report what was missed, then replay what waited. */
+  function beginLive(first: number): void {
+    const held = waiting!;
+    waiting = null;
+    attempt = 0;
+    liveFrom = first;
+    if (!book) {
+      const from = opts.fromSlot ?? first;
+      book = new SlotBook(Math.min(from, first) - 1);
+      if (from < first) {
+        emit({ kind: 'gap', from, to: first - 1, reason: 'before the live stream began' });
+        book.skipTo(first - 1);
+      }
+    } else if (first - 1 > book.floor) {
+      emit({ kind: 'gap', from: book.floor + 1, to: first - 1, reason: `missed while reconnecting (${deathReason || 'connection lost'})` });
+      book.skipTo(first - 1);
+    }
+    for (const replay of held) replay();
+  }
+
+  function whenLive(fn: () => void): void {
+    if (waiting) waiting.push(fn);
+    else fn();
+  }
+
+  function onLogs(result: unknown): void {
+    const note = readLogs(result);
+    if (!note) return skip('logs notification without a slot or signature');
+    if (note.failed) {
+      stats.failedTxs++;
+      return;
+    }
+    whenLive(() => {
+      if (note.slot < liveFrom) {
+        stats.stale++;
+        return;
+      }
+      const noted = book!.note(note.slot, note.signature);
+      if (noted === 'settled') return settledSlot(note.slot, `transaction ${note.signature}`);
+      if (noted === 'duplicate') {
+        stats.duplicates++;
+        return;
+      }
+      stats.notified++;
+      fetchTransaction(note.slot, note.signature);
+      if (!positionsAsked.has(note.slot)) {
+        positionsAsked.add(note.slot);
+        fetchPositions(note.slot);
+      }
+    });
+  }
+
+  function fetchTransaction(slot: number, signature: string): void {
+    const gen = generation;
+    void fetcher.transaction(signature).then((r) => {
+      if (gen !== generation || !book) return;
+      if (!r.ok) book.fail(slot, r.reason);
+      else if (r.value.slot !== slot) book.fail(slot, `transaction ${signature} notified in slot ${slot} but landed in ${r.value.slot}`);
+      else book.fetched(slot, signature, r.value);
+      advance();
+    });
+  }
+
+  function fetchPositions(slot: number): void {
+    const gen = generation;
+    void fetcher.blockSignatures(slot).then((r) => {
+      if (gen !== generation || !book) return;
+      if (!r.ok) book.fail(slot, r.reason);
+      else book.positioned(slot, r.value.signatures, r.value.blockTime);
+      advance();
+    });
+  }
+
+  function onBlock(result: unknown): void {
+    const block = readBlock(result);
+    if (!block) return skip('block notification without a slot or transactions');
+    whenLive(() => {
+      if (block.slot < liveFrom) {
+        stats.stale++;
+        return;
+      }
+      lastBlockSlot = Math.max(lastBlockSlot, block.slot);
+      if (block.slot <= book!.floor) return settledSlot(block.slot, 'block');
+      if (block.err !== null) {
+        book!.fail(block.slot, `block ${block.slot}: ${redactText(block.err)}`);
+      } else {
+        const txs = venueTransactions(block, programs);
+        stats.failedTxs += block.transactions.filter((t) => t?.meta?.err != null).length;
+        stats.notified += txs.length;
+        book!.block(block.slot, block.blockTime, txs);
+      }
+      advance();
+    });
+  }
+
+  function skip(reason: string, slot?: number): void {
+    emit(slot === undefined ? { kind: 'skip', reason } : { kind: 'skip', reason, slot });
+  }
+
+  function onMalformed(text: string, why: string): void {
+    const s = salvage(text);
+    if (s.kind === 'slot' || s.kind === 'reply') return skip(`malformed ${s.kind === 'slot' ? 'slot notification' : 'reply'} (${why}, ${text.length} bytes)`);
+    if (s.kind === 'slot-bearing') {
+      skip(`malformed ${s.method} (${why}, ${text.length} bytes)`, s.slot);
+      whenLive(() => {
+        if (s.slot < liveFrom) return;
+        if (s.slot <= book!.floor) return settledSlot(s.slot, `a malformed ${s.method}`);
+        book!.fail(s.slot, `malformed ${s.method}`);
+        advance();
+      });
+      return;
+    }
+    // We cannot tell what was lost: start over; the reconnect gap covers it.
+    skip(`malformed frame (${why}, ${text.length} bytes) that names no slot`);
+    declareDead?.('a malformed frame that names no slot');
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Connection
+
+  let attempt = 0;
+
+  async function subscribeAll(c: PubsubConnection): Promise<void> {
+    const commitment = opts.commitment;
+    if (mode !== 'logs') {
+      const cfg = { commitment, encoding: 'json', transactionDetails: 'full', maxSupportedTransactionVersion: MAX_TX_VERSION, showRewards: false };
+      try {
+        await c.subscribe('blockSubscribe', ['all', cfg], onBlock);
+        mode = 'block';
+      } catch (e) {
+        // Refused (not offered, or not any more): follow logs. A timeout or close is not a refusal.
+        if (!(e instanceof PubsubError) || e.code === undefined) throw e;
+        mode = 'logs';
+      }
+    }
+    if (mode === 'logs') {
+      for (const program of programs) await c.subscribe('logsSubscribe', [{ mentions: [program] }, { commitment }], onLogs);
+    }
+    await c.subscribe('slotSubscribe', [], onSlot);
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        wakeSleep = null;
+        resolve();
+      }, ms);
+      wakeSleep = () => {
+        clearTimeout(t);
+        wakeSleep = null;
+        resolve();
+      };
+    });
+  }
+
+  async function run(): Promise<void> {
+    for (;;) {
+      let reason: string;
+      try {
+        const died = new Promise<string>((resolve) => (declareDead = resolve));
+        waiting = [];
+        lastSlotAt = Date.now();
+        const c = await openPubsub(opts.wsUrl, { timeoutMs, onMalformed });
+        conn = c;
+        if (stopped) break;
+        if (paused) c.pause();
+        await Promise.race([subscribeAll(c), died.then((why) => Promise.reject(new Error(why)))]);
+        stats.connects++;
+        emit({ kind: 'connected', mode: `websocket/${mode}` });
+        reason = await Promise.race([c.closed, died]);
+      } catch (e) {
+        if (e instanceof PubsubError && (e.code === -32601 || e.code === -32602)) {
+          // The endpoint does not offer what this source needs: retrying will not change that.
+          queue.fail(new Error(`WebSocket endpoint ${redactUrl(opts.wsUrl)} refused a subscription: ${e.message}`));
+          break;
+        }
+        reason = redactText(e instanceof Error ? e.message : String(e));
+      }
+      // The connection is gone: nothing in flight for it counts any more.
+      generation++;
+      declareDead = null;
+      conn?.terminate();
+      conn = null;
+      book?.forgetOpen();
+      positionsAsked.clear();
+      if (stopped) break;
+      deathReason = reason;
+      attempt++;
+      stats.reconnects++;
+      const delayMs = redialDelay(attempt, backoff, random);
+      emit({ kind: 'reconnect', attempt, reason, delayMs });
+      await sleep(delayMs);
+      if (stopped) break;
+    }
+  }
+
+  /** Poll the node's slot at our commitment (the frontier's other half). */
+  async function poll(): Promise<void> {
+    if (pollBusy || stopped) return;
+    pollBusy = true;
+    try {
+      const slot = await rpc.call<number>('getSlot', [{ commitment: opts.commitment }]);
+      if (typeof slot === 'number' && slot > commitSlot) commitSlot = slot;
+      advance();
+    } catch {
+      // The frontier waits; the client counts the failure.
+    } finally {
+      pollBusy = false;
+    }
+  }
+
+  /** Silent past the heartbeat: dead if the node has moved on meanwhile, else the chain is stalled. */
+  async function heartbeat(): Promise<void> {
+    if (heartbeatBusy || stopped || !declareDead) return;
+    if (paused) {
+      lastSlotAt = Date.now();
+      return;
+    }
+    const silentFor = Date.now() - lastSlotAt;
+    if (silentFor < heartbeatMs) return;
+    heartbeatBusy = true;
+    const dead = declareDead;
+    try {
+      const slot = await rpc.call<number>('getSlot', [{ commitment: 'processed' }]);
+      if (slot > tipSlot) dead(`no slot notification for ${Math.round(silentFor / 1000)} s while the node reached slot ${slot}`);
+      else lastSlotAt = Date.now();
+    } catch {
+      // HTTP down too: cannot tell a dead socket from a dead node; ask again next beat.
+    } finally {
+      heartbeatBusy = false;
+    }
+  }
+
+  return {
+    get name() {
+      return mode ? `websocket/${mode}` : 'websocket';
+    },
+    get mode() {
+      return mode;
+    },
+    stats,
+    events() {
+      const it = queue.iterate();
+      if (!started) {
+        started = true;
+        timers.push(setInterval(() => void poll(), pollMs));
+        timers.push(setInterval(() => void heartbeat(), Math.max(50, Math.min(1000, heartbeatMs / 4))));
+        void poll();
+        finished = run().catch((e) => queue.fail(e instanceof Error ? e : new Error(String(e))));
+      }
+      return it;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const t of timers) clearInterval(t);
+      fetcher.close();
+      declareDead?.('stopped');
+      conn?.terminate();
+      wakeSleep?.();
+      await finished;
+      queue.end();
+    },
+  };
+}
