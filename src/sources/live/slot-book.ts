@@ -106,9 +106,11 @@ export class SlotBook {
     if (slot > this.floorSlot) this.times.set(slot, blockTime);
   }
 
+  /** The slot cannot be delivered whole (opening it if nothing else had): it becomes a gap. */
   fail(slot: number, reason: string): void {
-    const e = this.open.get(slot);
-    if (e && e.failed === null) e.failed = reason;
+    if (slot <= this.floorSlot) return;
+    const e = this.entry(slot);
+    if (e.failed === null) e.failed = reason;
   }
 
   /**

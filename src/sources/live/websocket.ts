@@ -21,13 +21,15 @@
  *
  * Handing over: a slot's transactions go out together, in position order, once the slot is
  * sealed (at or below the frontier) and fetched; then a watermark (see slot-book.ts). The
- * frontier is the lower of the newest slot notification and the node's slot at our commitment
- * (HTTP getSlot, polled), minus `marginSlots`: logs and blocks are sent at the commitment,
- * which trails the slot notifications (processed) by a slot or two when confirmed and ~32 when
- * finalized, and a notification can still be on the wire when getSlot has already moved. The
- * margin (default 4 slots, ~1.6 s) is the delivery delay tolerated; a notification later than
- * that finds its slot sealed and the slot is reported as a gap (counted as late), so it is
- * refetched, never lost.
+ * frontier is the lowest of: the newest slot notification (for finalized, also the root it
+ * carries); in block mode the newest block notification; the node's slot at our commitment
+ * (HTTP getSlot, polled); minus `marginSlots`. The socket's own slots keep it from passing
+ * what the socket has not delivered yet (a backlog, or reading paused for backpressure); the
+ * HTTP slot keeps it behind the commitment, since logs and blocks are sent at the commitment,
+ * which trails slot notifications (processed) by a slot or two when confirmed. The margin
+ * (default 4 slots, ~1.6 s) is the delivery delay tolerated on top: a notification can still
+ * be on the wire when getSlot has moved. One later than that finds its slot sealed: the slot
+ * is reported as a gap (counted as late), so it is refetched, never lost.
  *
  * Failure handling: a failed transaction (err in its logs) is left out, as backfill stores no
  * trade for it. A getTransaction that stays null, a getBlock that fails, a frame truncated
@@ -127,6 +129,8 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
   let waiting: Array<() => void> | null = null;
   let liveFrom = -1;
   let tipSlot = -1;
+  /** The socket's root (slot notifications carry it): the finalized bound that arrived in order. */
+  let rootSlot = -1;
   let commitSlot = -1;
   let lastBlockSlot = -1;
   let lastSlotAt = 0;
@@ -137,6 +141,8 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
   const lateReported = new Set<number>();
   let pollBusy = false;
   let heartbeatBusy = false;
+  /** The node's slot (HTTP) when the current silence was first noticed. */
+  let silenceRef: { since: number; slot: number } | null = null;
   const timers: Array<ReturnType<typeof setInterval>> = [];
   let wakeSleep: (() => void) | null = null;
 
@@ -166,6 +172,7 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
   function advance(): void {
     if (!book || waiting) return;
     let frontier = Math.min(tipSlot, commitSlot);
+    if (opts.commitment === 'finalized') frontier = Math.min(frontier, rootSlot);
     if (mode === 'block') frontier = Math.min(frontier, lastBlockSlot);
     frontier -= margin;
     if (frontier <= book.floor) return;
@@ -193,6 +200,8 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
     const slot = readSlot(result);
     if (slot === null) return skip('slot notification without a slot');
     lastSlotAt = Date.now();
+    const root = (result as { root?: unknown }).root;
+    if (typeof root === 'number' && root > rootSlot) rootSlot = root;
     if (waiting) beginLive(slot);
     if (slot > tipSlot) {
       tipSlot = slot;
@@ -337,7 +346,8 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
       }
     }
     if (mode === 'logs') {
-      for (const program of programs) await c.subscribe('logsSubscribe', [{ mentions: [program] }, { commitment }], onLogs);
+      // Pipelined: one round trip for all of them, not one per program.
+      await Promise.all([...programs].map((program) => c.subscribe('logsSubscribe', [{ mentions: [program] }, { commitment }], onLogs)));
     }
     await c.subscribe('slotSubscribe', [], onSlot);
   }
@@ -363,12 +373,19 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
         const died = new Promise<string>((resolve) => (declareDead = resolve));
         waiting = [];
         lastSlotAt = Date.now();
-        const c = await openPubsub(opts.wsUrl, { timeoutMs, onMalformed });
+        const opening = openPubsub(opts.wsUrl, { timeoutMs, onMalformed });
+        // stop() (or nothing else) must not wait out a hanging handshake.
+        const c = await Promise.race([opening, died.then((why) => Promise.reject(new Error(why)))]).catch((e) => {
+          opening.then((late) => late.terminate(), () => {});
+          throw e;
+        });
         conn = c;
         if (stopped) break;
         if (paused) c.pause();
         await Promise.race([subscribeAll(c), died.then((why) => Promise.reject(new Error(why)))]);
         stats.connects++;
+        // The heartbeat's silence counts from here: subscribing is covered by request deadlines.
+        lastSlotAt = Date.now();
         emit({ kind: 'connected', mode: `websocket/${mode}` });
         reason = await Promise.race([c.closed, died]);
       } catch (e) {
@@ -412,21 +429,31 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
     }
   }
 
-  /** Silent past the heartbeat: dead if the node has moved on meanwhile, else the chain is stalled. */
+  /**
+   * Silent past the heartbeat: dead if the node's own slot (HTTP getSlot) moved on during the
+   * silence, else the chain (or the node) is stalled and silence is right. HTTP is compared
+   * with HTTP, not with the socket's slots: behind a provider's load balancer the two can be
+   * different nodes a few slots apart.
+   */
   async function heartbeat(): Promise<void> {
     if (heartbeatBusy || stopped || !declareDead) return;
     if (paused) {
       lastSlotAt = Date.now();
+      silenceRef = null;
       return;
     }
     const silentFor = Date.now() - lastSlotAt;
-    if (silentFor < heartbeatMs) return;
+    if (silentFor < heartbeatMs / 2) return;
     heartbeatBusy = true;
     const dead = declareDead;
+    const since = lastSlotAt;
     try {
       const slot = await rpc.call<number>('getSlot', [{ commitment: 'processed' }]);
-      if (slot > tipSlot) dead(`no slot notification for ${Math.round(silentFor / 1000)} s while the node reached slot ${slot}`);
-      else lastSlotAt = Date.now();
+      if (since !== lastSlotAt || typeof slot !== 'number') return;
+      if (silenceRef === null || silenceRef.since !== since) silenceRef = { since, slot };
+      else if (silentFor >= heartbeatMs && slot > silenceRef.slot) {
+        dead(`no slot notification for ${Math.round(silentFor / 1000)} s while the node went from slot ${silenceRef.slot} to ${slot}`);
+      }
     } catch {
       // HTTP down too: cannot tell a dead socket from a dead node; ask again next beat.
     } finally {
