@@ -54,11 +54,12 @@ interface Run {
   events: LiveEvent[];
   error: Error | null;
   done: Promise<void>;
+  consume: () => Promise<void>;
   of<K extends LiveEvent['kind']>(kind: K): Array<Extract<LiveEvent, { kind: K }>>;
   watermark(): number;
 }
 
-async function begin(replay: ReplayOptions, opts: Partial<WebSocketSourceOptions> = {}, consumeDelayMs = 0): Promise<Run> {
+async function begin(replay: ReplayOptions, opts: Partial<WebSocketSourceOptions> = {}, consumeDelayMs = 0, later = false): Promise<Run> {
   const s = (server = await startReplay({ ...replay, live: { slotMs: 0, ...replay.live } }));
   const src = (source = createWebSocketSource({
     wsUrl: s.live.wsUrl,
@@ -81,10 +82,11 @@ async function begin(replay: ReplayOptions, opts: Partial<WebSocketSourceOptions
     events: [],
     error: null,
     done: Promise.resolve(),
+    consume: async () => {},
     of: (kind) => run.events.filter((e) => e.kind === kind) as any,
     watermark: () => run.of('watermark').at(-1)?.slot ?? -1,
   };
-  run.done = (async () => {
+  run.consume = async () => {
     try {
       for await (const e of src.events()) {
         run.events.push(e);
@@ -93,8 +95,14 @@ async function begin(replay: ReplayOptions, opts: Partial<WebSocketSourceOptions
     } catch (e) {
       run.error = e as Error;
     }
-  })();
+  };
+  if (!later) startConsuming(run);
   return run;
+}
+
+/** Start the source (its first events() call connects). */
+function startConsuming(run: Run): void {
+  run.done = run.consume();
 }
 
 /** Connected with every subscription in place (the server counts them as they are made). */
@@ -413,5 +421,18 @@ describe('WebSocket live source', { timeout: 60_000 }, () => {
     await finish(run);
     await expectComplete(run);
     expect(run.of('gap')).toEqual([]);
+  });
+
+  it('started behind the tip with fromSlot: the slots before the first live one are one gap, then it streams', async () => {
+    const run = await begin({ live: { blockSubscribe: false, autoStart: false } }, {}, 0, true);
+    run.s.live.step(12); // the chain moves before the source is there
+    startConsuming(run);
+    await connected(run);
+    await finish(run);
+    const first = firstTipAfterConnect(run, 1);
+    expect(first).toBe(run.s.chain.produced[12]);
+    expect(run.of('gap')).toEqual([{ kind: 'gap', from: run.s.chain.firstSlot, to: first - 1, reason: 'before the live stream began' }]);
+    const r = await expectComplete(run);
+    expect(r.inGaps).toBeGreaterThan(0);
   });
 });

@@ -45,16 +45,20 @@ export function readBlock(result: unknown): BlockNote | null {
   return { slot, err: null, blockTime, transactions: txs };
 }
 
-/** The block's transactions that mention a followed program and did not fail, with their positions. */
-export function venueTransactions(block: BlockNote, programs: ReadonlySet<string>): Array<{ txIndex: number; tx: RawTransaction }> {
-  const out: Array<{ txIndex: number; tx: RawTransaction }> = [];
+/** The block's transactions that mention a followed program and did not fail, with their positions; and how many failed. */
+export function venueTransactions(block: BlockNote, programs: ReadonlySet<string>): { txs: Array<{ txIndex: number; tx: RawTransaction }>; failed: number } {
+  const txs: Array<{ txIndex: number; tx: RawTransaction }> = [];
+  let failed = 0;
   block.transactions.forEach((t, txIndex) => {
     if (!t?.transaction?.message || !t.meta) return;
-    if (t.meta.err !== null && t.meta.err !== undefined) return;
     if (!mentionsAny(t.transaction.message, t.meta, programs)) return;
-    out.push({ txIndex, tx: { slot: block.slot, blockTime: block.blockTime, transaction: t.transaction, meta: t.meta, version: t.version } as RawTransaction });
+    if (t.meta.err !== null && t.meta.err !== undefined) {
+      failed++;
+      return;
+    }
+    txs.push({ txIndex, tx: { slot: block.slot, blockTime: block.blockTime, transaction: t.transaction, meta: t.meta, version: t.version } as RawTransaction });
   });
-  return out;
+  return { txs, failed };
 }
 
 /** The same test logsSubscribe's `mentions` applies: static keys and the lookup tables' loaded ones. */

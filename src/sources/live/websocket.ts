@@ -218,11 +218,11 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
     liveFrom = first;
     if (!book) {
       const from = opts.fromSlot ?? first;
+      // Asked to start ahead of the tip: what comes before fromSlot is not ours to deliver.
+      liveFrom = Math.max(first, from);
       book = new SlotBook(Math.min(from, first) - 1);
-      if (from < first) {
-        emit({ kind: 'gap', from, to: first - 1, reason: 'before the live stream began' });
-        book.skipTo(first - 1);
-      }
+      if (from < first) emit({ kind: 'gap', from, to: first - 1, reason: 'before the live stream began' });
+      book.skipTo(liveFrom - 1);
     } else if (first - 1 > book.floor) {
       emit({ kind: 'gap', from: book.floor + 1, to: first - 1, reason: `missed while reconnecting (${deathReason || 'connection lost'})` });
       book.skipTo(first - 1);
@@ -296,8 +296,8 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
       if (block.err !== null) {
         book!.fail(block.slot, `block ${block.slot}: ${redactText(block.err)}`);
       } else {
-        const txs = venueTransactions(block, programs);
-        stats.failedTxs += block.transactions.filter((t) => t?.meta?.err != null).length;
+        const { txs, failed } = venueTransactions(block, programs);
+        stats.failedTxs += failed;
         stats.notified += txs.length;
         book!.block(block.slot, block.blockTime, txs);
       }
