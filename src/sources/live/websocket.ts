@@ -39,6 +39,9 @@
  * are retried the same way). Only an endpoint that rejects the subscriptions themselves
  * (method not found, invalid params) ends the stream with an error.
  *
+ * This file keeps the connection (dial, subscribe, heartbeat, redial); intake.ts turns what
+ * arrives into events.
+ *
  * Without `fromSlot`, the source's duties start at the first slot notification it sees; with
  * it, the slots from `fromSlot` to that one are reported as a gap first.
  */
@@ -47,9 +50,8 @@ import { redactText, redactUrl } from '../../util/redact.js';
 import type { LiveEvent, LiveSource, LiveSourceOptions } from './types.js';
 import { openPubsub, PubsubError, type PubsubConnection } from './pubsub.js';
 import { createEventQueue } from './event-queue.js';
-import { SlotBook } from './slot-book.js';
 import { createFetcher, MAX_TX_VERSION } from './fetch.js';
-import { readBlock, readLogs, readSlot, salvage, venueTransactions } from './frames.js';
+import { createIntake, emptyStats, type Mode, type WebSocketStats } from './intake.js';
 import { redialDelay } from './backoff.js';
 
 export interface WebSocketSourceOptions extends LiveSourceOptions {
@@ -78,67 +80,30 @@ export interface WebSocketSourceOptions extends LiveSourceOptions {
   random?: () => number;
 }
 
-export interface WebSocketStats {
-  connects: number;
-  reconnects: number;
-  /** Venue signatures notified (logs mode) or venue transactions in blocks (block mode). */
-  notified: number;
-  /** Notifications of a signature already known (it mentions several followed programs). */
-  duplicates: number;
-  /** Failed transactions left out. */
-  failedTxs: number;
-  txs: number;
-  gaps: number;
-  gapSlots: number;
-  skips: number;
-  /** null getTransaction answers asked again. */
-  nullRetries: number;
-  /** Notifications for slots already in a reported gap (dropped). */
-  stale: number;
-  /** Notifications that arrived after their slot was sealed (the slot was reported as a gap). */
-  late: number;
-}
+export type { WebSocketStats } from './intake.js';
 
 export type WebSocketSource = LiveSource & { readonly stats: WebSocketStats; readonly mode: 'block' | 'logs' | null };
-
-type Mode = 'block' | 'logs';
 
 export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSource {
   if (!/^wss?:\/\//i.test(opts.wsUrl)) throw new Error(`not a WebSocket URL: ${redactUrl(opts.wsUrl)}`);
   const heartbeatMs = opts.heartbeatMs ?? 10_000;
   const pollMs = opts.pollMs ?? 1000;
-  const margin = opts.marginSlots ?? 4;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const backoff = { baseMs: opts.redialBaseMs ?? 500, maxMs: opts.redialMaxMs ?? 15_000 };
   const random = opts.random ?? Math.random;
-  const programs = new Set(opts.programs);
   const rpc = opts.rpc;
 
-  const stats: WebSocketStats = { connects: 0, reconnects: 0, notified: 0, duplicates: 0, failedTxs: 0, txs: 0, gaps: 0, gapSlots: 0, skips: 0, nullRetries: 0, stale: 0, late: 0 };
+  const stats = emptyStats();
   const fetcher = createFetcher(rpc, { commitment: opts.commitment, nullRetries: opts.nullRetries, nullBackoffMs: opts.nullBackoffMs, onNull: () => stats.nullRetries++ });
 
   let mode: Mode | null = opts.mode === 'block' || opts.mode === 'logs' ? opts.mode : null;
   let conn: PubsubConnection | null = null;
-  let book: SlotBook | null = null;
   let stopped = false;
   let started = false;
   let finished: Promise<void> = Promise.resolve();
-  /** Bumped when a connection dies: answers for the old one are dropped. */
-  let generation = 0;
-  /** Until the first slot notification of a connection, notifications wait here. */
-  let waiting: Array<() => void> | null = null;
-  let liveFrom = -1;
-  let tipSlot = -1;
-  /** The socket's root (slot notifications carry it): the finalized bound that arrived in order. */
-  let rootSlot = -1;
-  let commitSlot = -1;
-  let lastBlockSlot = -1;
   let lastSlotAt = 0;
   let paused = false;
   let declareDead: ((why: string) => void) | null = null;
-  let deathReason = '';
-  const positionsAsked = new Set<number>();
-  const lateReported = new Set<number>();
   let pollBusy = false;
   let heartbeatBusy = false;
   /** The node's slot (HTTP) when the current silence was first noticed. */
@@ -168,176 +133,28 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
     queue.push(e);
   }
 
-  /** Hand over what is sealed and complete. */
-  function advance(): void {
-    if (!book || waiting) return;
-    let frontier = Math.min(tipSlot, commitSlot);
-    if (opts.commitment === 'finalized') frontier = Math.min(frontier, rootSlot);
-    if (mode === 'block') frontier = Math.min(frontier, lastBlockSlot);
-    frontier -= margin;
-    if (frontier <= book.floor) return;
-    for (const e of book.drain(frontier)) emit(e);
-    for (const s of positionsAsked) if (s <= book.floor) positionsAsked.delete(s);
-    if (lateReported.size > 1000) lateReported.clear();
-  }
-
-  /** A notification for a slot at or below the floor: stale (in a reported gap) or late. */
-  function settledSlot(slot: number, what: string): void {
-    if (slot < liveFrom) {
-      stats.stale++;
-      return;
-    }
-    stats.late++;
-    if (lateReported.has(slot)) return;
-    lateReported.add(slot);
-    emit({ kind: 'gap', from: slot, to: slot, reason: `${what} arrived after slot ${slot} was sealed` });
-  }
-
-  // ---------------------------------------------------------------------------------------
-  // Notifications
-
-  function onSlot(result: unknown): void {
-    const slot = readSlot(result);
-    if (slot === null) return skip('slot notification without a slot');
-    lastSlotAt = Date.now();
-    const root = (result as { root?: unknown }).root;
-    if (typeof root === 'number' && root > rootSlot) rootSlot = root;
-    if (waiting) beginLive(slot);
-    if (slot > tipSlot) {
-      tipSlot = slot;
-      emit({ kind: 'tip', slot });
-    }
-    advance();
-  }
-
-  /** The first slot of a connection: report what was missed, then replay what waited. */
-  function beginLive(first: number): void {
-    const held = waiting!;
-    waiting = null;
-    attempt = 0;
-    liveFrom = first;
-    if (!book) {
-      const from = opts.fromSlot ?? first;
-      // Asked to start ahead of the tip: what comes before fromSlot is not ours to deliver.
-      liveFrom = Math.max(first, from);
-      book = new SlotBook(Math.min(from, first) - 1);
-      if (from < first) emit({ kind: 'gap', from, to: first - 1, reason: 'before the live stream began' });
-      book.skipTo(liveFrom - 1);
-    } else if (first - 1 > book.floor) {
-      emit({ kind: 'gap', from: book.floor + 1, to: first - 1, reason: `missed while reconnecting (${deathReason || 'connection lost'})` });
-      book.skipTo(first - 1);
-    }
-    for (const replay of held) replay();
-  }
-
-  function whenLive(fn: () => void): void {
-    if (waiting) waiting.push(fn);
-    else fn();
-  }
-
-  function onLogs(result: unknown): void {
-    const note = readLogs(result);
-    if (!note) return skip('logs notification without a slot or signature');
-    if (note.failed) {
-      stats.failedTxs++;
-      return;
-    }
-    whenLive(() => {
-      if (note.slot < liveFrom) {
-        stats.stale++;
-        return;
-      }
-      const noted = book!.note(note.slot, note.signature);
-      if (noted === 'settled') return settledSlot(note.slot, `transaction ${note.signature}`);
-      if (noted === 'duplicate') {
-        stats.duplicates++;
-        return;
-      }
-      stats.notified++;
-      fetchTransaction(note.slot, note.signature);
-      if (!positionsAsked.has(note.slot)) {
-        positionsAsked.add(note.slot);
-        fetchPositions(note.slot);
-      }
-    });
-  }
-
-  function fetchTransaction(slot: number, signature: string): void {
-    const gen = generation;
-    void fetcher.transaction(signature).then((r) => {
-      if (gen !== generation || !book) return;
-      if (!r.ok) book.fail(slot, r.reason);
-      else if (r.value.slot !== slot) book.fail(slot, `transaction ${signature} notified in slot ${slot} but landed in ${r.value.slot}`);
-      else book.fetched(slot, signature, r.value);
-      advance();
-    });
-  }
-
-  function fetchPositions(slot: number): void {
-    const gen = generation;
-    void fetcher.blockSignatures(slot).then((r) => {
-      if (gen !== generation || !book) return;
-      if (!r.ok) book.fail(slot, r.reason);
-      else book.positioned(slot, r.value.signatures, r.value.blockTime);
-      advance();
-    });
-  }
-
-  function onBlock(result: unknown): void {
-    const block = readBlock(result);
-    if (!block) return skip('block notification without a slot or transactions');
-    whenLive(() => {
-      if (block.slot < liveFrom) {
-        stats.stale++;
-        return;
-      }
-      lastBlockSlot = Math.max(lastBlockSlot, block.slot);
-      if (block.slot <= book!.floor) return settledSlot(block.slot, 'block');
-      if (block.err !== null) {
-        book!.fail(block.slot, `block ${block.slot}: ${redactText(block.err)}`);
-      } else {
-        const { txs, failed } = venueTransactions(block, programs);
-        stats.failedTxs += failed;
-        stats.notified += txs.length;
-        book!.block(block.slot, block.blockTime, txs);
-      }
-      advance();
-    });
-  }
-
-  function skip(reason: string, slot?: number): void {
-    emit(slot === undefined ? { kind: 'skip', reason } : { kind: 'skip', reason, slot });
-  }
-
-  function onMalformed(text: string, why: string): void {
-    const s = salvage(text);
-    if (s.kind === 'slot' || s.kind === 'reply') return skip(`malformed ${s.kind === 'slot' ? 'slot notification' : 'reply'} (${why}, ${text.length} bytes)`);
-    if (s.kind === 'slot-bearing') {
-      skip(`malformed ${s.method} (${why}, ${text.length} bytes)`, s.slot);
-      whenLive(() => {
-        if (s.slot < liveFrom) return;
-        if (s.slot <= book!.floor) return settledSlot(s.slot, `a malformed ${s.method}`);
-        book!.fail(s.slot, `malformed ${s.method}`);
-        advance();
-      });
-      return;
-    }
-    // We cannot tell what was lost: start over; the reconnect gap covers it.
-    skip(`malformed frame (${why}, ${text.length} bytes) that names no slot`);
-    declareDead?.('a malformed frame that names no slot');
-  }
-
-  // ---------------------------------------------------------------------------------------
-  // Connection
-
+  const programs = new Set(opts.programs);
   let attempt = 0;
+  const intake = createIntake({
+    programs,
+    commitment: opts.commitment,
+    fromSlot: opts.fromSlot ?? null,
+    marginSlots: opts.marginSlots ?? 4,
+    fetcher,
+    stats,
+    mode: () => mode,
+    emit,
+    onPulse: () => (lastSlotAt = Date.now()),
+    onLive: () => (attempt = 0),
+    onUnattributable: (why) => declareDead?.(why),
+  });
 
   async function subscribeAll(c: PubsubConnection): Promise<void> {
     const commitment = opts.commitment;
     if (mode !== 'logs') {
       const cfg = { commitment, encoding: 'json', transactionDetails: 'full', maxSupportedTransactionVersion: MAX_TX_VERSION, showRewards: false };
       try {
-        await c.subscribe('blockSubscribe', ['all', cfg], onBlock);
+        await c.subscribe('blockSubscribe', ['all', cfg], intake.onBlock);
         mode = 'block';
       } catch (e) {
         // Refused (not offered, or not any more): follow logs. A timeout or close is not a refusal.
@@ -347,9 +164,9 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
     }
     if (mode === 'logs') {
       // Pipelined: one round trip for all of them, not one per program.
-      await Promise.all([...programs].map((program) => c.subscribe('logsSubscribe', [{ mentions: [program] }, { commitment }], onLogs)));
+      await Promise.all([...programs].map((program) => c.subscribe('logsSubscribe', [{ mentions: [program] }, { commitment }], intake.onLogs)));
     }
-    await c.subscribe('slotSubscribe', [], onSlot);
+    await c.subscribe('slotSubscribe', [], intake.onSlot);
   }
 
   function sleep(ms: number): Promise<void> {
@@ -369,11 +186,12 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
   async function run(): Promise<void> {
     for (;;) {
       let reason: string;
+      let fatal: Error | null = null;
       try {
         const died = new Promise<string>((resolve) => (declareDead = resolve));
-        waiting = [];
+        intake.connecting();
         lastSlotAt = Date.now();
-        const opening = openPubsub(opts.wsUrl, { timeoutMs, onMalformed });
+        const opening = openPubsub(opts.wsUrl, { timeoutMs, onMalformed: intake.onMalformed });
         // stop() (or nothing else) must not wait out a hanging handshake.
         const c = await Promise.race([opening, died.then((why) => Promise.reject(new Error(why)))]).catch((e) => {
           opening.then((late) => late.terminate(), () => {});
@@ -389,22 +207,22 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
         emit({ kind: 'connected', mode: `websocket/${mode}` });
         reason = await Promise.race([c.closed, died]);
       } catch (e) {
+        reason = redactText(e instanceof Error ? e.message : String(e));
         if (e instanceof PubsubError && (e.code === -32601 || e.code === -32602)) {
           // The endpoint does not offer what this source needs: retrying will not change that.
-          queue.fail(new Error(`WebSocket endpoint ${redactUrl(opts.wsUrl)} refused a subscription: ${e.message}`));
-          break;
+          fatal = new Error(`WebSocket endpoint ${redactUrl(opts.wsUrl)} refused a subscription: ${e.message}`);
         }
-        reason = redactText(e instanceof Error ? e.message : String(e));
       }
       // The connection is gone: nothing in flight for it counts any more.
-      generation++;
       declareDead = null;
       conn?.terminate();
       conn = null;
-      book?.forgetOpen();
-      positionsAsked.clear();
+      intake.lost(reason);
+      if (fatal) {
+        queue.fail(fatal);
+        break;
+      }
       if (stopped) break;
-      deathReason = reason;
       attempt++;
       stats.reconnects++;
       const delayMs = redialDelay(attempt, backoff, random);
@@ -420,8 +238,7 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
     pollBusy = true;
     try {
       const slot = await rpc.call<number>('getSlot', [{ commitment: opts.commitment }]);
-      if (typeof slot === 'number' && slot > commitSlot) commitSlot = slot;
-      advance();
+      if (typeof slot === 'number') intake.commitSlot(slot);
     } catch {
       // The frontier waits; the client counts the failure.
     } finally {
