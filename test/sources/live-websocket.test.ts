@@ -8,6 +8,7 @@
  * sockets, a 5-second outage, truncated frames, a silent socket, null getTransaction, and no
  * key in anything the source says.
  */
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RpcClient } from '../../src/sources/rpc/client.js';
 import { slotOutcomes } from '../../src/sources/blocks.js';
@@ -434,5 +435,23 @@ describe('WebSocket live source', { timeout: 60_000 }, () => {
     expect(run.of('gap')).toEqual([{ kind: 'gap', from: run.s.chain.firstSlot, to: first - 1, reason: 'before the live stream began' }]);
     const r = await expectComplete(run);
     expect(r.inGaps).toBeGreaterThan(0);
+  });
+
+  it('stop() does not wait out a handshake that hangs', { timeout: 15_000 }, async () => {
+    // Accepts TCP, never answers the upgrade.
+    const sockets: Socket[] = [];
+    const hang = createServer((sock) => sockets.push(sock));
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    const port = (hang.address() as AddressInfo).port;
+    const s = (server = await startReplay({ live: { slotMs: 0 } }));
+    const src = (source = createWebSocketSource({ wsUrl: `ws://127.0.0.1:${port}/`, rpc: client(s.url), programs: PROGRAMS, commitment: 'confirmed', timeoutMs: 60_000 }));
+    const done = (async () => {
+      for await (const _ of src.events());
+    })();
+    await until(() => sockets.length === 1, 'the dial');
+    await src.stop();
+    await done;
+    for (const sock of sockets) sock.destroy();
+    await new Promise((r) => hang.close(r));
   });
 });

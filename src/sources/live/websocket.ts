@@ -198,7 +198,7 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
           throw e;
         });
         conn = c;
-        if (stopped) break;
+        if (stopped) throw new Error('stopped');
         if (paused) c.pause();
         await Promise.race([subscribeAll(c), died.then((why) => Promise.reject(new Error(why)))]);
         stats.connects++;
