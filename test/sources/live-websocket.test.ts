@@ -454,4 +454,20 @@ describe('WebSocket live source', { timeout: 60_000 }, () => {
     for (const sock of sockets) sock.destroy();
     await new Promise((r) => hang.close(r));
   });
+
+  it('a drop while transactions are still being fetched: their slots fall in the gap, none is watermarked unsent', async () => {
+    // Slow HTTP: fetches are in flight when the socket drops, and getSlot keeps moving meanwhile.
+    const run = await begin({ copies: 2, live: { blockSubscribe: false }, faults: { latencyMs: 150 } }, { redialBaseMs: 400, redialMaxMs: 400 });
+    await connected(run);
+    for (let drop = 1; drop <= 2; drop++) {
+      await steps(run, 12);
+      run.s.live.dropAll();
+      run.s.live.step(3);
+      await connected(run, drop + 1);
+      run.s.live.step(1);
+      await until(() => run.of('gap').length >= drop, 'the gap');
+    }
+    await finish(run);
+    await expectComplete(run);
+  });
 });

@@ -77,7 +77,10 @@ export function createIntake(opts: IntakeOptions): Intake {
   let book: SlotBook | null = null;
   /** Bumped when a connection dies: answers for the old one are dropped. */
   let generation = 0;
-  /** Until the first slot notification of a connection, notifications wait here. */
+  /**
+   * Until the first slot notification of a connection, notifications wait here (and nothing is
+   * handed over); null while a connection is live.
+   */
   let waiting: Array<() => void> | null = null;
   let liveFrom = -1;
   let tipSlot = -1;
@@ -258,7 +261,9 @@ export function createIntake(opts: IntakeOptions): Intake {
     },
     lost(reason) {
       generation++;
-      waiting = null;
+      // Nothing is handed over until the next connection's first slot: the slots whose work
+      // was just forgotten must go into its gap, not under a watermark.
+      waiting = [];
       book?.forgetOpen();
       positionsAsked.clear();
       deathReason = reason;
