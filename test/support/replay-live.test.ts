@@ -233,4 +233,46 @@ describe('replay server over WebSocket', { timeout: 30_000 }, () => {
     expect(s.live.stats.refused).toBe(1);
     first.ws.close();
   });
+
+  it('outage refuses upgrades for a while, silent mode sends nothing, blockSubscribe can be withheld, getTransaction can lag', async () => {
+    const s = await start({ live: { slotMs: 0, blockSubscribe: false } });
+    const upgrade = () =>
+      new Promise<number | 'open' | 'reset'>((resolve) => {
+        const ws = new WebSocket(s.live.wsUrl);
+        ws.on('open', () => (ws.close(), resolve('open')));
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('error', () => resolve('reset'));
+      });
+    const c = await connect(s.live.wsUrl);
+    expect((await c.request('blockSubscribe', ['all'])).error.code).toBe(-32601);
+    s.live.outage(300, 429);
+    expect(await c.closed).toBe(1006);
+    expect(await upgrade()).toBe(429);
+    await new Promise((r) => setTimeout(r, 350));
+    expect(await upgrade()).toBe('open');
+    s.live.outage(200, 'reset');
+    expect(await upgrade()).toBe('reset');
+    expect(s.live.stats.refused).toBe(2);
+    await new Promise((r) => setTimeout(r, 250));
+
+    const d = await connect(s.live.wsUrl);
+    await d.request('slotSubscribe');
+    s.setFaults({ wsSilent: true });
+    s.live.step(3);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(d.notes).toHaveLength(0);
+    expect(d.ws.readyState).toBe(WebSocket.OPEN);
+    s.setFaults({});
+    s.live.step(1);
+    await until(() => d.notes.length === 1);
+    expect(d.notes[0].params.result.slot).toBe(s.chain.produced[3]);
+    d.ws.close();
+
+    const [sig] = [...s.chain.bySignature.keys()];
+    s.setFaults({ nullTransactions: { [sig]: 2 } });
+    const get = async () => (await http(s.url, 'getTransaction', [sig, { maxSupportedTransactionVersion: 0 }])).result;
+    expect(await get()).toBeNull();
+    expect(await get()).toBeNull();
+    expect((await get()).transaction.signatures[0]).toBe(sig);
+  });
 });

@@ -13,7 +13,10 @@
  * - While it runs, the HTTP side treats the clock's slot as the tip (see server.ts).
  * - Faults, read from the server's current Faults: latency before every frame, a connection
  *   dropped without a close frame (per notification), a truncated frame, a cap on concurrent
- *   connections (the upgrade is refused with HTTP 429), and `dropAll()` by hand.
+ *   connections (the upgrade is refused with HTTP 429), a silent mode (connections stay open,
+ *   nothing is sent), and by hand `dropAll()` and `outage(ms)` (drop everyone, then refuse
+ *   upgrades for a while).
+ * - `blockSubscribe: false` makes it a node without block subscriptions (most providers).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -27,6 +30,8 @@ export interface LiveOptions {
   startSlot?: number;
   /** Start on the first subscription (default true); false: only `start()` starts it. */
   autoStart?: boolean;
+  /** Offer blockSubscribe (default true); false answers it 'Method not found', as most providers do. */
+  blockSubscribe?: boolean;
 }
 
 export interface LiveFaults {
@@ -38,6 +43,8 @@ export interface LiveFaults {
   wsMalformedRate?: number;
   /** Concurrent connections allowed; more are refused at the upgrade with HTTP 429. */
   wsMaxConnections?: number;
+  /** Send nothing at all (replies, notifications) while keeping every connection open. */
+  wsSilent?: boolean;
 }
 
 export interface LiveStats {
@@ -64,6 +71,12 @@ export interface Live {
   step(blocks?: number): void;
   /** Close every connection abruptly, the way a dropped network does. */
   dropAll(): void;
+  /**
+   * An outage: every connection dropped, and for `ms` every new one refused at the upgrade with
+   * HTTP `status` (503 by default, 429 as a provider's connection limit), or with 'reset' the
+   * TCP connection destroyed before any answer. The clock keeps going.
+   */
+  outage(ms: number, how?: number | 'reset'): void;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   close(): void;
 }
@@ -97,6 +110,8 @@ export function createLive(
   let started = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let nextId = 1;
+  let refuseUntil = 0;
+  let refuseHow: number | 'reset' = 503;
 
   function start(): void {
     if (started) return;
@@ -163,6 +178,7 @@ export function createLive(
   }
 
   function send(c: Conn, text: string): void {
+    if (faults().wsSilent) return;
     const delay = faults().wsLatencyMs ?? 0;
     const go = () => {
       if (c.ws.readyState === c.ws.OPEN) c.ws.send(text);
@@ -206,6 +222,7 @@ export function createLive(
         return subscribe({ kind: 'logs', all: false, votes: false, mentions: mentions[0] });
       }
       case 'blockSubscribe': {
+        if (opts.blockSubscribe === false) return reply(c, msg.id, { error: { code: -32601, message: 'Method not found' } });
         const filter = p[0];
         const mentions = filter === 'all' ? null : typeof filter?.mentionsAccountOrProgram === 'string' ? filter.mentionsAccountOrProgram : undefined;
         if (mentions === undefined) return invalid('Invalid params: expected "all" or { mentionsAccountOrProgram }');
@@ -257,7 +274,18 @@ export function createLive(
     dropAll() {
       for (const c of conns) c.ws.terminate();
     },
+    outage(ms, how = 503) {
+      refuseUntil = Date.now() + ms;
+      refuseHow = how;
+      for (const c of conns) c.ws.terminate();
+    },
     handleUpgrade(req, socket, head) {
+      if (Date.now() < refuseUntil) {
+        stats.refused++;
+        if (refuseHow === 'reset') socket.destroy();
+        else socket.end(`HTTP/1.1 ${refuseHow} ${refuseHow === 429 ? 'Too Many Requests' : 'Service Unavailable'}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+        return;
+      }
       const max = faults().wsMaxConnections;
       if (max !== undefined && conns.size >= max) {
         stats.refused++;

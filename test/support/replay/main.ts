@@ -9,6 +9,7 @@
  *        comma-separate several)
  *        WebSocket (same port): --slot-ms N (replayed clock, default 400; it starts on the first
  *        subscription) --ws-latency MS --ws-drop P --ws-malformed P --ws-max-connections N
+ *        --no-block-subscribe (answer blockSubscribe 'Method not found', like most providers)
  */
 import { startReplay, type Faults } from './index.js';
 
@@ -53,7 +54,7 @@ const server = await startReplay({
   copies: num('copies'),
   firstSlot: num('first-slot'),
   txDir: flags.get('tx-dir'),
-  live: { slotMs: num('slot-ms') },
+  live: { slotMs: num('slot-ms'), blockSubscribe: !flags.has('no-block-subscribe') },
 });
 const { chain } = server;
 process.stdout.write(

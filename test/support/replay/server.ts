@@ -42,6 +42,8 @@ export interface Faults extends LiveFaults {
   slotErrors?: Record<number, number>;
   /** Deterministic per-signature errors for getTransaction, same convention. */
   signatureErrors?: Record<string, number>;
+  /** getTransaction answers null for the first K calls of each listed signature (not stored yet). */
+  nullTransactions?: Record<string, number>;
   /** false: reject batch arrays; a number: largest batch accepted; default true. */
   batch?: boolean | number;
   /** Largest getBlocks range (end - start); default 500_000 like Agave. */
@@ -102,6 +104,8 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
   let rand = seededRandom(current.seed ?? 1);
   let bucket = newBucket(current);
   let windows = newWindows(current);
+  /** getTransaction calls per signature under `nullTransactions`. */
+  let nullCalls = new Map<string, number>();
   const stats = emptyStats();
   const sockets = new Set<Socket>();
   // Requests that are left unanswered on purpose are ended at close() so the process can exit.
@@ -258,6 +262,12 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
         if (forced) return err(forced, `Transaction ${sig} not available`);
         const at = chain.bySignature.get(sig);
         if (!at || at.slot > tip()) return ok(null);
+        const nulls = f.nullTransactions?.[sig] ?? 0;
+        if (nulls > 0) {
+          const calls = (nullCalls.get(sig) ?? 0) + 1;
+          nullCalls.set(sig, calls);
+          if (calls <= nulls) return ok(null);
+        }
         if (f.unavailableRate && rand() < f.unavailableRate) return err(-32004, messageFor(-32004, at.slot));
         const block = chain.blocks.get(at.slot)!;
         const tx = block.transactions[at.index];
@@ -321,6 +331,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
       rand = seededRandom(current.seed ?? 1);
       bucket = newBucket(current);
       windows = newWindows(current);
+      nullCalls = new Map();
     },
     live,
     stats,

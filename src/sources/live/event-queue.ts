@@ -1,0 +1,87 @@
+/**
+ * The hand-over between a source's callbacks and its one consumer's `for await`: events in
+ * order, the iterator ending on end() and throwing on fail(). It is bounded the only way a push
+ * source can be: past `highWater` queued events it asks the producer to pause (the socket stops
+ * reading), and below `lowWater` to resume.
+ */
+export interface EventQueue<T> {
+  push(item: T): void;
+  end(): void;
+  fail(error: Error): void;
+  readonly size: number;
+  iterate(): AsyncIterable<T>;
+}
+
+export interface QueueOptions {
+  highWater: number;
+  lowWater: number;
+  onPressure: (paused: boolean) => void;
+}
+
+export function createEventQueue<T>(opts: QueueOptions): EventQueue<T> {
+  const items: T[] = [];
+  let head = 0;
+  let ended = false;
+  let error: Error | null = null;
+  let paused = false;
+  let wake: (() => void) | null = null;
+  let iterating = false;
+
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+
+  return {
+    push(item) {
+      if (ended) return;
+      items.push(item);
+      if (!paused && items.length - head > opts.highWater) {
+        paused = true;
+        opts.onPressure(true);
+      }
+      notify();
+    },
+    end() {
+      ended = true;
+      notify();
+    },
+    fail(e) {
+      error = e;
+      ended = true;
+      notify();
+    },
+    get size() {
+      return items.length - head;
+    },
+    iterate() {
+      if (iterating) throw new Error('a live source has one consumer: events() was already called');
+      iterating = true;
+      return {
+        [Symbol.asyncIterator]: async function* () {
+          for (;;) {
+            if (head < items.length) {
+              const item = items[head];
+              items[head++] = undefined as T;
+              // Compact now and then rather than shift() per item.
+              if (head > 1024 && head * 2 > items.length) {
+                items.splice(0, head);
+                head = 0;
+              }
+              if (paused && items.length - head <= opts.lowWater) {
+                paused = false;
+                opts.onPressure(false);
+              }
+              yield item;
+              continue;
+            }
+            if (error) throw error;
+            if (ended) return;
+            await new Promise<void>((resolve) => (wake = resolve));
+          }
+        },
+      };
+    },
+  };
+}
