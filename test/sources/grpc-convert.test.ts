@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { SubscribeUpdateTransactionInfo } from '@triton-one/yellowstone-grpc';
 import { decodeTransaction } from '../../src/core/decode/index.js';
 import { GrpcConversionError, signatureOf, toRawTransaction } from '../../src/sources/grpc/convert.js';
-import { grpcServableFixtures, loadDump, RAW_GRPC_DIR, toTransactionInfo } from '../support/grpc-replay/index.js';
+import { grpcServableFixtures, loadDump, numericMeta, RAW_GRPC_DIR, toTransactionInfo } from '../support/grpc-replay/index.js';
 import { FIXTURES, loadTx } from '../decode/support.js';
 
 const manifest = new Map<string, any>(
@@ -174,21 +174,6 @@ describe('Yellowstone update fields the recordings do not exercise', () => {
     }
   });
 });
-
-/**
- * One fixture (2pfnv4dr…) was recorded with its fee, balances and compute units as strings, which
- * no RPC returns; the decoder reads such a fee as 0. Compare against the numbers the RPC gives.
- */
-function numericMeta(meta: any): any {
-  if (typeof meta.fee !== 'string') return meta;
-  return {
-    ...meta,
-    fee: Number(meta.fee),
-    computeUnitsConsumed: Number(meta.computeUnitsConsumed),
-    preBalances: meta.preBalances.map(Number),
-    postBalances: meta.postBalances.map(Number),
-  };
-}
 
 function sortKeys(v: any): any {
   if (Array.isArray(v)) return v.map(sortKeys);

@@ -12,7 +12,7 @@ import { isGrpcServable } from './to-proto.js';
 import { startGrpcReplay, type GrpcReplayOptions, type GrpcReplayServer } from './server.js';
 
 export { loadDump, dumpToInfo } from './dump.js';
-export { toTransactionInfo, isGrpcServable, encodeTxError } from './to-proto.js';
+export { toTransactionInfo, isGrpcServable, encodeTxError, numericMeta } from './to-proto.js';
 export { startGrpcReplay } from './server.js';
 export type { GrpcReplayOptions, GrpcReplayServer, GrpcReplayStats, GrpcFaults } from './server.js';
 

@@ -154,6 +154,8 @@ export async function startGrpcReplay(chain: Chain, opts: GrpcReplayOptions = {}
         if (!first) return;
         const from = request.fromSlot === undefined ? null : Number(request.fromSlot);
         stats.subscribes.push({ fromSlot: from, filters: request });
+        // A live subscription starts at the next slot the clock emits (the first, if it has not started).
+        const next = clock < 0 ? firstSlot : clock + 1;
         if (clock < 0 && opts.autoStart !== false) start();
         if (from !== null) {
           const oldest = Math.max(firstSlot, clock - retain + 1);
@@ -168,7 +170,7 @@ export async function startGrpcReplay(chain: Chain, opts: GrpcReplayOptions = {}
           }
           stream.cursor = from;
         } else {
-          stream.cursor = clock + 1;
+          stream.cursor = next;
         }
         streams.add(stream);
         pump();
