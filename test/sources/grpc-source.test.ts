@@ -273,6 +273,23 @@ describe('Yellowstone gRPC source against the replay server', () => {
     }
     expect(server.stats.rejected.unauthenticated).toBe(2);
   });
+
+  it('while the endpoint is down, reconnect events name neither the x-token nor the URL key', async () => {
+    const server = await serve();
+    const port = server.port;
+    await server.close();
+    const token = 'tok-77aa66bb55cc44dd33ee';
+    const key = 'Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2';
+    const src = source(server, { endpoint: `http://127.0.0.1:${port}/${key}?api-key=${key}`, xToken: token });
+    const seen: LiveEvent[] = [];
+    for await (const e of src.events()) {
+      seen.push(e);
+      if (ofKind(seen, 'reconnect').length === 3) await src.stop();
+    }
+    expect(ofKind(seen, 'reconnect')).toHaveLength(3);
+    expect(JSON.stringify(seen)).not.toContain(token);
+    expect(JSON.stringify(seen)).not.toContain(key);
+  });
 });
 
 async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
