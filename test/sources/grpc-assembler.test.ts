@@ -1,6 +1,6 @@
 /**
  * The gRPC source's pure parts: slot assembly (order, block time, watermark, stale slots,
- * duplicates after a replay) and the reading of the client library's errors.
+ * duplicates after a replay), the reading of the client library's errors, and base58.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,9 @@ import { signatureOf } from '../../src/sources/grpc/convert.js';
 import { classifyGrpcError, describeGrpcError } from '../../src/sources/grpc/errors.js';
 import { loadDump, RAW_GRPC_DIR } from '../support/grpc-replay/index.js';
 import { readdirSync } from 'node:fs';
+import fc from 'fast-check';
+import { base58, base58Key } from '../../src/sources/grpc/base58.js';
+import { base58Encode } from '../../src/core/decode/base58.js';
 
 const dumps = readdirSync(RAW_GRPC_DIR).filter((f) => f.endsWith('.json')).sort();
 const info = (n: number, index: number): SubscribeUpdateTransactionInfo => ({
@@ -115,5 +118,26 @@ describe('reading the client library\'s errors', () => {
     );
     expect(text).not.toMatch(/pw@|abcdefghijklmnopqrstuvwx|SEKRET|tok-123456/);
     expect(text).toContain('***');
+  });
+});
+
+describe('the conversion\'s fast base58', () => {
+  it('spells every byte string as core/decode does (leading zeros, odd lengths, keys from the cache)', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 4 }), fc.uint8Array({ maxLength: 600 }), (zeros, tail) => {
+        const bytes = Uint8Array.from([...new Array(zeros).fill(0), ...tail]);
+        expect(base58(bytes)).toBe(base58Encode(bytes));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (key) => {
+        expect(base58Key(key)).toBe(base58Encode(key));
+        expect(base58Key(key.slice())).toBe(base58Encode(key));
+      }),
+      { numRuns: 500 },
+    );
+    expect(base58(new Uint8Array(0))).toBe('');
+    expect(base58(new Uint8Array(32))).toBe('11111111111111111111111111111111');
   });
 });

@@ -13,7 +13,7 @@ import {
   type SubscribeUpdateTransactionInfo,
 } from '@triton-one/yellowstone-grpc';
 import type { RawTransaction } from '../../core/decode/index.js';
-import { base58Encode } from '../../core/decode/base58.js';
+import { base58, base58Key } from './base58.js';
 
 type Info = SubscribeUpdateTransactionInfo;
 type Meta = NonNullable<Info['meta']>;
@@ -90,7 +90,7 @@ export function toRawTransaction(info: Info, slot: number, blockTime: number | n
 /** The first signature of an update, base58, for skip reports; null when it has none usable. */
 export function signatureOf(info: Info | undefined): string | null {
   const sig = info?.signature?.length === 64 ? info.signature : info?.transaction?.signatures[0];
-  return sig && sig.length === 64 ? base58Encode(sig) : null;
+  return sig && sig.length === 64 ? base58(sig) : null;
 }
 
 function convertMessage(message: Message, accountKeys: string[], keyCount: number): Record<string, unknown> {
@@ -124,9 +124,13 @@ function instruction(
   keyCount: number,
 ): { programIdIndex: number; accounts: number[]; data: string; stackHeight: number | null } {
   if (programIdIndex >= keyCount) throw new GrpcConversionError(`programIdIndex ${programIdIndex} out of range`);
-  const accs = [...accounts];
-  for (const a of accs) if (a >= keyCount) throw new GrpcConversionError(`account index ${a} out of range`);
-  return { programIdIndex, accounts: accs, data: base58Encode(data), stackHeight };
+  const accs = new Array<number>(accounts.length);
+  for (let i = 0; i < accounts.length; i++) {
+    const a = accounts[i];
+    if (a >= keyCount) throw new GrpcConversionError(`account index ${a} out of range`);
+    accs[i] = a;
+  }
+  return { programIdIndex, accounts: accs, data: base58(data), stackHeight };
 }
 
 function tokenBalance(b: ProtoTokenBalance, keyCount: number): Record<string, unknown> {
@@ -181,7 +185,7 @@ function encodeFixed(bytes: Uint8Array | undefined, length: number, what: string
   if (!bytes || bytes.length !== length) {
     throw new GrpcConversionError(`${what} of ${bytes?.length ?? 0} bytes (expected ${length})`);
   }
-  return base58Encode(bytes);
+  return length === 32 ? base58Key(bytes) : base58(bytes);
 }
 
 function u64(value: string, what: string): number {
