@@ -146,6 +146,17 @@ describe('Yellowstone gRPC source against the replay server', () => {
     expect(server.stats.drops).toBe(2);
   });
 
+  it('a stream the server ends cleanly mid-slot is resubscribed from the watermark too', async () => {
+    const server = await serve({ faults: { endAtSlots: [312_000_012] } });
+    const chain = server.chain;
+    const events = await collect(source(server), chain.lastSlot);
+    expect(txs(events)).toEqual(expectedTxs(chain));
+    expectConsistentWatermarks(events, chain);
+    expect(ofKind(events, 'reconnect').map((r) => r.reason)).toEqual(['stream ended']);
+    const mark = Math.max(...ofKind(events, 'watermark').filter((w) => w.slot < 312_000_012).map((w) => w.slot));
+    expect(server.stats.subscribes.map((s) => s.fromSlot)).toEqual([chain.firstSlot, mark + 1]);
+  });
+
   it('an outage of a few seconds (connections refused) is waited out, then replayed from the watermark', async () => {
     const server = await serve({ slotMs: 50, faults: { outageAt: { slot: 312_000_010, ms: 2500 } } });
     const chain = server.chain;
@@ -163,7 +174,8 @@ describe('Yellowstone gRPC source against the replay server', () => {
   });
 
   it('a fromSlot the server no longer holds: a gap of exactly the slots it cannot replay, then the rest', async () => {
-    const server = await serve({ slotMs: 0, retainSlots: 6 });
+    // A drop later on must resume from the watermark again, not from the slot the refusal named.
+    const server = await serve({ slotMs: 0, retainSlots: 6, faults: { dropAtSlots: [312_000_031] } });
     const chain = server.chain;
     server.step(20); // the clock is at first+19; the server holds first+14 .. first+19
     const src = source(server);
@@ -176,7 +188,8 @@ describe('Yellowstone gRPC source against the replay server', () => {
       { kind: 'gap', from: chain.firstSlot, to: firstHeld - 1, reason: `server cannot replay from ${chain.firstSlot}` },
     ]);
     expect(server.stats.rejected.outOfRange).toBe(1);
-    expect(server.stats.subscribes.map((s) => s.fromSlot)).toEqual([chain.firstSlot, firstHeld]);
+    const lastMarkBeforeDrop = Math.max(...ofKind(events, 'watermark').filter((w) => w.slot < 312_000_031).map((w) => w.slot));
+    expect(server.stats.subscribes.map((s) => s.fromSlot)).toEqual([chain.firstSlot, firstHeld, lastMarkBeforeDrop + 1]);
     expect(txs(events)).toEqual(expectedTxs(chain, firstHeld));
     expectConsistentWatermarks(events, chain);
   });

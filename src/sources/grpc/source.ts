@@ -8,7 +8,7 @@
  *   ping id (some servers treat any request as the new filter set).
  * - A connection is dead when it errors, ends, or sends nothing for `heartbeatMs` (a server
  *   pings every ~15 s and slots arrive several times a second, so silence means a dead socket).
- *   It is redialled with capped exponential backoff and full jitter, and resubscribed from the
+ *   It is redialled with capped exponential backoff and jitter, and resubscribed from the
  *   first slot not yet delivered (`fromSlot`). If the server no longer holds that slot, the
  *   source resubscribes from the oldest slot it does hold and reports the slots in between as a
  *   gap; a server that does not say which slot it holds is resubscribed live, and the gap runs to
@@ -34,7 +34,10 @@ export interface GrpcSourceOptions extends LiveSourceOptions {
   xToken?: string;
   /** No update at all for this long means the connection is dead. Default 30 000 ms. */
   heartbeatMs?: number;
-  /** Reconnect delay: min(maxMs, initialMs × 2^(attempt−1)), then full jitter. Defaults 500 ms / 30 s. */
+  /**
+   * Reconnect delay: cap = min(maxMs, initialMs × 2^(attempt−1)), waited as cap/2 plus a random
+   * share of the other half, so a fleet of clients spreads out. Defaults 500 ms / 30 s.
+   */
   backoff?: { initialMs?: number; maxMs?: number };
   /** A slot whose block meta has not come after this many later slots' metas is reported as a gap. Default 32. */
   staleSlots?: number;
@@ -80,11 +83,13 @@ export function createGrpcSource(options: GrpcSourceOptions): LiveSource {
     while (!stopped) {
       let reason: string;
       let delayMs: number | null = null;
+      let replayRefused = false;
       try {
         const client = new Client(options.endpoint, options.xToken, undefined);
         await client.connect();
         const stream = await client.subscribe(subscription(fromSlot));
         current = stream;
+        if (stopped) break;
         yield { kind: 'connected', mode: fromSlot === null ? 'grpc' : `grpc/from-slot ${fromSlot}` };
         // Live without fromSlot: whatever was missed runs up to the first slot this stream sends.
         let joinGap = fromSlot === null;
@@ -111,9 +116,11 @@ export function createGrpcSource(options: GrpcSourceOptions): LiveSource {
           if (!Number.isFinite(slot)) continue;
           if (joinGap) {
             joinGap = false;
-            const from = wanted ?? slot;
-            yield { kind: 'gap', from: Math.min(from, slot), to: slot, reason: 'resubscribed live: the first slot may be partial' };
-            assembler.raiseFloor(slot);
+            // A slot below `wanted` was delivered before; its repeats fall below the watermark.
+            if (wanted === null || slot >= wanted) {
+              yield { kind: 'gap', from: wanted ?? slot, to: slot, reason: 'subscribed live: the first slot may be partial' };
+              assembler.raiseFloor(slot);
+            }
           }
           const events = update.transaction
             ? update.transaction.transaction
@@ -135,19 +142,21 @@ export function createGrpcSource(options: GrpcSourceOptions): LiveSource {
             assembler.raiseFloor(failure.firstAvailable - 1);
           }
           fromSlot = failure.firstAvailable;
+          replayRefused = true;
           // Straight back, once: a second refusal in a row waits like any other failure.
           if (!lastWasReplay) delayMs = 0;
         }
-        lastWasReplay = failure.kind === 'replay-unavailable';
       } finally {
         current?.destroy();
         current = null;
       }
       if (stopped) break;
       assembler.reset();
+      attempt++;
+      lastWasReplay = replayRefused;
       if (delayMs === null) {
-        if (!lastWasReplay) fromSlot = resumePoint();
-        attempt++;
+        // After a refusal, fromSlot is the slot the server said it holds; otherwise resume.
+        if (!replayRefused) fromSlot = resumePoint();
         const cap = Math.min(maxMs, initialMs * 2 ** Math.min(attempt - 1, 30));
         delayMs = Math.round(cap / 2 + (random() * cap) / 2);
       }

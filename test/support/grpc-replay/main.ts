@@ -4,7 +4,7 @@
  * then point `solflow ingest --grpc http://127.0.0.1:10000 --x-token secret` at it.
  * Flags: --port --slot-ms --retain N (replayable slots) --ping-ms --x-token --shuffle
  *        --tx-per-block N --skip-every N --copies N --first-slot N
- *        faults: --drop-at S[,S…] --garbage-at S[,S…] --invalid-at S[,S…] --mute-at S[,S…]
+ *        faults: --drop-at S[,S…] --end-at S[,S…] --garbage-at S[,S…] --invalid-at S[,S…] --mute-at S[,S…]
  *                --outage-at SLOT/MS
  * The chain is built from the json-encoded fixtures exactly as `startReplay({ txs:
  * grpcServableFixtures() })` builds it, so the JSON-RPC replay started with the same chain
@@ -38,6 +38,7 @@ const server = await startGrpcReplayFromFixtures({
   firstSlot: num('first-slot'),
   faults: {
     dropAtSlots: slots('drop-at'),
+    endAtSlots: slots('end-at'),
     garbageAtSlots: slots('garbage-at'),
     invalidAtSlots: slots('invalid-at'),
     muteAtSlots: slots('mute-at'),

@@ -15,7 +15,8 @@
  * - The server pings every stream every `pingMs`; `x-token` metadata is required when `xToken`
  *   is set (UNAUTHENTICATED otherwise).
  * - Faults, each fired once when the clock's stream first reaches the slot, or by hand:
- *   a dropped stream (after a slot's transactions, before its block meta), an outage (the
+ *   a dropped stream (after a slot's transactions, before its block meta; with an error, or
+ *   ended cleanly), an outage (the
  *   port refuses connections for N ms), an undecodable frame, an update that decodes but is no
  *   transaction (no meta), and muted streams (open but silent, a half-dead connection).
  */
@@ -29,6 +30,8 @@ import { toTransactionInfo } from './to-proto.js';
 export interface GrpcFaults {
   /** Cut every open stream (UNAVAILABLE) after these slots' transactions, before their block meta. */
   dropAtSlots?: number[];
+  /** End every open stream cleanly (status OK), as a server shutting down gracefully does, after this slot. */
+  endAtSlots?: number[];
   /** When the clock reaches the slot, refuse connections for `ms`. */
   outageAt?: { slot: number; ms: number };
   /** Send an undecodable frame (garbage bytes) to every stream before this slot. */
@@ -236,6 +239,14 @@ export async function startGrpcReplay(chain: Chain, opts: GrpcReplayOptions = {}
     }
     if (fireOnce('drop', slot, faults.dropAtSlots)) {
       dropStreams(`replay: stream dropped in slot ${slot}`);
+      return;
+    }
+    if (fireOnce('end', slot, faults.endAtSlots)) {
+      for (const s of [...streams]) {
+        s.closed = true;
+        streams.delete(s);
+        s.call.end();
+      }
       return;
     }
     if (Object.keys(request.blocksMeta).length) {
