@@ -55,8 +55,12 @@ function expectedTxs(chain: Chain, fromSlot = chain.firstSlot): Array<{ slot: nu
 }
 
 /** Run the source until its watermark reaches the chain's last slot (or it throws). */
-async function collect(src: ReturnType<typeof createGrpcSource>, lastSlot: number, timeoutMs = 20_000): Promise<LiveEvent[]> {
-  const events: LiveEvent[] = [];
+async function collect(
+  src: ReturnType<typeof createGrpcSource>,
+  lastSlot: number,
+  timeoutMs = 20_000,
+  events: LiveEvent[] = [],
+): Promise<LiveEvent[]> {
   const timer = setTimeout(() => void src.stop(), timeoutMs);
   try {
     for await (const e of src.events()) {
@@ -179,10 +183,16 @@ describe('Yellowstone gRPC source against the replay server', () => {
     const chain = server.chain;
     server.step(20); // the clock is at first+19; the server holds first+14 .. first+19
     const src = source(server);
-    const pending = collect(src, chain.lastSlot);
+    const events: LiveEvent[] = [];
+    const pending = collect(src, chain.lastSlot, 20_000, events);
     await waitFor(() => server.stats.subscribes.length >= 2);
-    server.step(chain.lastSlot - server.clock);
-    const events = await pending;
+    // Slot by slot, so what is in flight at the drop stays inside the 6-slot window.
+    while (server.clock < chain.lastSlot) {
+      server.step(1);
+      const target = Math.max(...chain.produced.filter((slot) => slot <= server.clock));
+      await waitFor(() => ofKind(events, 'watermark').some((w) => w.slot >= target));
+    }
+    await pending;
     const firstHeld = chain.firstSlot + 14;
     expect(ofKind(events, 'gap')).toEqual([
       { kind: 'gap', from: chain.firstSlot, to: firstHeld - 1, reason: `server cannot replay from ${chain.firstSlot}` },

@@ -97,6 +97,8 @@ interface Stream {
   cursor: number;
   muted: boolean;
   closed: boolean;
+  /** The client is not reading (HTTP/2 flow control): wait for 'drain' before the next slot. */
+  blocked: boolean;
 }
 
 const VOTE_PROGRAM = 'Vote111111111111111111111111111111111111111';
@@ -134,7 +136,11 @@ export async function startGrpcReplay(chain: Chain, opts: GrpcReplayOptions = {}
         call.emit('error', { code: grpc.status.UNAUTHENTICATED, details: 'x-token is missing or invalid' });
         return;
       }
-      const stream: Stream = { call, request: null, cursor: Number.POSITIVE_INFINITY, muted: false, closed: false };
+      const stream: Stream = { call, request: null, cursor: Number.POSITIVE_INFINITY, muted: false, closed: false, blocked: false };
+      call.on('drain', () => {
+        stream.blocked = false;
+        pump();
+      });
       const close = () => {
         stream.closed = true;
         streams.delete(stream);
@@ -194,7 +200,7 @@ export async function startGrpcReplay(chain: Chain, opts: GrpcReplayOptions = {}
   function send(stream: Stream, update: SubscribeUpdate | Buffer): void {
     if (stream.closed || stream.muted) return;
     stats.updatesSent++;
-    stream.call.write(update);
+    if (!stream.call.write(update)) stream.blocked = true;
   }
 
   function transactionFilters(request: SubscribeRequest, info: SubscribeUpdateTransactionInfo, block: Block): string[] {
@@ -270,12 +276,12 @@ export async function startGrpcReplay(chain: Chain, opts: GrpcReplayOptions = {}
 
   function pump(): void {
     for (const stream of [...streams]) {
-      while (!stream.closed && stream.cursor <= clock) {
+      while (!stream.closed && !stream.blocked && stream.cursor <= clock) {
         const slot = stream.cursor++;
         sendSlot(stream, slot);
       }
     }
-    if (clock >= chain.lastSlot && [...streams].every((s) => s.cursor > chain.lastSlot)) {
+    if (clock >= chain.lastSlot && [...streams].every((s) => s.cursor > chain.lastSlot && !s.blocked)) {
       const waiters = drainWaiters;
       drainWaiters = [];
       for (const w of waiters) w();
