@@ -7,7 +7,7 @@
  *   tip), at the loop's commitment; answers server pings by re-sending the subscription with a
  *   ping id (some servers treat any request as the new filter set).
  * - A connection is dead when it errors, ends, or sends nothing for `heartbeatMs` (a server
- *   pings every ~15 s and slots arrive several times a second, so silence means a dead socket).
+ *   pings every 10 s and slots arrive several times a second, so silence means a dead socket).
  *   It is redialled with capped exponential backoff and jitter, and resubscribed from the
  *   first slot not yet delivered (`fromSlot`). If the server no longer holds that slot, the
  *   source resubscribes from the oldest slot it does hold and reports the slots in between as a

@@ -42,7 +42,7 @@ export function decodeSubscribeRequest(bytes: Uint8Array): SubscribeRequest {
     const map = MAP_FIELDS[field.no];
     if (!map || !(field.value instanceof Uint8Array)) continue;
     let key = '';
-    let value = new Uint8Array(0);
+    let value: Uint8Array = new Uint8Array(0);
     for (const f of readFields(field.value)) {
       if (f.no === 1 && f.value instanceof Uint8Array) key = Buffer.from(f.value).toString('utf8');
       if (f.no === 2 && f.value instanceof Uint8Array) value = f.value;

@@ -21,11 +21,11 @@
  *   transaction (no meta), and muted streams (open but silent, a half-dead connection).
  */
 import * as grpc from '@grpc/grpc-js';
-import { createHash } from 'node:crypto';
 import type { SubscribeRequest, SubscribeUpdate, SubscribeUpdateTransactionInfo } from '@triton-one/yellowstone-grpc';
-import { accountKeys, type Block, type Chain } from '../replay/chain.js';
+import type { Chain } from '../replay/chain.js';
 import { geyserService } from './codec.js';
 import { toTransactionInfo } from './to-proto.js';
+import { blockMetaUpdate, invalidUpdate, matchingFilters, shuffled } from './updates.js';
 
 export interface GrpcFaults {
   /** Cut every open stream (UNAVAILABLE) after these slots' transactions, before their block meta. */
@@ -100,8 +100,6 @@ interface Stream {
   /** The client is not reading (HTTP/2 flow control): wait for 'drain' before the next slot. */
   blocked: boolean;
 }
-
-const VOTE_PROGRAM = 'Vote111111111111111111111111111111111111111';
 
 export async function startGrpcReplay(chain: Chain, opts: GrpcReplayOptions = {}): Promise<GrpcReplayServer> {
   const slotMs = opts.slotMs ?? 400;
@@ -203,23 +201,6 @@ export async function startGrpcReplay(chain: Chain, opts: GrpcReplayOptions = {}
     if (!stream.call.write(update)) stream.blocked = true;
   }
 
-  function transactionFilters(request: SubscribeRequest, info: SubscribeUpdateTransactionInfo, block: Block): string[] {
-    const tx = block.transactions[Number(info.index)];
-    const keys = accountKeys(tx);
-    const failed = tx.meta?.err !== null && tx.meta?.err !== undefined;
-    const vote = keys.includes(VOTE_PROGRAM);
-    const names: string[] = [];
-    for (const [name, f] of Object.entries(request.transactions)) {
-      if (f.vote !== undefined && f.vote !== vote) continue;
-      if (f.failed !== undefined && f.failed !== failed) continue;
-      if (f.accountInclude.length && !f.accountInclude.some((k) => keys.includes(k))) continue;
-      if (f.accountExclude.some((k) => keys.includes(k))) continue;
-      if (!f.accountRequired.every((k) => keys.includes(k))) continue;
-      names.push(name);
-    }
-    return names;
-  }
-
   function sendSlot(stream: Stream, slot: number): void {
     const request = stream.request!;
     const block = chain.blocks.get(slot);
@@ -237,7 +218,7 @@ export async function startGrpcReplay(chain: Chain, opts: GrpcReplayOptions = {}
     const list = infos.get(slot)!;
     const order = opts.shuffle ? shuffled(list.length, slot) : list.map((_, i) => i);
     for (const i of order) {
-      const filters = transactionFilters(request, list[i], block);
+      const filters = matchingFilters(request, block.transactions[i]);
       if (filters.length) send(stream, { filters, transaction: { transaction: list[i], slot: String(slot) }, createdAt: new Date() });
     }
     if (fireOnce('invalid', slot, faults.invalidAtSlots)) {
@@ -255,23 +236,7 @@ export async function startGrpcReplay(chain: Chain, opts: GrpcReplayOptions = {}
       }
       return;
     }
-    if (Object.keys(request.blocksMeta).length) {
-      send(stream, {
-        filters: Object.keys(request.blocksMeta),
-        blockMeta: {
-          slot: String(slot),
-          blockhash: block.blockhash,
-          rewards: { rewards: [], numPartitions: undefined },
-          blockTime: { timestamp: String(block.blockTime) },
-          blockHeight: { blockHeight: String(block.blockHeight) },
-          parentSlot: String(block.parentSlot),
-          parentBlockhash: block.previousBlockhash,
-          executedTransactionCount: String(block.transactions.length),
-          entriesCount: '0',
-        },
-        createdAt: new Date(),
-      });
-    }
+    if (Object.keys(request.blocksMeta).length) send(stream, blockMetaUpdate(block, Object.keys(request.blocksMeta)));
   }
 
   function pump(): void {
@@ -377,31 +342,4 @@ function bind(server: grpc.Server, port: number): Promise<number> {
       err ? reject(err) : resolve(bound),
     ),
   );
-}
-
-/** A transaction update with a fresh signature and no meta: it decodes, but is no transaction. */
-function invalidUpdate(base: SubscribeUpdateTransactionInfo, slot: number, filters: string[]): SubscribeUpdate {
-  const signature = createHash('sha512').update(`invalid:${slot}`).digest();
-  const info: SubscribeUpdateTransactionInfo = {
-    ...base,
-    signature,
-    transaction: { ...base.transaction!, signatures: [signature] },
-    meta: undefined,
-    index: '9999',
-  };
-  return { filters, transaction: { transaction: info, slot: String(slot) }, createdAt: new Date() };
-}
-
-/** A fixed permutation per slot (deterministic, so a replayed slot arrives the same way). */
-function shuffled(n: number, seed: number): number[] {
-  const order = Array.from({ length: n }, (_, i) => i);
-  let x = seed >>> 0 || 1;
-  for (let i = n - 1; i > 0; i--) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    const j = (x >>> 0) % (i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
 }
