@@ -7,6 +7,10 @@
  * watermark. A slot whose meta never comes (a dead fork, a server that lost it) is handed to the
  * loop as a gap once `staleSlots` later slots have their meta, so the stream never stalls on it.
  *
+ * It relies on Dragon's Mouth's order within a slot (the geyser plugin is told of a block's
+ * meta after its transactions): an update for a slot at or below the watermark is taken as a
+ * replay of something delivered, and counted, not emitted.
+ *
  * Pure: no I/O, no clock. The source resets it on every reconnect, dropping partial slots; the
  * resubscription replays them from the watermark.
  */
