@@ -1,4 +1,4 @@
-/** Two lines: where the trades come from and how fresh they are; then counts and screen modes. */
+/** Two lines: how fresh the trades are and how many; then the rate, the screen's modes and the source. */
 import { Box, Text } from 'ink';
 import type { WatchStatus, WatchWindow } from './feed.js';
 import type { ViewFilter } from './filters.js';
@@ -29,19 +29,19 @@ export function Header({ status, window, view, paused, arrivedWhilePaused }: Hea
     view.dcaOnly ? 'DCA only' : null,
     view.query ? `filter "${view.query}"` : null,
   ].filter(Boolean);
+  // Freshness first on line 1; on a narrow terminal the source label, last on line 2, is what gets cut.
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
         <Text bold color={tint('title')}>
           solflow watch
         </Text>
-        {`  ${status ? sourceLabel(status.source) : 'connecting…'}  │  ${slot}  │  ${status ? lagText(status.lag) : 'lag ?'}`}
+        {`  ${slot}  │  ${status ? lagText(status.lag) : 'lag ?'}  │  ${digits(status?.tradesSeen ?? 0)} trades seen`}
       </Text>
       <Text wrap="truncate">
-        {`${digits(status?.tradesSeen ?? 0)} trades seen  │  ${(status?.tradesPerSec ?? 0).toFixed(1)} trades/s  │  ${modes.join('  │  ')}`}
-        {paused ? (
-          <Text bold color={tint('warn')}>{`  │  PAUSED (+${digits(arrivedWhilePaused)} new)`}</Text>
-        ) : null}
+        {`${(status?.tradesPerSec ?? 0).toFixed(1)} trades/s  │  `}
+        {paused ? <Text bold color={tint('warn')}>{`PAUSED (+${digits(arrivedWhilePaused)} new)  │  `}</Text> : null}
+        {`${modes.join('  │  ')}  │  ${status ? sourceLabel(status.source) : 'connecting…'}`}
       </Text>
     </Box>
   );

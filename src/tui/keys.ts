@@ -5,7 +5,7 @@
 import type { Key } from 'ink';
 import type { WatchAction, WatchState } from './model.js';
 
-type KeyFlags = Pick<Key, 'ctrl' | 'meta' | 'escape' | 'return' | 'backspace' | 'delete' | 'upArrow' | 'downArrow'>;
+export type KeyFlags = Pick<Key, 'ctrl' | 'meta' | 'escape' | 'return' | 'backspace' | 'delete' | 'upArrow' | 'downArrow'>;
 
 export function keyAction(input: string, key: KeyFlags, s: Pick<WatchState, 'draft' | 'help' | 'selected'>): WatchAction | null {
   if (key.ctrl && input === 'c') return { type: 'quit' };

@@ -6,6 +6,7 @@ import type { ClassifiedTrade, Signal } from '../core/flow/types.js';
 import type { Batch } from './coalesce.js';
 import { WATCH_WINDOWS, type FlowSnapshot, type WatchStatus, type WatchWindow } from './feed.js';
 import { tradeKey, viewMatches, type ViewFilter } from './filters.js';
+import { keyAction, type KeyFlags } from './keys.js';
 
 export interface WatchState {
   /** Newest first, at most tapeCap: trades keep arriving here while paused. */
@@ -34,6 +35,8 @@ export interface WatchState {
 
 export type WatchAction =
   | { type: 'batch'; batch: Batch }
+  /** A raw key: mapped against the state it lands on, so fast typing never reads a stale prompt. */
+  | { type: 'key'; input: string; key: KeyFlags }
   | { type: 'togglePause' }
   | { type: 'cycleWindow' }
   | { type: 'toggleBots' }
@@ -128,6 +131,10 @@ export function reduce(s: WatchState, a: WatchAction): WatchState {
   switch (a.type) {
     case 'batch':
       return applyBatch(s, a.batch);
+    case 'key': {
+      const mapped = keyAction(a.input, a.key, s);
+      return mapped ? reduce(s, mapped) : s;
+    }
     case 'togglePause':
       return s.frozen ? { ...s, frozen: null, arrivedWhilePaused: 0 } : { ...s, frozen: s.tape, arrivedWhilePaused: 0 };
     case 'cycleWindow':

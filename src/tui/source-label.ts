@@ -19,6 +19,6 @@ export function sourceLabel(s: WatchSource): string {
     case 'grpc':
       return `grpc ${host(s.url)}`;
     case 'replay':
-      return `REPLAY of bundled transactions on ${host(s.url)} (compressed time)`;
+      return `REPLAY ${host(s.url)} (bundled transactions, compressed time)`;
   }
 }

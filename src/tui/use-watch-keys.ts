@@ -1,16 +1,12 @@
-/** Keyboard to actions (see keys.ts), and quitting through Ink so the terminal is restored. */
+/** Keys into the reducer (mapped in keys.ts), and quitting through Ink so the terminal is restored. */
 import { useApp, useInput } from 'ink';
 import { useEffect } from 'react';
-import { keyAction } from './keys.js';
 import type { WatchAction, WatchState } from './model.js';
 
 export function useWatchKeys(state: WatchState, dispatch: (a: WatchAction) => void, active: boolean): void {
   const { exit } = useApp();
   useInput(
-    (input, key) => {
-      const action = keyAction(input, key, state);
-      if (action) dispatch(action);
-    },
+    (input, key) => dispatch({ type: 'key', input, key }),
     { isActive: active },
   );
   useEffect(() => {
