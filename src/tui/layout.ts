@@ -23,16 +23,23 @@ const GAP = 1;
 interface Spec<Id extends string> extends Column<Id> {
   /** Lower goes first when the width runs out; the filler column is never dropped. */
   keep: number;
+  /** A column kept whatever the width may still narrow to this when nothing is left to drop. */
+  min?: number;
 }
 
 function fitColumns<Id extends string>(specs: Spec<Id>[], filler: Id, fillerMin: number, width: number): Column<Id>[] {
-  const cols = [...specs];
+  const cols = specs.map((c) => ({ ...c }));
   const used = () => cols.reduce((n, c) => n + (c.id === filler ? 0 : c.width + GAP), 0);
   const order = [...specs].filter((c) => c.id !== filler).sort((a, b) => a.keep - b.keep);
   for (const victim of order) {
     if (used() + fillerMin <= width) break;
     if (victim.keep === Infinity) break;
-    cols.splice(cols.indexOf(victim), 1);
+    cols.splice(cols.findIndex((c) => c.id === victim.id), 1);
+  }
+  for (const c of cols) {
+    const over = used() + fillerMin - width;
+    if (over <= 0) break;
+    if (c.min !== undefined && c.width > c.min) c.width = Math.max(c.min, c.width - over);
   }
   return cols.map(({ id, title, width: w, align }) => ({ id, title, align, width: id === filler ? Math.max(0, width - used()) : w }));
 }
@@ -42,8 +49,8 @@ export function tapeColumns(width: number): Column<TapeColumnId>[] {
     { id: 'time', title: 'time', width: 8, align: 'left', keep: 2 },
     { id: 'venue', title: 'venue', width: width >= WIDE ? VENUE_FULL : 10, align: 'left', keep: 1 },
     { id: 'side', title: 'side', width: 4, align: 'left', keep: Infinity },
-    { id: 'token', title: 'token', width: 11, align: 'left', keep: Infinity },
-    { id: 'amount', title: 'amount', width: 16, align: 'right', keep: Infinity },
+    { id: 'token', title: 'token', width: 11, align: 'left', keep: Infinity, min: 6 },
+    { id: 'amount', title: 'amount', width: 16, align: 'right', keep: Infinity, min: 10 },
     { id: 'trader', title: 'trader', width: 9, align: 'left', keep: 3 },
     { id: 'flags', title: 'flags', width: 0, align: 'left', keep: Infinity },
   ];
