@@ -15,6 +15,7 @@ const others: Array<[string, string]> = [
   ['backfill.ts', 'benchBackfill'],
   ['store-queries.ts', 'benchStoreQueries'],
   ['prune.ts', 'benchPrune'],
+  ['watch-render.ts', 'benchWatchRender'],
 ];
 for (const [file, fn] of others) {
   const path = join(import.meta.dirname, file);
