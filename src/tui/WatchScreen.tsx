@@ -27,25 +27,28 @@ export function WatchScreen({ state, columns, rows, symbolOf }: WatchScreenProps
     <Box flexDirection="column" width={columns}>
       <Header status={state.status} window={state.window} view={state.view} paused={paused} arrivedWhilePaused={state.arrivedWhilePaused} />
       {state.help ? (
+        // The help is taller than the tape's share of a small terminal: it takes the body.
         <HelpOverlay />
       ) : (
-        <Tape
-          trades={visibleRows(state, budget.tapeRows)}
-          columns={tapeCols}
-          selected={state.selected}
-          symbolOf={symbolOf}
-          empty={filtered ? 'no trade on the tape matches the screen filters' : 'waiting for trades…'}
-        />
+        <>
+          <Tape
+            trades={visibleRows(state, budget.tapeRows)}
+            columns={tapeCols}
+            selected={state.selected}
+            symbolOf={symbolOf}
+            empty={filtered ? 'no trade on the tape matches the screen filters' : 'waiting for trades…'}
+          />
+          <TopFlows
+            window={state.window}
+            snapshot={state.flows[state.window]}
+            columns={flowCols}
+            maxRows={budget.flowRows}
+            now={state.status?.newestTime ?? null}
+            symbolOf={symbolOf}
+          />
+          <SignalsStrip signals={state.signals} maxRows={budget.signalRows} symbolOf={symbolOf} />
+        </>
       )}
-      <TopFlows
-        window={state.window}
-        snapshot={state.flows[state.window]}
-        columns={flowCols}
-        maxRows={budget.flowRows}
-        now={state.status?.newestTime ?? null}
-        symbolOf={symbolOf}
-      />
-      <SignalsStrip signals={state.signals} maxRows={budget.signalRows} symbolOf={symbolOf} />
       <Footer draft={state.draft} />
     </Box>
   );

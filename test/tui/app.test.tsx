@@ -5,6 +5,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { WatchApp } from '../../src/tui/WatchApp.js';
+import { tapeColumns } from '../../src/tui/layout.js';
+import { tapeTitle } from '../../src/tui/tape-cells.js';
 import { digits, shortKey } from '../../src/tui/text.js';
 import { fixtureScript, limitFill, ScriptedFeed, type Script } from './support.js';
 import { renderAt, resize, tick, type Rendered } from './render.js';
@@ -31,6 +33,13 @@ async function started(columns = 100, rows = 32, props: Partial<Parameters<typeo
 /** Waits (on content, not on a clock) until the frame satisfies `ok`. */
 async function shows(r: Rendered, ok: () => boolean) {
   await vi.waitFor(() => expect(ok()).toBe(true), { timeout: 3000, interval: 10 });
+}
+
+/** Resizes and waits for the frame drawn for the new width (its tape title line). */
+async function resized(r: Rendered, columns: number, rows = 32) {
+  resize(r, columns, rows);
+  const title = tapeTitle(tapeColumns(columns)).trimEnd();
+  await shows(r, () => lines(r)[2].trimEnd() === title);
 }
 
 /** Types keys one by one, each after the frame of the one before (a key that changes nothing draws nothing). */
@@ -94,8 +103,7 @@ describe('watch screen on a stream of real trades', () => {
     await press(r, 'j'.repeat(at + 1));
     expect(tapeLines(r)[at]).toMatch(/BOT\((arbitrage|round-trip)[^)]*\)/);
     await press(r, '\x1b');
-    await tick(60);
-    expect(tapeLines(r)[at]).not.toContain('BOT(');
+    await shows(r, () => !tapeLines(r)[at].includes('BOT('));
   });
 
   it('shows LIMIT for a limit-order fill', async () => {
@@ -134,14 +142,13 @@ describe('keys', () => {
     const r = renderAt(<WatchApp feed={feed} color={false} />, 100, 32);
     const half = Math.floor(script.updates.length / 2);
     for (const u of script.updates.slice(0, half)) feed.emit(u);
-    await tick();
+    await shows(r, () => lines(r)[0].includes(`${script.updates[half - 1].status!.tradesSeen} trades seen`));
     await press(r, 'p');
     const frozen = tapeLines(r);
     for (const u of script.updates.slice(half)) feed.emit(u);
-    await tick();
-    expect(tapeLines(r)).toEqual(frozen);
     const arrived = script.updates.slice(half).reduce((n, u) => n + u.trades!.length, 0);
-    expect(lines(r)[1]).toContain(`PAUSED (+${arrived} new)`);
+    await shows(r, () => lines(r)[1].includes(`PAUSED (+${arrived} new)`));
+    expect(tapeLines(r)).toEqual(frozen);
     expect(lines(r)[0]).toContain(`${script.trades.length} trades seen`);
     await press(r, 'p');
     expect(tapeLines(r)[0]).toContain(shortKey(newest.trader));
@@ -199,8 +206,7 @@ describe('keys', () => {
       const { feed, r } = await started();
       expect(feed.subscribers).toBe(1);
       await press(r, key);
-      await tick(30);
-      expect(feed.subscribers).toBe(0);
+      await vi.waitFor(() => expect(feed.subscribers).toBe(0));
     }
   });
 });
@@ -209,8 +215,7 @@ describe('width and height', () => {
   it('never draws a line wider than the terminal, at any width', async () => {
     const { r } = await started(100);
     for (const w of [40, 52, 60, 72, 80, 100, 119, 120, 160, 200]) {
-      resize(r, w, 32);
-      await tick(20);
+      await resized(r, w);
       for (const l of lines(r)) expect([...l].length, `${w}: ${l}`).toBeLessThanOrEqual(w);
     }
   });
@@ -222,8 +227,7 @@ describe('width and height', () => {
     expect(long).toBeDefined();
     expect(tapeLines(r).some((l) => l.includes(long))).toBe(true);
     expect(lines(r)[2]).toMatch(/^time\s+venue\s+side/);
-    resize(r, 100, 32);
-    await tick(20);
+    await resized(r, 100);
     expect(tapeLines(r).some((l) => l.includes(long))).toBe(false);
     expect(tapeLines(r).some((l) => l.includes(long.slice(0, 9) + '…'))).toBe(true);
   });
@@ -231,8 +235,7 @@ describe('width and height', () => {
   it('drops venue, then time, then trader as the terminal narrows', async () => {
     const { r } = await started(100);
     const titles = async (w: number) => {
-      resize(r, w, 32);
-      await tick(20);
+      await resized(r, w);
       return lines(r)[2].trim().split(/\s+/);
     };
     expect(await titles(100)).toEqual(['time', 'venue', 'side', 'token', 'amount', 'trader', 'flags']);

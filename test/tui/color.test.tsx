@@ -1,10 +1,10 @@
 import './force-color.js';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { colorWanted } from '../../src/tui/theme.js';
 import { WatchApp } from '../../src/tui/WatchApp.js';
 import { fixtureScript, ScriptedFeed } from './support.js';
-import { renderAt, tick } from './render.js';
+import { renderAt } from './render.js';
 
 const script = fixtureScript();
 const COLOR = /\x1b\[(3[0-9]|9[0-7])m/;
@@ -15,7 +15,8 @@ async function frame(color: boolean): Promise<string> {
   const feed = new ScriptedFeed();
   const r = renderAt(<WatchApp feed={feed} color={color} />, 100);
   for (const u of script.updates) feed.emit(u);
-  await tick();
+  // Wait on content: the last update's trade count in the header.
+  await vi.waitFor(() => expect(r.lastFrame()).toContain(`${script.trades.length} trades seen`), { timeout: 3000 });
   return r.lastFrame() ?? '';
 }
 
