@@ -40,6 +40,7 @@ export function Header({ status, window, view, paused, arrivedWhilePaused }: Hea
       </Text>
       <Text wrap="truncate">
         {`${(status?.tradesPerSec ?? 0).toFixed(1)} trades/s  │  `}
+        {status?.notice ? <Text bold color={tint('warn')}>{`${status.notice}  │  `}</Text> : null}
         {paused ? <Text bold color={tint('warn')}>{`PAUSED (+${digits(arrivedWhilePaused)} new)  │  `}</Text> : null}
         {`${modes.join('  │  ')}  │  ${status ? sourceLabel(status.source) : 'connecting…'}`}
       </Text>

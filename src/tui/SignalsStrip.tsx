@@ -1,21 +1,13 @@
 /** The last few signals, newest first, each with its token and the numbers that fired it. */
 import { Box, Text } from 'ink';
 import type { Signal } from '../core/flow/types.js';
-import { clock, inputValue, tokenText } from './text.js';
+import { clock, signalWhy, tokenText } from './text.js';
 import { useTint } from './theme.js';
 
 export interface SignalsStripProps {
   signals: readonly Signal[];
   maxRows: number;
   symbolOf?: (mint: string) => string | null;
-}
-
-/** Why, in short: the first few inputs the signal recorded. */
-export function signalWhy(s: Signal, max = 4): string {
-  return Object.entries(s.inputs)
-    .slice(0, max)
-    .map(([k, v]) => `${k} ${inputValue(v)}`)
-    .join(' · ');
 }
 
 export function SignalsStrip({ signals, maxRows, symbolOf }: SignalsStripProps) {

@@ -28,6 +28,12 @@ export interface WatchStatus {
   tradesSeen: number;
   /** Recent delivery rate, trades per second of wall clock. */
   tradesPerSec: number;
+  /**
+   * Something the user should see while watch goes on: "reconnecting (3rd try)", "database was
+   * pruned; resumed at slot …". A failure that ends watch is not a notice: the command stops the
+   * screen (WatchHandle.stop) and prints the error once the terminal is restored.
+   */
+  notice?: string | null;
 }
 
 /** One token's numbers over one window, ranked by the feed (net SOL flow, highest first). */

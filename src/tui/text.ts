@@ -1,4 +1,5 @@
 /** Cell text for the watch screen: fixed-width, plain strings (colour is the components' job). */
+import type { Signal } from '../core/flow/types.js';
 import type { Trade } from '../core/trade.js';
 // Read-only use of the CLI's shared formatters so watch and the tables print amounts alike.
 import { formatAmount, mintLabel, shortKey } from '../cli/format.js';
@@ -70,4 +71,12 @@ export function pct(share: number): string {
 /** A signal input value, short: at most three decimals, no trailing zeros. */
 export function inputValue(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(Math.abs(v) >= 100 ? 0 : 3)));
+}
+
+/** Why a signal fired, in short: the first few inputs it recorded. */
+export function signalWhy(s: Pick<Signal, 'inputs'>, max = 4): string {
+  return Object.entries(s.inputs)
+    .slice(0, max)
+    .map(([k, v]) => `${k} ${inputValue(v)}`)
+    .join(' · ');
 }

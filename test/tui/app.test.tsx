@@ -66,6 +66,12 @@ describe('watch screen on a stream of real trades', () => {
     expect(l2).toContain('40.0 trades/s');
   });
 
+  it('shows the feed\'s notice in the header', async () => {
+    const { feed, r } = await started(140);
+    feed.emit({ status: { ...script.updates.at(-1)!.status!, notice: 'reconnecting (2nd try)' } });
+    await shows(r, () => lines(r)[1].includes('reconnecting (2nd try)'));
+  });
+
   it('draws the tape newest first, one line per trade, with side, token, SOL amount and trader', async () => {
     const { r } = await started();
     const tape = tapeLines(r);
