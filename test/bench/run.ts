@@ -17,6 +17,7 @@ const others: Array<[string, string]> = [
   ['prune.ts', 'benchPrune'],
   ['decode-property.ts', 'benchDecodeProperty'],
   ['startup.ts', 'benchStartup'],
+  ['watch-render.ts', 'benchWatchRender'],
 ];
 for (const [file, fn] of others) {
   const path = join(import.meta.dirname, file);

@@ -1,0 +1,62 @@
+/**
+ * For feeds, not the screen: the flow engine's (or token_metrics') numbers shaped and ranked
+ * into the panel's rows, and per-slice net flow for its sparkline. Ranking only; every number
+ * comes from the engine or the store.
+ */
+import type { ClassifiedTrade, Signal, WindowMetrics } from '../core/flow/types.js';
+import { WINDOWS } from '../core/flow/types.js';
+import type { FlowRow, FlowSnapshot, WatchWindow } from './feed.js';
+
+export interface RankOptions {
+  limit?: number;
+  lastSignal?: (mint: string) => Pick<Signal, 'type' | 'blockTime'> | null;
+  spark?: (mint: string) => number[] | null;
+  symbolOf?: (mint: string) => string | null;
+}
+
+/** Tokens that traded inside `window`, highest net SOL flow first (ties by mint, as query top-flows). */
+export function rankFlows(metrics: readonly WindowMetrics[], window: WatchWindow, o: RankOptions = {}): FlowSnapshot {
+  let asOf = 0;
+  const rows: FlowRow[] = [];
+  for (const m of metrics) {
+    if (m.window !== window) continue;
+    if (m.asOf > asOf) asOf = m.asOf;
+    if (m.buyCount + m.sellCount === 0) continue;
+    rows.push({
+      mint: m.mint,
+      symbol: o.symbolOf?.(m.mint) ?? null,
+      netFlow: m.netFlow,
+      buyVolume: m.buyVolume,
+      sellVolume: m.sellVolume,
+      buyCount: m.buyCount,
+      sellCount: m.sellCount,
+      uniqueWallets: m.uniqueWallets,
+      botShare: m.botShare,
+      dcaShare: m.dcaShare,
+      lastSignal: o.lastSignal?.(m.mint) ?? null,
+      spark: o.spark?.(m.mint) ?? null,
+    });
+  }
+  rows.sort((a, b) => b.netFlow - a.netFlow || (a.mint < b.mint ? -1 : a.mint > b.mint ? 1 : 0));
+  return { window, asOf, rows: rows.slice(0, o.limit ?? 20) };
+}
+
+export const windowSeconds = (w: WatchWindow): number => WINDOWS.find((x) => x.name === w)!.seconds;
+
+/**
+ * Net SOL flow (lamports, buys minus sells) per token in `slices` equal parts of the window
+ * ending at `asOf`, oldest first. Only SOL-quoted trades count, as in the windows.
+ */
+export function netFlowSlices(trades: Iterable<ClassifiedTrade>, asOf: number, window: WatchWindow, slices: number): Map<string, number[]> {
+  const span = windowSeconds(window);
+  const start = asOf - span;
+  const out = new Map<string, number[]>();
+  for (const t of trades) {
+    if (t.solAmount === null || t.blockTime === null || t.blockTime <= start || t.blockTime > asOf) continue;
+    const i = Math.min(slices - 1, Math.floor(((t.blockTime - start) / span) * slices));
+    let row = out.get(t.baseMint);
+    if (!row) out.set(t.baseMint, (row = new Array<number>(slices).fill(0)));
+    row[i] += (t.side === 'buy' ? 1 : -1) * Number(t.solAmount);
+  }
+  return out;
+}
