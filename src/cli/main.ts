@@ -5,6 +5,7 @@ import { UnsupportedStoreError } from '../core/store/types.js';
 import { registerDecode } from './commands/decode.js';
 import { registerDemo } from './commands/demo.js';
 import { registerBackfill } from './commands/backfill.js';
+import { registerIngest } from './commands/ingest.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerQuery } from './commands/query.js';
 import { registerBlocklist } from './commands/blocklist.js';
@@ -15,7 +16,7 @@ import { exampleOf } from './examples.js';
 
 export type { CommandRegistrar } from './commands/types.js';
 
-const REGISTRARS: CommandRegistrar[] = [registerDemo, registerDecode, registerBackfill, registerAnalyze, registerQuery, registerBlocklist, registerPrune, registerFlowConfig];
+const REGISTRARS: CommandRegistrar[] = [registerDemo, registerDecode, registerBackfill, registerIngest, registerAnalyze, registerQuery, registerBlocklist, registerPrune, registerFlowConfig];
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('solflow')

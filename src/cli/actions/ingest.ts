@@ -1,0 +1,172 @@
+/**
+ * `solflow ingest`: options → endpoints, metrics server, logger and status line → runIngest
+ * (src/ingest/run.ts) until Ctrl-C or SIGTERM → a closing summary. The first signal stops the
+ * source, flushes the writer and stores the cursor (exit 0); a second exits at once (130): the
+ * database stays consistent, the next start catches up from the last stored cursor.
+ */
+import { defaultLabels } from '../../core/labels.js';
+import { decodeTransaction, type RawTransaction } from '../../core/decode/index.js';
+import { IngestError, runIngest, SLOT_SECONDS } from '../../ingest/run.js';
+import { createLogger, createRate, parseLevel, startStatusLine } from '../../log/index.js';
+import { createMetrics, startMetricsServer } from '../../metrics/index.js';
+import { parseMaxLag } from '../../metrics/health.js';
+import { EndpointError, resolveEndpoint } from '../../sources/endpoint.js';
+import { createGrpcSource } from '../../sources/grpc/index.js';
+import { createWebSocketSource } from '../../sources/live/websocket.js';
+import { deriveWsUrl } from '../../sources/live/ws-url.js';
+import { RpcClient } from '../../sources/rpc/client.js';
+import type { Commitment } from '../../sources/types.js';
+import { redactUrl } from '../../util/redact.js';
+import { EXIT, UsageError } from '../errors.js';
+import { loadFlowConfig } from '../flow-config-option.js';
+import { parseDurationOption, parsePositiveInt } from '../options.js';
+import { withWriter } from '../with-db.js';
+
+export interface IngestCliOptions {
+  rpc?: string;
+  ws?: string;
+  grpc?: string;
+  xToken?: string;
+  program?: string;
+  commitment?: string;
+  fromSlot?: string;
+  catchUp?: boolean;
+  maxCatchUp?: string;
+  metricsPort?: string;
+  metricsHost?: string;
+  maxLag?: string;
+  db?: string;
+  flowConfig?: string;
+  json?: boolean;
+  logLevel?: string;
+  verbose?: boolean;
+}
+
+interface Venues {
+  names: Set<string> | null;
+  programIds: string[];
+}
+
+/** --program names → the program ids to follow (every DEX program when not given). */
+export function venuesFor(option: string | undefined): Venues {
+  const dex = [...defaultLabels.programs.entries()].filter(([, p]) => p.kind === 'dex');
+  const known = new Set(dex.map(([, p]) => p.name));
+  if (!option) return { names: null, programIds: dex.map(([id]) => id) };
+  const names = new Set(option.split(',').map((p) => p.trim()).filter(Boolean));
+  const unknown = [...names].filter((n) => !known.has(n));
+  if (unknown.length) throw new UsageError(`unknown --program ${unknown.join(', ')}; known: ${[...known].sort().join(', ')}`);
+  return { names, programIds: dex.filter(([, p]) => names.has(p.name)).map(([id]) => id) };
+}
+
+export async function runIngestCommand(opts: IngestCliOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const commitment = (opts.commitment ?? 'confirmed') as Commitment;
+  if (commitment !== 'confirmed' && commitment !== 'finalized') throw new UsageError('--commitment must be confirmed or finalized');
+  const venues = venuesFor(opts.program);
+  const fromSlot = opts.fromSlot === undefined ? null : parsePositiveInt('--from-slot', opts.fromSlot, Number.MAX_SAFE_INTEGER);
+  const maxCatchUpSlots = Math.ceil(parseDurationOption('--max-catch-up', opts.maxCatchUp ?? '1h') / 1000 / SLOT_SECONDS);
+  const metricsPort = opts.metricsPort === undefined ? null : parsePort(opts.metricsPort);
+  let maxLag;
+  try {
+    maxLag = parseMaxLag(opts.maxLag ?? '150');
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  let level;
+  try {
+    level = parseLevel(opts.logLevel ?? 'info');
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  let rpcUrl: string;
+  try {
+    rpcUrl = resolveEndpoint(opts.rpc, env).url;
+  } catch (err) {
+    if (err instanceof EndpointError) throw new UsageError(err.message);
+    throw err;
+  }
+  const grpcUrl = opts.grpc ?? env.SOLFLOW_GRPC_URL ?? null;
+  const xToken = opts.xToken ?? env.SOLFLOW_GRPC_X_TOKEN ?? undefined;
+  const wsUrl = grpcUrl ? null : (opts.ws ?? env.SOLFLOW_WS_URL ?? deriveWsUrl(rpcUrl));
+  if (wsUrl !== null && !/^wss?:\/\//i.test(wsUrl)) throw new UsageError(`--ws must be a ws:// or wss:// URL, not ${redactUrl(wsUrl)}`);
+  if (grpcUrl !== null && !/^https?:\/\//i.test(grpcUrl)) throw new UsageError(`--grpc must be an http:// or https:// URL, not ${redactUrl(grpcUrl)}`);
+  const flow = loadFlowConfig(opts.flowConfig, env);
+  const decode = venues.names ? (tx: RawTransaction) => decodeTransaction(tx).filter((t) => venues.names!.has(t.venue)) : undefined;
+
+  const log = createLogger({ json: opts.json === true, level, secrets: xToken ? [xToken] : [] });
+  const metrics = createMetrics();
+  const client = new RpcClient({ url: rpcUrl, onEvent: metrics.rpc.onEvent });
+  metrics.rpc.follow(() => client.stats);
+  const server =
+    metricsPort === null
+      ? null
+      : await startMetricsServer({ registry: metrics.registry, host: opts.metricsHost ?? '127.0.0.1', port: metricsPort, health: () => metrics.health({ maxLag }) }).catch((err: Error) => {
+          throw new UsageError(`cannot serve metrics on ${opts.metricsHost ?? '127.0.0.1'}:${metricsPort}: ${err.message}`);
+        });
+  if (server) log.info('metrics served', { url: `${server.url}/metrics` });
+
+  const stop = new AbortController();
+  let signals = 0;
+  const onSignal = () => {
+    signals++;
+    if (signals > 1) process.exit(130);
+    log.info('stopping: flushing the writer and saving the cursor (Ctrl-C again to quit at once)');
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const tps = createRate();
+  const status = startStatusLine({
+    logger: log,
+    fields: () => {
+      const s = metrics.snapshot();
+      return { slot: s.tip, cursor: s.cursor, lag: s.lag.slots, 'trades/s': tps.sample(s.tradesWritten), trades: s.tradesWritten, reconnects: s.reconnects };
+    },
+  });
+  try {
+    return await withWriter(opts.db, async (store) => {
+      log.info('ingest starting', { db: store.location, rpc: client.endpoint, source: grpcUrl ? redactUrl(grpcUrl) : redactUrl(wsUrl!), programs: venues.programIds.length, commitment });
+      const summary = await runIngest({
+        store,
+        client,
+        source: (o) => (grpcUrl ? createGrpcSource({ ...o, endpoint: grpcUrl, xToken }) : createWebSocketSource({ ...o, wsUrl: wsUrl!, rpc: client })),
+        programs: venues.programIds,
+        commitment,
+        fromSlot,
+        catchUp: opts.catchUp !== false,
+        maxCatchUpSlots,
+        flow,
+        decode,
+        metrics,
+        log,
+        signal: stop.signal,
+      });
+      status.stop();
+      log.info('ingest stopped', {
+        cursor: summary.cursor,
+        transactions: summary.transactions,
+        tradesWritten: summary.tradesWritten,
+        gapsFilled: summary.gapsFilled,
+        gapSlots: summary.gapSlots,
+        reconnects: summary.reconnects,
+        skipped: summary.skipped,
+        decodeErrors: summary.decodeErrors,
+      });
+      return EXIT.ok;
+    });
+  } catch (err) {
+    if (err instanceof IngestError) throw new UsageError(err.message, err.kind === 'busy' ? EXIT.tempFail : EXIT.usage);
+    throw err;
+  } finally {
+    status.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    client.close();
+    await server?.close();
+  }
+}
+
+function parsePort(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--metrics-port must be a port number (0-65535), not ${text}`);
+  return n;
+}
