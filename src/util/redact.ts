@@ -24,10 +24,15 @@ export function redactUrl(raw: string): string {
   return url.toString().replace(/%2A%2A%2A/g, '***');
 }
 
-/** Redact every URL found inside free text (error messages often embed the endpoint). */
+/**
+ * Redact every URL found inside free text (error messages often embed the endpoint), database
+ * URLs (postgres://user:password@…) included, and a libpq-style `password=…` setting.
+ */
 export function redactText(text: string, recurse = true): string {
-  const replaced = text.replace(/\b(?:https?|wss?):\/\/[^\s"'<>)]+/gi, (m) =>
+  const replaced = text.replace(/\b(?:https?|wss?|postgres(?:ql)?):\/\/[^\s"'<>)]+/gi, (m) =>
     recurse ? redactUrl(m) : m,
   );
-  return replaced.replace(/([?&](?:api[-_]?key|token|secret|auth)=)[^&\s"']+/gi, '$1***');
+  return replaced
+    .replace(/([?&](?:api[-_]?key|token|secret|auth)=)[^&\s"']+/gi, '$1***')
+    .replace(/(\bpassword\s*=\s*)(?!\*\*\*)[^&\s"']+/gi, '$1***');
 }
