@@ -148,6 +148,13 @@ export interface AddressesTable {
   address: string;
 }
 
+/** Named live-ingest cursors (sql/005): the last slot fully committed per source. */
+export interface CursorsTable {
+  name: string;
+  slot: number;
+  updated_at: number;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -166,5 +173,6 @@ export interface DB {
   blocklist: BlocklistTable;
   jobs: JobsTable;
   job_failures: JobFailuresTable;
+  cursors: CursorsTable;
   schema_migrations: SchemaMigrationsTable;
 }
