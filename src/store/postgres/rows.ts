@@ -1,7 +1,7 @@
 /**
  * Trades as column arrays for one multi-row statement: `INSERT … SELECT * FROM unnest($1::text[],
- * $2::text[], …)` binds one array per column, so a 20,000-row batch is one statement with 31
- * parameters (a VALUES list would need 620,000, past the protocol's 65,535). u64 amounts and
+ * $2::text[], …)` binds one array per column, so a 20,000-row batch is one statement with 32
+ * parameters (a VALUES list would need 640,000, past the protocol's 65,535). u64 amounts and
  * lamports go as decimal strings: exact whatever their size.
  */
 import type pg from 'pg';
@@ -10,7 +10,7 @@ import type { Trade } from '../../core/trade.js';
 
 /** trade_rows columns in the order the arrays are bound, with each array's SQL type. */
 const COLUMNS: readonly (readonly [string, string])[] = [
-  ['signature', 'text'], ['ix_path', 'text'], ['slot', 'int8'], ['block_time', 'int8'], ['tx_index', 'int8'],
+  ['id', 'int8'], ['signature', 'text'], ['ix_path', 'text'], ['slot', 'int8'], ['block_time', 'int8'], ['tx_index', 'int8'],
   ['venue', 'text'], ['program_id', 'int8'], ['pool_id', 'int8'], ['trader_id', 'int8'], ['side', 'text'],
   ['base_mint_id', 'int8'], ['base_amount', 'numeric'], ['base_decimals', 'int2'], ['quote_mint_id', 'int8'],
   ['quote_amount', 'numeric'], ['quote_decimals', 'int2'], ['sol_amount', 'int8'], ['router', 'text'],
@@ -40,11 +40,11 @@ export function emptyColumns(): TradeColumns {
 }
 
 /** Appends one trade's values (in COLUMNS order) to the column arrays. */
-export function pushTrade(cols: TradeColumns, t: Trade | ClassifiedTrade, insertedAt: number, id: IdOf, key: number | null): void {
+export function pushTrade(cols: TradeColumns, rowId: number, t: Trade | ClassifiedTrade, insertedAt: number, id: IdOf, key: number | null): void {
   const c = t as Partial<ClassifiedTrade>;
   const reasons = c.botReasons;
   const values = [
-    t.signature, t.ixPath, t.slot, t.blockTime, t.txIndex, t.venue, id(t.programId),
+    rowId, t.signature, t.ixPath, t.slot, t.blockTime, t.txIndex, t.venue, id(t.programId),
     t.pool === null ? null : id(t.pool), id(t.trader), t.side,
     id(t.baseMint), t.baseAmount.toString(), t.baseDecimals, id(t.quoteMint), t.quoteAmount.toString(), t.quoteDecimals,
     t.solAmount === null ? null : t.solAmount.toString(),

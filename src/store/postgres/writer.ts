@@ -23,20 +23,17 @@ import type { ClassifiedTrade, Signal, WindowMetrics } from '../../core/flow/typ
 import type { Trade } from '../../core/trade.js';
 import { invalidTrade } from '../rows.js';
 import { sigKey } from '../sig-key.js';
-import type { FlagUpdate, WriteBatch, WriterCounters, WriterOptions } from '../writer.js';
-import { DEFAULT_BATCH_SIZE } from '../writer.js';
+import type { FlagUpdate, Writer, WriterCounters, WriterOptions, WriterTx } from '../../core/store/types.js';
+import { setCursorPg, updateJobPg } from './jobs.js';
 import { addressesOf, createPgAddressBook, emptyColumns, PG_TRADE_INSERT_SQL, pushTrade, type PgAddressBook } from './rows.js';
 
-export interface PgWriter {
-  write(batch: WriteBatch): Promise<void>;
-  /** Write everything queued now, in as many transactions as batchSize needs. */
-  flush(): Promise<void>;
-  /** Flush, then run fn inside its own transaction (maintenance such as a flow recompute, a job cursor). */
-  exclusive<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
-  counters(): WriterCounters;
-  /** Flush and stop the timer. The pool stays open (its owner closes it). */
-  close(): Promise<void>;
-}
+/**
+ * Rows per transaction. Unlike SQLite's, a Postgres commit does not rewrite the index pages a
+ * batch touched, so the size mostly trades round trips against how long one batch holds its
+ * row locks and how much a failed batch must redo; 20,000 as on SQLite measured close to the
+ * best (test/bench/write-path-pg.ts).
+ */
+export const DEFAULT_PG_BATCH_SIZE = 20_000;
 
 type QueuedTrade = Trade | ClassifiedTrade;
 type Delta = Pick<WriterCounters, 'written' | 'duplicate' | 'rejected' | 'lateWritten' | 'metricsWritten' | 'signalsWritten' | 'signalsDuplicate' | 'flagsUpdated'>;
@@ -106,6 +103,16 @@ function take<T>(queue: T[], n: number): [T[], T[]] {
 let savepoints = 0;
 
 /**
+ * An error a row's own values caused (SQLSTATE class 22 data exception, 23 integrity
+ * violation): that row is rejected and the batch goes on. Anything else (a lock timeout, a lost
+ * connection, a deadlock) fails the batch, which stays queued for a retry.
+ */
+function isRowError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+/**
  * Runs a multi-row statement; if it fails, rolls back to before it and runs `one` per item so
  * only the failing items are rejected. Returns what each call returned, flattened.
  */
@@ -124,6 +131,7 @@ async function bulkOrEach<T, R>(
     return out;
   } catch (err) {
     await client.query(`ROLLBACK TO SAVEPOINT ${sp}`);
+    if (!isRowError(err)) throw err;
     if (items.length === 1) {
       await client.query(`RELEASE SAVEPOINT ${sp}`);
       reject(items[0], (err as Error).message);
@@ -138,6 +146,7 @@ async function bulkOrEach<T, R>(
       await client.query(`RELEASE SAVEPOINT ${sp}`);
     } catch (err) {
       await client.query(`ROLLBACK TO SAVEPOINT ${sp}`);
+      if (!isRowError(err)) throw err;
       await client.query(`RELEASE SAVEPOINT ${sp}`);
       reject(item, (err as Error).message);
     }
@@ -149,6 +158,8 @@ interface TradeInput {
   t: QueuedTrade;
   late: boolean;
   key: number;
+  /** trade_rows.id, taken from the sequence in arrival order (storeTrades). */
+  id?: number;
 }
 
 /** Inserts valid trades; returns those that were new. Runs inside the batch transaction. */
@@ -172,15 +183,19 @@ async function storeTrades(client: pg.PoolClient, inputs: TradeInput[], at: numb
     for (const i of suspects) if (stored.has(pairKey(i.t.signature, i.t.ixPath))) duplicate.add(i);
   }
 
-  // Key order: locks in one order across writers; ties keep arrival order (the first one goes in).
+  // Ids in arrival order, as SQLite's rowids are (readers break ties on id), taken beforehand so
+  // the rows can go in sorted by key: two writers then take the unique index's locks in one
+  // order and cannot deadlock. Ids of rows that turn out duplicates are simply skipped.
   const todo = inputs.filter((i) => !duplicate.has(i));
-  const sorted = todo.map((i, n) => ({ i, n })).sort((a, b) => a.i.key - b.i.key || (a.i.t.ixPath < b.i.t.ixPath ? -1 : a.i.t.ixPath > b.i.t.ixPath ? 1 : a.n - b.n)).map((x) => x.i);
+  const ids = (await client.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('trade_rows', 'id')) AS id FROM generate_series(1, $1)`, [todo.length])).rows;
+  todo.forEach((i, n) => (i.id = Number(ids[n].id)));
+  const sorted = [...todo].sort((a, b) => a.key - b.key || (a.t.ixPath < b.t.ixPath ? -1 : a.t.ixPath > b.t.ixPath ? 1 : a.id! - b.id!));
   const inserted = await bulkOrEach(
     client,
     sorted,
     async (items) => {
       const cols = emptyColumns();
-      for (const i of items) pushTrade(cols, i.t, at, book.id, i.key);
+      for (const i of items) pushTrade(cols, i.id!, i.t, at, book.id, i.key);
       return (await client.query<{ sig_key: number; ix_path: string; signature: string }>(PG_TRADE_INSERT_SQL, cols)).rows;
     },
     (i, reason) => {
@@ -222,7 +237,7 @@ async function storeTrades(client: pg.PoolClient, inputs: TradeInput[], at: numb
         [i],
         async () => {
           const cols = emptyColumns();
-          pushTrade(cols, i.t, at, book.id, null);
+          pushTrade(cols, i.id!, i.t, at, book.id, null);
           return (await client.query(PG_TRADE_INSERT_SQL, cols)).rows;
         },
         (x, reason) => {
@@ -328,8 +343,18 @@ export async function clearFlowTablesPg(client: pg.PoolClient): Promise<{ clock:
   return { clock: r.rows[0].clock === null ? null : Number(r.rows[0].clock) };
 }
 
-export function createPgWriter(pool: pg.Pool, opts: WriterOptions = {}): PgWriter {
-  const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
+/** Writer.exclusive's handle: the writes go through the same transaction client. */
+function writerTx(client: pg.PoolClient): WriterTx {
+  return {
+    updateJob: (id, u) => updateJobPg(client, id, u),
+    setCursor: (name, slot) => setCursorPg(client, name, slot),
+    clearFlowTables: () => clearFlowTablesPg(client),
+  };
+}
+
+/** `thread` is ignored: the server already works beside the pipeline's thread. */
+export function createPgWriter(pool: pg.Pool, opts: WriterOptions = {}): Writer {
+  const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_PG_BATCH_SIZE);
   const flushIntervalMs = opts.flushIntervalMs ?? 100;
   const onReject = opts.onReject;
   const book = createPgAddressBook();
@@ -472,7 +497,7 @@ export function createPgWriter(pool: pg.Pool, opts: WriterOptions = {}): PgWrite
         const client = await pool.connect();
         try {
           await client.query('BEGIN');
-          const v = await fn(client);
+          const v = await fn(writerTx(client));
           await client.query('COMMIT');
           return v;
         } catch (err) {
