@@ -2,7 +2,7 @@
 -- committed per source ("ingest:websocket", …). In the same database as the trades, so several
 -- machines sharing it agree on where each source stopped.
 CREATE TABLE cursors (
-  name       TEXT    PRIMARY KEY,
+  name       TEXT COLLATE "C"    PRIMARY KEY,
   slot       BIGINT  NOT NULL,
   updated_at BIGINT  NOT NULL
 );
