@@ -42,7 +42,10 @@ function shapeOf(text: string): Shape {
 }
 
 /** Runs `text` read-only on a client of its own, released when the rows are read or abandoned. */
-export async function querySqlPg(pool: pg.Pool, text: string, timeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS): Promise<SqlRows> {
+/** SqlRows plus close(): gives the session back even if the rows were never read. */
+export type PgSqlRows = SqlRows & { close(): Promise<void> };
+
+export async function querySqlPg(pool: pg.Pool, text: string, timeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS): Promise<PgSqlRows> {
   const shape = shapeOf(text);
   const body = text.replace(/[\s;]+$/, '');
   const client = await pool.connect();
@@ -61,7 +64,7 @@ export async function querySqlPg(pool: pg.Pool, text: string, timeoutMs = DEFAUL
       const r = await run(body);
       await finish();
       const rows = r.rows as unknown[][];
-      return { columns: r.fields.map((f) => f.name), rows: (async function* () { yield* rows; })() };
+      return { columns: r.fields.map((f) => f.name), rows: (async function* () { yield* rows; })(), close: finish };
     }
     await run(`DECLARE solflow_query NO SCROLL CURSOR FOR ${body}`);
     const first = await run(`FETCH ${PAGE} FROM solflow_query`);
@@ -78,7 +81,7 @@ export async function querySqlPg(pool: pg.Pool, text: string, timeoutMs = DEFAUL
         await finish();
       }
     }
-    return { columns, rows: rows() };
+    return { columns, rows: rows(), close: finish };
   } catch (err) {
     await finish();
     throw asUserError(err);
