@@ -122,7 +122,7 @@ export function pgReports(pool: pg.Pool, location: string, schemaVersion: number
         dcaShare: gross > 0 ? Number(big(r.dca_volume)) / gross : 0,
         symbol: text(r.symbol),
         name: text(r.name),
-        blocked: r.blocked === true,
+        blocked: num(r.blocked) === 1,
         firstTrade: numOrNull(r.first_trade),
         lastTrade: numOrNull(r.last_trade),
       };

@@ -5,10 +5,14 @@
  * safe and as a bigint when it is not: lamport sums and u64 amounts stay exact, counts and
  * times are plain numbers. A NUMERIC with a fraction (avg(), a ratio) is a float.
  *
+ * A boolean (`mint IN (SELECT …) AS blocked`) reads as 1 or 0, as SQLite gives it, so the
+ * shared reports' `num(r.blocked) === 1` holds on both backends and `query sql` prints the same.
+ *
  * Set per pool, not through pg.types, which would change every other pg user in the process.
  */
 import pg from 'pg';
 
+const BOOL_OID = 16;
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
@@ -28,6 +32,7 @@ export const solflowTypes: { getTypeParser: typeof pg.types.getTypeParser } = {
     if (format !== 'binary') {
       if (oid === INT8_OID) return parseInteger;
       if (oid === NUMERIC_OID) return parseNumeric;
+      if (oid === BOOL_OID) return (text: string) => (text === 't' ? 1 : 0);
     }
     return pg.types.getTypeParser(oid, format as 'text');
   }) as typeof pg.types.getTypeParser,
