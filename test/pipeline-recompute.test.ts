@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPipeline, recomputeFlow } from '../src/core/pipeline.js';
-import { openDatabase } from '../src/store/index.js';
+import { openDatabase, sqliteStore } from '../src/store/sqlite/index.js';
 import type { Trade } from '../src/core/trade.js';
 import { rng, shuffle, synthTrades } from './flow/gen.js';
 import { tempDir } from './store/tmp.js';
@@ -35,7 +35,7 @@ const tip: Block = { slot: lastBlock.slot + 25, blockTime: lastBlock.blockTime +
 /** Like `solflow backfill`: each block's trades, then tick(block time, slot). */
 async function backfill(path: string, order: Block[]) {
   const db = openDatabase({ path });
-  const p = createPipeline({ db, writer: { batchSize: 1500 }, metricsIntervalMs: 0 });
+  const p = await createPipeline({ store: sqliteStore(db), writer: { batchSize: 1500 }, metricsIntervalMs: 0 });
   for (const b of order) {
     await p.ingestTrades(b.trades);
     await p.tick(b.blockTime, b.slot);
@@ -66,7 +66,7 @@ describe('recompute seam: ticks from the source never change what is computed', 
     expect(column('SELECT is_bot FROM trades').filter((b) => b === 1).length).toBeGreaterThan(100);
     expect(column('SELECT bot_reasons FROM trades').some((r) => /round-trip:[1-9]\d*s/.test(r as string))).toBe(true);
     expect(column('SELECT signature FROM signals').length).toBeGreaterThan(0);
-    const r = await recomputeFlow(db);
+    const r = await recomputeFlow(sqliteStore(db));
     expect(r.trades).toBe(trades.length);
     expect(r.flagsChanged).toBe(0);
     expect(dumpDatabase(path)).toEqual(reference);

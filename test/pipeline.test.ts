@@ -2,12 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPipeline, recomputeFlow, type TxEnvelope } from '../src/core/pipeline.js';
-import { openDatabase } from '../src/store/index.js';
+import { openDatabase, sqliteStore } from '../src/store/sqlite/index.js';
 import type { Trade } from '../src/core/trade.js';
 import { compareTrades } from '../src/core/trade.js';
 import { rng, shuffle, synthTrades } from './flow/gen.js';
 import { bruteMetrics } from './flow/brute.js';
-import { rowToTrade, type TradeRow } from '../src/store/rows.js';
+import { rowToTrade, type TradeRow } from '../src/store/sqlite/rows.js';
 import { tempDir } from './store/tmp.js';
 import { dumpDatabase } from './support/db-dump.js';
 
@@ -16,7 +16,7 @@ afterAll(() => tmp.cleanup());
 
 async function ingestAll(path: string, batches: Trade[][]) {
   const db = openDatabase({ path });
-  const p = createPipeline({ db, writer: { batchSize: 2000 }, metricsIntervalMs: 0 });
+  const p = await createPipeline({ store: sqliteStore(db), writer: { batchSize: 2000 }, metricsIntervalMs: 0 });
   for (const b of batches) await p.ingestTrades(b);
   const summary = await p.close();
   return { db, summary };
@@ -86,7 +86,7 @@ describe('pipeline: trades → engine → store', () => {
     expect(got.trades).toEqual(reference.trades);
     expect(got.token_metrics).toEqual(reference.token_metrics);
     // Signal cooldowns at the seam are rebuilt from the warm-up; a recompute makes them exact.
-    await recomputeFlow(db);
+    await recomputeFlow(sqliteStore(db));
     expect(dumpDatabase(path)).toEqual(reference);
     await db.close();
   }, 30_000); // two ingests with a warm start and a recompute: ~5 s on a busy 2-core machine
@@ -134,7 +134,7 @@ describe('pipeline: transactions', () => {
   it('decodes real transactions into the store, isolating ones that fail to decode', async () => {
     const db = openDatabase({ path: tmp.file('tx.db') });
     const errors: string[] = [];
-    const p = createPipeline({ db, onDecodeError: (_e, err) => errors.push(err.message) });
+    const p = await createPipeline({ store: sqliteStore(db), onDecodeError: (_e, err) => errors.push(err.message) });
     const envelopes: TxEnvelope[] = [...load('tx'), ...load('malformed')].map((tx, i) => ({ tx, txIndex: i }));
     const r = await p.ingestTransactions(envelopes);
     const again = await p.ingestTransactions(envelopes.slice(0, 20));

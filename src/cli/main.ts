@@ -1,18 +1,19 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, UsageError } from './errors.js';
 import { redactText } from '../util/redact.js';
-import { registerDecode } from './decode.js';
-import { registerDemo } from './demo.js';
-import { registerBackfill } from './backfill.js';
-import { registerAnalyze } from './analyze.js';
-import { registerQuery } from './query.js';
-import { registerBlocklist } from './blocklist.js';
-import { registerPrune } from './prune.js';
-import { registerFlowConfig } from './flow-config.js';
+import { UnsupportedStoreError } from '../core/store/types.js';
+import { registerDecode } from './commands/decode.js';
+import { registerDemo } from './commands/demo.js';
+import { registerBackfill } from './commands/backfill.js';
+import { registerAnalyze } from './commands/analyze.js';
+import { registerQuery } from './commands/query.js';
+import { registerBlocklist } from './commands/blocklist.js';
+import { registerPrune } from './commands/prune.js';
+import { registerFlowConfig } from './commands/flow-config.js';
+import type { CommandRegistrar } from './commands/types.js';
 import { exampleOf } from './examples.js';
 
-/** Each subcommand file adds itself here; the action's resolved number is the exit code. */
-export type CommandRegistrar = (program: Command, setExit: (code: number) => void) => void;
+export type { CommandRegistrar } from './commands/types.js';
 
 const REGISTRARS: CommandRegistrar[] = [registerDemo, registerDecode, registerBackfill, registerAnalyze, registerQuery, registerBlocklist, registerPrune, registerFlowConfig];
 
@@ -40,6 +41,13 @@ export async function run(argv: string[]): Promise<number> {
   const program = buildProgram((code) => {
     exitCode = code;
   });
+  // The subcommand that ran (top level: `query`, not `stats`), for messages that name it.
+  let commandName = 'solflow';
+  program.hook('preAction', (_program, action) => {
+    let c: Command = action;
+    while (c.parent && c.parent !== program) c = c.parent;
+    commandName = c.name();
+  });
   try {
     await program.parseAsync(argv);
     return exitCode;
@@ -50,6 +58,12 @@ export async function run(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     const verbose = program.opts().verbose === true;
+    // --db named a backend this build cannot open: said once, here, for every command (exit 2,
+    // as for any --db value that cannot work).
+    if (err instanceof UnsupportedStoreError) {
+      process.stderr.write(`solflow: ${commandName} works on SQLite files; ${err.message}\n`);
+      return EXIT.usage;
+    }
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`solflow: ${redactText(message)}\n`);
     if (verbose && err instanceof Error && err.stack) process.stderr.write(redactText(err.stack) + '\n');

@@ -1,7 +1,8 @@
 /**
  * The one ingest path: decode → flow engine (classify, windows, signals) → batched writer.
  * Every command that stores trades builds one of these (today `backfill`, and `demo` through it;
- * `ingest` and `watch` are to do the same); none has its own decode or storage.
+ * `ingest` and `watch` are to do the same); none has its own decode or storage. It speaks to the
+ * database only through the Store interface (./store/types.ts), so any backend serves it.
  *
  * How the results stay identical however trades arrive:
  *  - The engine orders trades itself (within its hold of lagSlots + sandwich look-ahead slots),
@@ -27,11 +28,7 @@ import type { ClassifiedTrade, FlowOutput, WindowMetrics } from './flow/types.js
 import { WINDOWS } from './flow/types.js';
 import type { Trade } from './trade.js';
 import { decodeTransaction, type RawTransaction } from './decode/index.js';
-import type { SolflowDb } from '../store/open.js';
-import { loadBlocklist } from '../store/blocklist.js';
-import { firstSlotFrom, readTradesInOrder, storedExtent } from '../store/replay.js';
-import { clearFlowTables, createWriter, type FlagUpdate, type Writer, type WriterCounters, type WriterOptions } from '../store/writer.js';
-import { createThreadedWriter } from '../store/writer-thread.js';
+import type { FlagUpdate, Store, Writer, WriterCounters, WriterOptions } from './store/types.js';
 
 export interface TxEnvelope {
   tx: RawTransaction;
@@ -40,12 +37,13 @@ export interface TxEnvelope {
 }
 
 export interface PipelineOptions {
-  db: SolflowDb;
+  /** A writable store; the pipeline creates its one writer on it and never closes the store. */
+  store: Store;
   engine?: EngineOptionsInput;
   writer?: WriterOptions;
   /**
-   * Write on a thread of its own (a database file only: an in-memory one has no second
-   * connection), so the flow engine and SQLite work at the same time (src/store/writer-thread.ts).
+   * Write on a thread of its own (WriterOptions.thread: SQLite honours it for a database file),
+   * so the flow engine and the database work at the same time (src/store/sqlite/writer-thread.ts).
    * For sources that are CPU-bound, such as recorded files: the write path ran 1.2-1.3x faster.
    * Not for a rate-limited RPC backfill, where SQLite is far from the bound: there the extra
    * thread cost the learned rate of the allowance it used (75-88% vs 94-97%, measured in
@@ -101,19 +99,20 @@ export interface Pipeline {
   close(): Promise<PipelineSummary>;
 }
 
-export function createPipeline(opts: PipelineOptions): Pipeline {
-  const { db } = opts;
-  if (db.readonly) throw new Error('the ingest pipeline needs a writable database');
+/** Opens the pipeline: reads the blocklist and the store's extent, warms the engine. */
+export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
+  const { store } = opts;
+  if (store.readonly) throw new Error('the ingest pipeline needs a writable database');
   const metricsIntervalMs = opts.metricsIntervalMs ?? 5000;
   const decode = opts.decode ?? ((tx: RawTransaction) => decodeTransaction(tx));
   const engineInput: EngineOptionsInput = {
     ...opts.engine,
-    blockedMints: opts.engine?.blockedMints ?? loadBlocklist(db.sqlite),
+    blockedMints: opts.engine?.blockedMints ?? (await store.blocklist.mints()),
   };
-  const writer = opts.writerThread && db.path !== ':memory:' ? createThreadedWriter(db.sqlite, db.path, opts.writer) : createWriter(db.sqlite, opts.writer);
-  const extent = storedExtent(db.sqlite);
+  const extent = await store.trades.extent();
   const engine = createFlowEngine(engineInput);
-  warm(engine, db, extent.maxTime);
+  await warm(engine, store, extent.maxTime);
+  const writer = store.createWriter({ ...opts.writer, thread: opts.writerThread === true });
   let lastMetricsAt = Date.now();
   let decodeErrors = 0;
   let closed = false;
@@ -191,7 +190,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       let recomputeMs = 0;
       if (reconciled) {
         const t0 = performance.now();
-        await recomputeFlow(db, { engine: engineInput, writer: opts.writer });
+        await recomputeFlow(store, { engine: engineInput, writer: opts.writer });
         recomputeMs = performance.now() - t0;
       }
       return { writer: writer.counters(), engine: engine.stats(), decodeErrors, reconciled, recomputeMs };
@@ -202,11 +201,11 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
 const WARM_SECONDS = WINDOWS[WINDOWS.length - 1].seconds + 600;
 
 /** Feed the store's last hours through the engine, dropping outputs: state only. */
-function warm(engine: FlowEngine, db: SolflowDb, maxTime: number | null): void {
+async function warm(engine: FlowEngine, store: Store, maxTime: number | null): Promise<void> {
   if (maxTime === null) return;
-  const fromSlot = firstSlotFrom(db.sqlite, maxTime - WARM_SECONDS);
+  const fromSlot = await store.trades.firstSlotFrom(maxTime - WARM_SECONDS);
   if (fromSlot === null) return;
-  for (const page of readTradesInOrder(db.sqlite, { fromSlot })) {
+  for await (const page of store.trades.readInOrder({ fromSlot })) {
     engine.push(page, { adopt: true });
     engine.takeMetrics();
   }
@@ -226,12 +225,12 @@ export interface RecomputeSummary {
  * uninterrupted in-order run over the same trades would have written.
  */
 export async function recomputeFlow(
-  db: SolflowDb,
+  store: Store,
   opts: { engine?: EngineOptionsInput; writer?: WriterOptions } = {},
 ): Promise<RecomputeSummary> {
-  const engine = createFlowEngine({ ...opts.engine, blockedMints: opts.engine?.blockedMints ?? loadBlocklist(db.sqlite) });
-  const writer = createWriter(db.sqlite, opts.writer);
-  const { clock } = writer.exclusive(clearFlowTables);
+  const engine = createFlowEngine({ ...opts.engine, blockedMints: opts.engine?.blockedMints ?? (await store.blocklist.mints()) });
+  const writer = store.createWriter(opts.writer);
+  const { clock } = await writer.exclusive((tx) => tx.clearFlowTables());
   const stored = new Map<string, string>();
   const summary: RecomputeSummary = { trades: 0, flagsChanged: 0, signals: 0, metricsRows: 0 };
 
@@ -251,7 +250,7 @@ export async function recomputeFlow(
     await writer.write({ flagUpdates, signals: out.signals, metrics });
   };
 
-  for (const page of readTradesInOrder(db.sqlite)) {
+  for await (const page of store.trades.readInOrder()) {
     for (const t of page) stored.set(`${t.signature}|${t.ixPath}`, JSON.stringify(t.botReasons));
     const out = engine.push(page, { adopt: true });
     await handle(out, engine.takeMetrics());

@@ -1,14 +1,7 @@
-export { openDatabase, resolveDbPath, applyPragmas, defineFunctions, DEFAULT_DB_PATH, DEFAULT_BUSY_TIMEOUT_MS } from './open.js';
-export type { OpenOptions, SolflowDb } from './open.js';
-export { migrate, loadMigrations, latestVersion, schemaVersion, checkVersion, SchemaVersionError, DEFAULT_SQL_DIR } from './migrate.js';
-export type { Migration } from './migrate.js';
-export { createWriter } from './writer.js';
-export type { Writer, WriterOptions, WriterCounters, WriteBatch, FlagUpdate } from './writer.js';
-export { createAddressBook, rowToTrade, tradeParams, invalidTrade, TRADE_COLUMNS, TRADE_INSERT_SQL, type AddressBook, type AddressId } from './rows.js';
-export type { TradeRow } from './rows.js';
+/**
+ * The store: openStore picks a backend from the --db value and returns the Store interface
+ * (src/core/store/types.ts). Backend internals live in src/store/sqlite/ (and postgres/).
+ */
+export { openStore, resolveDbPath, isPostgresUrl, DEFAULT_DB_PATH, POSTGRES_UNSUPPORTED } from './open.js';
 export type { DB } from './schema.js';
-export { readTradesInOrder, storedExtent, firstSlotFrom } from './replay.js';
-export { loadBlocklist } from './blocklist.js';
-export { walletTrades, walletTradesSql, lastPriceLookup } from './wallet.js';
-export type { WalletTradeFilter } from './wallet.js';
 export { sigKey, SIG_KEY_FUNCTION } from './sig-key.js';

@@ -6,10 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBackfillCommand } from '../../src/cli/backfill.js';
+import { runBackfillCommand } from '../../src/cli/shared/backfill-run.js';
 import { createPipeline } from '../../src/core/pipeline.js';
 import { WSOL_MINT } from '../../src/core/trade.js';
-import { openDatabase } from '../../src/store/index.js';
+import { openDatabase, sqliteStore } from '../../src/store/sqlite/index.js';
 import { solflow, solflowAsync } from '../cli/run.js';
 import { captureIo } from '../support/cli-io.js';
 import { FIXTURE_TX_DIR, startReplay, type ReplayServer } from '../support/replay/index.js';
@@ -21,7 +21,7 @@ const dbPath = tmp.file('scenario.db');
 
 beforeAll(async () => {
   const db = openDatabase({ path: dbPath });
-  const p = createPipeline({ db, metricsIntervalMs: 0 });
+  const p = await createPipeline({ store: sqliteStore(db), metricsIntervalMs: 0 });
   await p.ingestTrades(scenario());
   await p.close();
   await db.close();

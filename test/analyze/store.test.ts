@@ -5,11 +5,11 @@
  */
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBackfillCommand } from '../../src/cli/backfill.js';
+import { runBackfillCommand } from '../../src/cli/shared/backfill-run.js';
 import { analyzeWallet } from '../../src/core/wallet/index.js';
 import { compareTrades, WSOL_MINT } from '../../src/core/trade.js';
-import { createAddressBook, openDatabase, TRADE_INSERT_SQL, tradeParams, type SolflowDb } from '../../src/store/index.js';
-import { lastPriceLookup, walletTrades } from '../../src/store/wallet.js';
+import { createAddressBook, openDatabase, TRADE_INSERT_SQL, tradeParams, type SolflowDb } from '../../src/store/sqlite/index.js';
+import { lastPriceLookup, walletTrades } from '../../src/store/sqlite/wallet.js';
 import { captureIo } from '../support/cli-io.js';
 import { FIXTURE_TX_DIR } from '../support/replay/index.js';
 import { tempDir } from '../store/tmp.js';

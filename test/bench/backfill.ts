@@ -17,7 +17,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBackfillCommand } from '../../src/cli/backfill.js';
+import { runBackfillCommand } from '../../src/cli/shared/backfill-run.js';
 import { captureIo } from '../support/cli-io.js';
 import { startReplay, type Faults } from '../support/replay/index.js';
 

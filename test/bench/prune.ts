@@ -21,8 +21,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { openDatabase } from '../../src/store/index.js';
-import { cutoffsFor, pruneRows } from '../../src/store/prune.js';
+import { openDatabase } from '../../src/store/sqlite/index.js';
+import { cutoffsFor, pruneRows } from '../../src/store/sqlite/prune/index.js';
 import { buildSynthDb } from '../prune/synth-db.js';
 
 const DAY = 86_400;

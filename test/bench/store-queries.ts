@@ -26,9 +26,9 @@ import { performance } from 'node:perf_hooks';
 import { analyzeWallet, type WalletAnalysis } from '../../src/core/wallet/index.js';
 import { BASE58_ALPHABET as B58, base58Encode } from '../../src/core/decode/base58.js';
 import { WSOL_MINT } from '../../src/core/trade.js';
-import { openDatabase, sigKey } from '../../src/store/index.js';
-import { TRADE_COLUMNS, TRADE_INSERT_SQL } from '../../src/store/rows.js';
-import { lastPriceLookup, lastPriceSql, walletTrades, walletTradesSql, type WalletTradeFilter } from '../../src/store/wallet.js';
+import { openDatabase, sigKey } from '../../src/store/sqlite/index.js';
+import { TRADE_COLUMNS, TRADE_INSERT_SQL } from '../../src/store/sqlite/rows.js';
+import { lastPriceLookup, lastPriceSql, walletTrades, walletTradesSql, type WalletTradeFilter } from '../../src/store/sqlite/wallet.js';
 import { seededRandom } from '../support/rng.js';
 
 const GENERATOR_VERSION = 3; // 2: schema 3 (addresses interned); 3: schema 4 (sig_key)

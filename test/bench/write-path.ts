@@ -32,10 +32,10 @@ import { performance } from 'node:perf_hooks';
 import { createFlowEngine } from '../../src/core/flow/index.js';
 import { createPipeline } from '../../src/core/pipeline.js';
 import type { Trade } from '../../src/core/trade.js';
-import { openDatabase } from '../../src/store/index.js';
-import { createAddressBook, TRADE_INSERT_SQL, tradeParams } from '../../src/store/rows.js';
-import { DEFAULT_BATCH_SIZE, type WriteBatch } from '../../src/store/writer.js';
-import { createThreadedWriter } from '../../src/store/writer-thread.js';
+import { openDatabase, sqliteStore } from '../../src/store/sqlite/index.js';
+import { createAddressBook, TRADE_INSERT_SQL, tradeParams } from '../../src/store/sqlite/rows.js';
+import { DEFAULT_BATCH_SIZE, type WriteBatch } from '../../src/store/sqlite/writer.js';
+import { createThreadedWriter } from '../../src/store/sqlite/writer-thread.js';
 import { synthTrades } from '../flow/gen.js';
 import { tempDir } from '../store/tmp.js';
 
@@ -82,7 +82,7 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     const run = async (file: string, writerThread: boolean, input = trades) => {
       const db = openDatabase({ path: tmp.file(file) });
       const clock = stopwatch();
-      const p = createPipeline({ db, writerThread });
+      const p = await createPipeline({ store: sqliteStore(db), writerThread });
       for (let i = 0; i < input.length; i += INGEST_BATCH) await p.ingestTrades(input.slice(i, i + INGEST_BATCH), { adopt: true });
       const summary = await p.close();
       const { ms, cpu } = clock();

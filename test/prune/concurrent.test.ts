@@ -7,8 +7,8 @@
 import { statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/index.js';
-import { walResetFrames } from '../../src/store/prune.js';
+import { openDatabase } from '../../src/store/sqlite/index.js';
+import { walResetFrames } from '../../src/store/sqlite/prune/index.js';
 import { tempDir } from '../store/tmp.js';
 import { cli, tsChild } from './support.js';
 import { buildSynthDb } from './synth-db.js';

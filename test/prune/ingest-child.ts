@@ -10,7 +10,7 @@
  * stdout: `ready` after the first committed batch, then one JSON summary line at the end.
  */
 import { existsSync } from 'node:fs';
-import { openDatabase, createWriter } from '../../src/store/index.js';
+import { openDatabase, createWriter } from '../../src/store/sqlite/index.js';
 import { makeTrade } from '../flow/gen.js';
 
 const [path, rateText, timeText, stopFile] = process.argv.slice(2);

@@ -7,11 +7,11 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/index.js';
+import { openDatabase } from '../../src/store/sqlite/index.js';
 import {
   checkpointWal, countPrunable, cutoffsFor, fileStats, fullVacuum, pruneRows, reclaimSpace, type Cutoffs, type Retention,
-} from '../../src/store/prune.js';
-import { acquireFileLock, LockHeldError, lockPathFor } from '../../src/store/lock.js';
+} from '../../src/store/sqlite/prune/index.js';
+import { acquireFileLock, LockHeldError, lockPathFor } from '../../src/store/sqlite/lock.js';
 import { tempDir } from '../store/tmp.js';
 import { corpusCopies, snapshot, type Snapshot } from './support.js';
 import { buildSynthDb } from './synth-db.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { createPipeline } from '../../src/core/pipeline.js';
 import { readRecorded } from '../../src/sources/recorded.js';
-import { openDatabase } from '../../src/store/index.js';
+import { openDatabase, sqliteStore } from '../../src/store/sqlite/index.js';
 import { ROOT } from '../cli/run.js';
 
 /**
@@ -14,7 +14,7 @@ import { ROOT } from '../cli/run.js';
  */
 export async function buildCorpusDb(path: string): Promise<void> {
   const db = openDatabase({ path });
-  const pipeline = createPipeline({ db, metricsIntervalMs: 0 });
+  const pipeline = await createPipeline({ store: sqliteStore(db), metricsIntervalMs: 0 });
   const envelopes = [];
   for await (const item of readRecorded([join(ROOT, 'fixtures', 'tx')])) if (item.kind === 'tx') envelopes.push({ tx: item.tx });
   await pipeline.ingestTransactions(envelopes);

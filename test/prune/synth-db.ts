@@ -11,7 +11,7 @@
  * a token that went quiet).
  */
 import { BASE58_ALPHABET as B58 } from '../../src/core/decode/base58.js';
-import { openDatabase } from '../../src/store/index.js';
+import { openDatabase } from '../../src/store/sqlite/index.js';
 
 /**
  * Trade i's signature key, k = i * KEY_STEP mod 58^9: distinct for every i (KEY_STEP shares no

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareReadOnly, ReadOnlySqlError } from '../../src/store/queries.js';
+import { prepareReadOnly, ReadOnlySqlError } from '../../src/store/sqlite/read-only-sql.js';
 import { ROOT } from '../cli/run.js';
 import { buildTestDbs, cli, expectUsageError, jsonLines, parseCsv, sqliteAll, sqliteOne, type TestDbs } from './db.js';
 

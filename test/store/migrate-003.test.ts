@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Trade } from '../../src/core/trade.js';
-import { createWriter, DEFAULT_SQL_DIR, openDatabase, TRADE_COLUMNS } from '../../src/store/index.js';
+import { createWriter, DEFAULT_SQL_DIR, openDatabase, TRADE_COLUMNS } from '../../src/store/sqlite/index.js';
 import { decodedCorpusTrades } from '../decode/support.js';
 import { tempDir } from './tmp.js';
 
@@ -42,7 +42,11 @@ describe('migration 003 (addresses interned)', () => {
     await old.close();
 
     // Upgraded through 003 and on to the latest (004 keys the rows; migrate-004.test.ts).
-    const db = openDatabase({ path });
+    // Up to 004, the migration this test is about (later ones add tables it does not look at).
+    const v4 = tmp.file('sql-v4');
+    mkdirSync(v4);
+    for (const f of ['001_init.sql', '002_jobs_failures.sql', '003_interned_addresses.sql', '004_signature_key.sql']) copyFileSync(`${DEFAULT_SQL_DIR}/${f}`, `${v4}/${f}`);
+    const db = openDatabase({ path, sqlDir: v4 });
     expect(db.schemaVersion).toBe(4);
     expect(db.sqlite.prepare(`SELECT ${cols} FROM trades ORDER BY id`).safeIntegers(true).all()).toEqual(before);
     const indexes = db.sqlite.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'trade_rows' AND sql IS NOT NULL ORDER BY name").pluck().all();

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SQL_DIR, openDatabase, resolveDbPath, SchemaVersionError, loadMigrations } from '../../src/store/index.js';
+import { DEFAULT_SQL_DIR, openDatabase, resolveDbPath, SchemaVersionError, loadMigrations } from '../../src/store/sqlite/index.js';
 import { tempDir } from './tmp.js';
 
 const tmp = tempDir();

@@ -6,10 +6,10 @@
  * differs only past the key's characters, so the collision is a real one, not a stubbed key.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { pruneRows } from '../../src/store/prune.js';
-import { findTrades } from '../../src/store/queries.js';
-import { createWriter, openDatabase, rowToTrade, sigKey, type TradeRow } from '../../src/store/index.js';
-import { createThreadedWriter } from '../../src/store/writer-thread.js';
+import { pruneRows } from '../../src/store/sqlite/prune/index.js';
+import { findTrades } from '../../src/store/reports/trades.js';
+import { createWriter, openDatabase, rowToTrade, sigKey, type TradeRow } from '../../src/store/sqlite/index.js';
+import { createThreadedWriter } from '../../src/store/sqlite/writer-thread.js';
 import type { ClassifiedTrade } from '../../src/core/flow/types.js';
 import { BASE58_ALPHABET as B58 } from '../../src/core/decode/base58.js';
 import { decodedCorpusTrades, realSignatures, twinSignature as twin } from '../decode/support.js';
@@ -97,7 +97,7 @@ describe('writer with signatures that share a key', () => {
       expect(flags).toEqual([{ signature: b[0].signature, is_bot: 1, bot_reasons: '["sandwich:back"]' }]);
       // `query trades --signature` finds each, keyed or not, and only it.
       for (const t of [a[0], b[0]]) {
-        expect(findTrades(db.sqlite, { signature: t.signature, limit: 10 }).map((r) => r.signature)).toEqual(
+        expect((await findTrades(db.kysely, { signature: t.signature, limit: 10 })).map((r) => r.signature)).toEqual(
           [...a, ...b].filter((x) => x.signature === t.signature).map((x) => x.signature),
         );
       }

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createWriter, openDatabase, rowToTrade, type TradeRow } from '../../src/store/index.js';
+import { createWriter, openDatabase, rowToTrade, type TradeRow } from '../../src/store/sqlite/index.js';
 import type { ClassifiedTrade, WindowMetrics } from '../../src/core/flow/types.js';
 import { makeTrade, synthTrades, USDC_MINT } from '../flow/gen.js';
 import { tempDir } from './tmp.js';

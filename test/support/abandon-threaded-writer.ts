@@ -3,8 +3,8 @@
  * without close(), as a caller that fails half-way would. It must exit on its own.
  *   node --import tsx test/support/abandon-threaded-writer.ts <db>
  */
-import { openDatabase } from '../../src/store/index.js';
-import { createThreadedWriter } from '../../src/store/writer-thread.js';
+import { openDatabase } from '../../src/store/sqlite/index.js';
+import { createThreadedWriter } from '../../src/store/sqlite/writer-thread.js';
 import { synthTrades } from '../flow/gen.js';
 
 const db = openDatabase({ path: process.argv[2] });

@@ -14,6 +14,8 @@ export interface Retention {
 }
 
 const DAY = 86_400;
+/** Most rows one prune transaction deletes (it is also held under its time budget). */
+export const DEFAULT_PRUNE_BATCH_SIZE = 5000;
 export const DEFAULT_RETENTION: Retention = { trades: 30 * DAY, signals: 30 * DAY, metrics: 1 * DAY };
 
 /** Unix-second cutoffs: rows strictly older go. `tokens` follows the trades cutoff. */

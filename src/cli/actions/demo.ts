@@ -1,0 +1,63 @@
+/**
+ * `solflow demo`: the whole path on the bundled real mainnet transactions, offline — fill a
+ * database through the same pipeline as `backfill --from`, then ask it what users ask: the top
+ * flows and one wallet's analysis, and say what to type next.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultDemoDbPath, type DemoOptions } from '../commands/demo.js';
+import { runAnalyzeCommand } from './analyze.js';
+import { runBackfillCommand } from '../shared/backfill-run.js';
+import { defaultIo } from '../io.js';
+import { EXIT } from '../errors.js';
+import { runTopFlows } from '../query/top-flows.js';
+import { withReader } from '../with-db.js';
+
+export function bundledFixturesDir(): string {
+  // dist/cli/actions/demo.js → package root
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'tx');
+}
+
+export async function runDemo(opts: DemoOptions): Promise<number> {
+  const io = defaultIo();
+  const path = opts.db ?? defaultDemoDbPath();
+  if (!opts.db) {
+    mkdirSync(dirname(path), { recursive: true });
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  }
+  const fixtures = bundledFixturesDir();
+  io.err(`1. Filling ${path} from the bundled mainnet transactions (decode → flags → metrics → writer, as solflow backfill --from does)`);
+  const filled = await runBackfillCommand(undefined, { from: fixtures, db: path }, io);
+  if (filled !== EXIT.ok) return filled;
+
+  const { wallet, first } = await withReader(path, async (store) => ({ wallet: await store.reports.mostActiveWallet(), first: (await store.reports.storeClock()).oldestTradeTime }));
+  if (wallet === null || first === null) {
+    io.err('no trades were stored; nothing to show');
+    return EXIT.failure;
+  }
+
+  // The bundled transactions span years, so rank over all of them rather than a rolling window.
+  io.err('\n2. Top flows: tokens ranked by net SOL flow over every stored trade (solflow query top-flows)');
+  const flows = await runTopFlows({ db: path, since: String(first), window: '5m', order: 'net', limit: '10', format: 'table' });
+  if (flows !== EXIT.ok) return flows;
+
+  io.err(`\n3. One wallet: ${wallet}, the most active in this data (solflow analyze)`);
+  const analyzed = await runAnalyzeCommand(wallet, { db: path, limit: '10' }, io);
+  if (analyzed !== EXIT.ok) return analyzed;
+
+  const db_ = ` --db ${path}`;
+  io.err(
+    [
+      '',
+      'Next:',
+      `  solflow query top-flows${db_} --window 4h          rolling windows as of the newest trade`,
+      `  solflow analyze ${wallet}${db_} --cost-basis fifo`,
+      `  solflow query trades${db_} --wallet ${wallet}`,
+      `  solflow query stats${db_}`,
+      '  solflow backfill -u mainnet-beta --last 10m          real data (needs an RPC endpoint)',
+      '  solflow --help                                       every command, with an example',
+    ].join('\n'),
+  );
+  return EXIT.ok;
+}

@@ -1,0 +1,35 @@
+/**
+ * Pieces the reports share: filters as Kysely expressions (so they bind parameters the same way
+ * on every dialect) and a runner for the few reports written as one SQL text.
+ */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Blockable, TimeSpan } from '../../core/store/reports.js';
+import type { DB } from '../schema.js';
+
+export type Db = Kysely<DB>;
+export type Row = Record<string, unknown>;
+export type Clause = RawBuilder<unknown> | null;
+
+/** `WHERE a AND b …` of the clauses given (nulls skipped); nothing when none. */
+export function whereAll(clauses: readonly Clause[]): RawBuilder<unknown> {
+  const c = clauses.filter((x): x is RawBuilder<unknown> => x !== null);
+  return c.length ? sql`WHERE ${sql.join(c, sql` AND `)}` : sql``;
+}
+
+/** Leaves blocklisted mints out unless asked to show them. */
+export function notBlocked(column: string, opts: Blockable): Clause {
+  return opts.includeBlocked ? null : sql`${sql.ref(column)} NOT IN (SELECT mint FROM blocklist)`;
+}
+
+/** `column op value` when the filter was given; an absent filter adds nothing. */
+export function filterOn(column: string, value: unknown, op: '=' | '>=' | '<=' = '='): Clause {
+  return value === undefined ? null : sql`${sql.ref(column)} ${sql.raw(op)} ${value}`;
+}
+
+export function timeClauses(column: string, span: TimeSpan): Clause[] {
+  return [filterOn(column, span.since, '>='), filterOn(column, span.until, '<=')];
+}
+
+export async function rowsOf(db: Db, query: RawBuilder<unknown>): Promise<Row[]> {
+  return (await query.execute(db)).rows as Row[];
+}

@@ -1,0 +1,142 @@
+/**
+ * Opening the database: path resolution (--db, SOLFLOW_DB, ./solflow.db), the pragmas every
+ * connection gets, migrations for writers, a version check for readers, and a Kysely instance
+ * over the same better-sqlite3 connection.
+ */
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import type { DB } from '../schema.js';
+import { checkVersion, loadMigrations, migrate } from './migrate.js';
+import { SIG_KEY_FUNCTION, sigKey } from '../sig-key.js';
+import { resolveDbPath } from '../db-path.js';
+
+export { DEFAULT_DB_PATH, resolveDbPath } from '../db-path.js';
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+export interface OpenOptions {
+  /** File path; defaults to resolveDbPath(). ':memory:' works for writers (tests, demos). */
+  path?: string;
+  /** Readers open the file read-only and never migrate. */
+  readonly?: boolean;
+  /** A writer that must not create the file (readers never do). */
+  mustExist?: boolean;
+  busyTimeoutMs?: number;
+  /** Directory of NNN_*.sql files (tests point it at fixtures); defaults to the package's sql/. */
+  sqlDir?: string;
+}
+
+export interface SolflowDb {
+  path: string;
+  readonly: boolean;
+  schemaVersion: number;
+  /** The raw connection: the batched writer and the hot reads use prepared statements on it. */
+  sqlite: Database.Database;
+  /** Kysely over the same connection; integers come back exact (bigint past 2^53: safeIntegers). */
+  kysely: Kysely<DB>;
+  close(): Promise<void>;
+}
+
+/**
+ * The same pragmas on every connection (the earlier tool's writer had none and no busy timeout).
+ * journal_mode is persistent in the file, so only writers set it.
+ */
+export function applyPragmas(sqlite: Database.Database, opts: { readonly: boolean; busyTimeoutMs: number }): void {
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs))}`);
+  // Only takes effect on a new file (before its first table, and before WAL mode is written):
+  // lets prune give freed pages back to the disk with incremental_vacuum (src/store/prune.ts).
+  // Asked only of an empty file: on an existing one it changes nothing yet needs the write
+  // lock, so a second connection opening beside a busy writer would wait or fail on it.
+  if (!opts.readonly && sqlite.pragma('page_count', { simple: true }) === 0) sqlite.pragma('auto_vacuum = INCREMENTAL');
+  if (!opts.readonly) sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('temp_store = MEMORY');
+  if (opts.readonly) {
+    sqlite.pragma('cache_size = -32000'); // 32 MB page cache
+  } else {
+    // Writers insert into three indexes at random keys ((signature, ix_path), (trader, time),
+    // (mint, time)): a cache that holds their inner pages keeps each insert from re-reading
+    // them. It is a ceiling, filled only as pages are touched.
+    sqlite.pragma('cache_size = -262144'); // 256 MB
+    // Checkpoint every ~32 MB of log rather than 4 MB: a page dirtied by several batches is then
+    // copied into the file once, not once per batch.
+    sqlite.pragma('wal_autocheckpoint = 8192');
+  }
+  sqlite.pragma('foreign_keys = ON');
+  if (opts.readonly) sqlite.pragma('query_only = ON');
+}
+
+/**
+ * SQL functions solflow's schema and users rely on, defined on every connection: migration 004
+ * keys existing trades with solflow_sig_key(signature), and `solflow query sql` can use it to find
+ * a signature through the index: `SELECT * FROM trade_rows WHERE sig_key = solflow_sig_key('…')`.
+ */
+export function defineFunctions(sqlite: Database.Database): void {
+  sqlite.function(SIG_KEY_FUNCTION, { deterministic: true }, (s: unknown) => (typeof s === 'string' ? sigKey(s) : null));
+}
+
+/**
+ * The connection as Kysely sees it, with every statement reading integers exactly: lamport sums
+ * can pass 2^53, and the shared reports (src/store/reports) convert with values.ts either way.
+ */
+function exactIntegers(sqlite: Database.Database): SqliteDatabase {
+  return {
+    close: () => sqlite.close(),
+    prepare: (sql: string) => sqlite.prepare(sql).safeIntegers(true) as unknown as SqliteStatement,
+  };
+}
+
+export function openDatabase(opts: OpenOptions = {}): SolflowDb {
+  const path = opts.path ?? resolveDbPath();
+  const readonly = opts.readonly === true;
+  const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const mustExist = readonly || opts.mustExist === true;
+  if (mustExist && path !== ':memory:' && !existsSync(path)) {
+    throw new Error(`no database at ${path}; ingest something first or pass --db PATH`);
+  }
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(path, { readonly, fileMustExist: mustExist });
+  } catch (err) {
+    throw namingFile(err, path);
+  }
+  try {
+    applyPragmas(sqlite, { readonly, busyTimeoutMs });
+    defineFunctions(sqlite);
+    const migrations = loadMigrations(opts.sqlDir);
+    const schemaVersion = readonly
+      ? checkVersion(sqlite, path, migrations, true)
+      : migrate(sqlite, path, migrations);
+    const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: exactIntegers(sqlite) }) });
+    let closed = false;
+    return {
+      path,
+      readonly,
+      schemaVersion,
+      sqlite,
+      kysely,
+      async close() {
+        if (closed) return;
+        closed = true;
+        // destroy() closes the connection only if Kysely ever used it; close it ourselves too.
+        await kysely.destroy();
+        if (sqlite.open) sqlite.close();
+      },
+    };
+  } catch (err) {
+    sqlite.close();
+    throw namingFile(err, path);
+  }
+}
+
+/**
+ * SQLite's own messages ("file is not a database") do not say which file; every command that
+ * opens one should, so it is said here once. The SQLite error code is kept for callers.
+ */
+function namingFile(err: unknown, path: string): unknown {
+  if (!(err instanceof Error) || err.message.includes(path)) return err;
+  const named = new Error(`cannot read ${path}: ${err.message}`) as Error & { code?: string };
+  named.code = (err as { code?: string }).code;
+  return named;
+}
