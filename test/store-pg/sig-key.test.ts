@@ -8,7 +8,7 @@ import type { ClassifiedTrade } from '../../src/core/flow/types.js';
 import { openPostgres, type PgDb } from '../../src/store/postgres/connect.js';
 import { pgPrune } from '../../src/store/postgres/prune.js';
 import { createPgWriter } from '../../src/store/postgres/writer.js';
-import { rowToTrade, type TradeRow } from '../../src/store/rows.js';
+import { rowToTrade, type TradeRow } from '../../src/store/trade-row.js';
 import { sigKey } from '../../src/store/sig-key.js';
 import { decodedCorpusTrades, twinSignature as twin } from '../decode/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres/database.js';

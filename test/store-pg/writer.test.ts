@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClassifiedTrade, WindowMetrics } from '../../src/core/flow/types.js';
 import { openPostgres, type PgDb } from '../../src/store/postgres/connect.js';
 import { createPgWriter } from '../../src/store/postgres/writer.js';
-import { rowToTrade, type TradeRow } from '../../src/store/rows.js';
+import { rowToTrade, type TradeRow } from '../../src/store/trade-row.js';
 import { makeTrade, synthTrades, USDC_MINT } from '../flow/gen.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres/database.js';
 

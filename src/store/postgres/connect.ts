@@ -12,10 +12,6 @@ import type { DB } from '../schema.js';
 import { checkPgVersion, loadPgMigrations, migratePg } from './migrate.js';
 import { solflowTypes } from './types.js';
 
-export function isPostgresUrl(value: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(value);
-}
-
 export interface PgOpenOptions {
   url: string;
   readonly?: boolean;

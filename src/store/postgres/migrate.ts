@@ -10,7 +10,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { latestVersion, loadMigrations, SchemaVersionError, type Migration } from '../migrate.js';
+import { latestVersion, loadMigrations, SchemaVersionError, type Migration } from '../sqlite/migrate.js';
 
 /** sql/postgres/ at the package root; this file is src/store/postgres/ or dist/store/postgres/. */
 export const DEFAULT_PG_SQL_DIR = fileURLToPath(new URL('../../../sql/postgres/', import.meta.url));

@@ -17,7 +17,7 @@ import type {
 import { pricePairKey } from '../../core/store/reports.js';
 import type { ClassifiedTrade } from '../../core/flow/types.js';
 import type { LastPrice } from '../../core/wallet/types.js';
-import { rowToTrade, TRADE_COLUMNS, type TradeRow } from '../rows.js';
+import { rowToTrade, TRADE_COLUMNS, type TradeRow } from '../trade-row.js';
 
 type Row = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import type { TradeReads } from '../../core/store/types.js';
-import { rowToTrade, TRADE_COLUMNS, type TradeRow } from '../rows.js';
+import { rowToTrade, TRADE_COLUMNS, type TradeRow } from '../trade-row.js';
 
 const COLS = `id, ${TRADE_COLUMNS.join(', ')}`;
 

@@ -23,7 +23,7 @@
 import type pg from 'pg';
 import type { ClassifiedTrade, Signal, WindowMetrics } from '../../core/flow/types.js';
 import type { Trade } from '../../core/trade.js';
-import { invalidTrade } from '../rows.js';
+import { invalidTrade } from '../sqlite/rows.js';
 import { sigKey } from '../sig-key.js';
 import type { FlagUpdate, Writer, WriterCounters, WriterOptions, WriterTx } from '../../core/store/types.js';
 import { setCursorPg, updateJobPg } from './jobs.js';
