@@ -18,6 +18,7 @@ import { formatAmount, isoTime, makeTable, mintLabel, percent, shortKey } from '
 import { parseAddress, parseFormat, parsePositiveInt, parseTimeOption, type OutputFormat } from '../options.js';
 import { renderRows, type Column } from '../output.js';
 import { withReader } from '../with-db.js';
+import { redactUrl } from '../../util/redact.js';
 
 /** Mainnet-beta's first day: "all of a wallet's history" for --fetch without --since. */
 const GENESIS = '2020-03-16T00:00Z';
@@ -63,7 +64,7 @@ export async function runAnalyzeCommand(walletArg: string, opts: AnalyzeOptions,
   else if (plan.format === 'csv') io.out(renderRows(analysis.positions, POSITION_COLUMNS, 'csv').trimEnd());
   else io.out(renderTables(analysis, plan).trimEnd());
   if (analysis.summary.trades === 0 && !opts.quiet) {
-    io.err(`no trades stored for ${plan.wallet}${describeWindow(plan)} in ${path}${opts.fetch ? '' : '; add --fetch to backfill it over RPC'}`);
+    io.err(`no trades stored for ${plan.wallet}${describeWindow(plan)} in ${redactUrl(path)}${opts.fetch ? '' : '; add --fetch to backfill it over RPC'}`);
   }
   return exit;
 }
