@@ -42,56 +42,16 @@
  * Callers give back the Ticket `acquire` handed them with the call's outcome, so the pacer
  * knows when and at what pace the call went out, and which call is a probe. Outcomes reported
  * without a ticket count as calls sent just now.
+ *
+ * Longer than 400 lines because AdaptiveRate is one state machine: pacing, episodes, holds and
+ * probes all read and write the same few fields, and split apart they would each need all of
+ * them. Its public shapes are in rate-types.ts, the sliding counter it measures with in
+ * rate-meter.ts.
  */
+import { RateMeter } from './rate-meter.js';
+import type { RateOptions, RateSnapshot, Ticket } from './rate-types.js';
 
-export interface RateOptions {
-  /** Hard ceiling in calls/s (--rps); default unlimited. */
-  ceiling?: number;
-  /** Starting rate; default the ceiling when one is given, else 20 calls/s. */
-  initial?: number;
-  /** Lowest rate it backs off to; default 1 call/s. */
-  floor?: number;
-  /** How often the rate may grow, ms; default 200. */
-  stepMs?: number;
-  /** How long to hold just under a learned limit before probing past it, ms; default 5 s. */
-  plateauMs?: number;
-  /** First wait before a hold's probe, ms (doubling after each throttled probe, up to 250); default 40. */
-  probeDelayMs?: number;
-  /** Longest hold when a 429 carries no Retry-After, ms; default 1000. */
-  defaultRetryAfterMs?: number;
-  /** Spacing jitter as a fraction of the interval (0..0.5); default 0.1. */
-  jitter?: number;
-  now?: () => number;
-  random?: () => number;
-}
-
-export interface RateSnapshot {
-  rate: number;
-  ceiling: number;
-  /** The limit learned from the endpoint's 429s (calls/s), if any. */
-  learnedLimit: number | null;
-  /** How long the current hold may still last at most (its Retry-After bound). */
-  pausedForMs: number;
-  /** 429 answers seen. */
-  throttles: number;
-  /** Throttle episodes (one per overload, however many 429s it drew), and how many were severe. */
-  episodes: number;
-  severe: number;
-  /** Probe calls sent during holds, and how many of them were throttled again. */
-  probes: number;
-  failedProbes: number;
-  slowdowns: number;
-}
-
-/** What `acquire` hands out; give it back with the call's outcome. */
-export interface Ticket {
-  readonly sentAt: number;
-  /** The pace the call was released at. */
-  readonly rate: number;
-  readonly probe: boolean;
-  /** Set once the outcome is reported, so a mixed batch answer counts once. */
-  reported?: boolean;
-}
+export type { RateOptions, RateSnapshot, Ticket } from './rate-types.js';
 
 interface Episode {
   startedAt: number;
@@ -535,55 +495,5 @@ export class AdaptiveRate {
   private kick(): void {
     this.clearTimer();
     this.pump();
-  }
-}
-
-/** Counts events in 100 ms buckets over a sliding horizon. */
-class RateMeter {
-  private readonly buckets: number[];
-  private readonly times: number[];
-  private first = -1;
-
-  constructor(horizonMs: number) {
-    const n = Math.ceil(horizonMs / 100) + 1;
-    this.buckets = new Array(n).fill(0);
-    this.times = new Array(n).fill(-1);
-  }
-
-  add(at: number, n: number): void {
-    const t = Math.floor(at / 100);
-    const i = t % this.buckets.length;
-    if (this.times[i] !== t) {
-      // An event older than the horizon (a very late answer) has nowhere to go.
-      if (this.times[i] > t) return;
-      this.times[i] = t;
-      this.buckets[i] = 0;
-    }
-    this.buckets[i] += n;
-    if (this.first < 0 || at < this.first) this.first = at;
-  }
-
-  /** Events in the whole buckets covering about the last `windowMs`, and the time they cover. */
-  private sum(now: number, windowMs: number): { sum: number; covered: number } {
-    if (this.first < 0) return { sum: 0, covered: 0 };
-    const t = Math.floor(now / 100);
-    const span = Math.min(windowMs, now - this.first, (this.buckets.length - 1) * 100);
-    const k = Math.max(1, Math.round(span / 100));
-    let sum = 0;
-    for (let j = 0; j < k; j++) {
-      const i = (((t - j) % this.buckets.length) + this.buckets.length) % this.buckets.length;
-      if (this.times[i] === t - j) sum += this.buckets[i];
-    }
-    return { sum, covered: now - Math.max((t - k + 1) * 100, this.first) };
-  }
-
-  count(now: number, windowMs: number): number {
-    return this.sum(now, windowMs).sum;
-  }
-
-  /** Events per second over about the last `windowMs` (the newest bucket is still filling). */
-  rate(now: number, windowMs: number): number {
-    const { sum, covered } = this.sum(now, windowMs);
-    return covered > 0 ? sum / (Math.max(covered, 50) / 1000) : 0;
   }
 }

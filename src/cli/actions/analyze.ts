@@ -10,7 +10,6 @@ import { WSOL_MINT } from '../../core/trade.js';
 import { pricePairKey, type PricePair, type Store } from '../../core/store/index.js';
 import { resolveDbPath } from '../../store/index.js';
 import { runBackfillCommand } from '../shared/backfill-run.js';
-import type { AnalyzeOptions } from '../commands/analyze.js';
 import { defaultIo, type Io } from '../io.js';
 import { resample, sparkline } from '../chart.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -19,6 +18,21 @@ import { parseAddress, parseFormat, parsePositiveInt, parseTimeOption, type Outp
 import { renderRows, type Column } from '../output.js';
 import { withReader } from '../with-db.js';
 import { redactUrl } from '../../util/redact.js';
+
+export interface AnalyzeOptions {
+  since?: string;
+  until?: string;
+  token?: string;
+  costBasis?: string;
+  fetch?: boolean;
+  rpc?: string;
+  db?: string;
+  format?: string;
+  json?: boolean;
+  limit?: string;
+  quiet?: boolean;
+  verbose?: boolean;
+}
 
 /** Mainnet-beta's first day: "all of a wallet's history" for --fetch without --since. */
 const GENESIS = '2020-03-16T00:00Z';

@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultDemoDbPath, type DemoOptions } from '../commands/demo.js';
+import { defaultDemoDbPath } from '../demo-path.js';
 import { runAnalyzeCommand } from './analyze.js';
 import { runBackfillCommand } from '../shared/backfill-run.js';
 import { defaultIo } from '../io.js';
@@ -18,6 +18,10 @@ import { redactUrl } from '../../util/redact.js';
 export function bundledFixturesDir(): string {
   // dist/cli/actions/demo.js → package root
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'tx');
+}
+
+export interface DemoOptions {
+  db?: string;
 }
 
 export async function runDemo(opts: DemoOptions): Promise<number> {

@@ -13,7 +13,6 @@ import {
   type Cutoffs, type FileStats, type PruneCounts, type PruneTable, type ReclaimResult, type RelativeTo, type Retention,
 } from '../../core/store/prune.js';
 import { isPostgresUrl, openStore, resolveDbPath } from '../../store/index.js';
-import type { PruneCliOptions } from '../commands/prune.js';
 import { defaultIo, type Io } from '../io.js';
 import { EXIT, UsageError } from '../errors.js';
 import { isoTime } from '../format.js';
@@ -24,6 +23,19 @@ import { megabytes } from '../../util/units.js';
 const EXIT_INTERRUPTED = 130;
 const LOCK_NAME = 'prune';
 
+
+export interface PruneCliOptions {
+  olderThan?: string;
+  signalsOlderThan?: string;
+  metricsIdle?: string;
+  relativeTo?: string;
+  batchSize?: string;
+  dryRun?: boolean;
+  vacuum?: boolean;
+  db?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
 
 /** Checked options, decided before any I/O. */
 interface Plan {

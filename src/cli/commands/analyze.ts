@@ -1,22 +1,9 @@
 /** `solflow analyze <wallet>`: options and help; the analysis (actions/analyze.ts) loads when it runs. */
 import type { Command } from 'commander';
 import { withExample } from '../examples.js';
+import type { AnalyzeOptions } from '../actions/analyze.js';
 import type { CommandRegistrar } from './types.js';
 
-export interface AnalyzeOptions {
-  since?: string;
-  until?: string;
-  token?: string;
-  costBasis?: string;
-  fetch?: boolean;
-  rpc?: string;
-  db?: string;
-  format?: string;
-  json?: boolean;
-  limit?: string;
-  quiet?: boolean;
-  verbose?: boolean;
-}
 
 export const registerAnalyze: CommandRegistrar = (program, setExit) => {
   const cmd = program

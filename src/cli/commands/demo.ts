@@ -1,18 +1,10 @@
 /** `solflow demo`: options and help; actions/demo.ts runs it. */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { withExample } from '../examples.js';
+import type { DemoOptions } from '../actions/demo.js';
+import { defaultDemoDbPath } from '../demo-path.js';
 import type { CommandRegistrar } from './types.js';
 
-/** Where the demo database goes when --db is not given: recreated on every run. */
-export function defaultDemoDbPath(): string {
-  return join(tmpdir(), 'solflow-demo', 'demo.db');
-}
-
-export interface DemoOptions {
-  db?: string;
-}
 
 export const registerDemo: CommandRegistrar = (program: Command, setExit) => {
   const cmd = program

@@ -2,20 +2,9 @@
 import type { Command } from 'commander';
 import { DEFAULT_PRUNE_BATCH_SIZE, DEFAULT_RETENTION } from '../../core/store/prune.js';
 import { withExample } from '../examples.js';
+import type { PruneCliOptions } from '../actions/prune.js';
 import type { CommandRegistrar } from './types.js';
 
-export interface PruneCliOptions {
-  olderThan?: string;
-  signalsOlderThan?: string;
-  metricsIdle?: string;
-  relativeTo?: string;
-  batchSize?: string;
-  dryRun?: boolean;
-  vacuum?: boolean;
-  db?: string;
-  json?: boolean;
-  verbose?: boolean;
-}
 
 const days = (s: number) => `${s / 86_400}d`;
 
