@@ -61,36 +61,13 @@ export interface Trade {
 
 export const WSOL_MINT = 'So11111111111111111111111111111111111111112';
 
-/** The JSON form used by `decode --json` and any program reading solflow output. */
-export interface TradeJson {
-  signature: string;
-  slot: number | null;
-  blockTime: number | null;
-  txIndex: number | null;
-  ixPath: string;
-  venue: string;
-  programId: string;
-  pool: string | null;
-  trader: string;
-  side: Side;
-  baseMint: string;
-  baseAmount: string;
-  baseDecimals: number;
-  quoteMint: string;
-  quoteAmount: string;
-  quoteDecimals: number;
-  solAmount: string | null;
-  router: string | null;
-  platform: string | null;
-  isDca: boolean;
-  isLimitOrder: boolean;
-  fee: string | null;
-  feeMint: string | null;
-  txFee: number;
-  priorityFee: number;
-  jitoTip: number;
-  signer: string;
-}
+/**
+ * The JSON form used by `decode --json` and any program reading solflow output: the Trade with
+ * every u64 (bigint) field as a decimal string, so no amount passes through a float.
+ */
+export type TradeJson = {
+  [K in keyof Trade]: Trade[K] extends bigint ? string : Trade[K] extends bigint | null ? string | null : Trade[K];
+};
 
 export function tradeToJson(t: Trade): TradeJson {
   return {

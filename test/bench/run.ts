@@ -16,6 +16,7 @@ const others: Array<[string, string]> = [
   ['backfill.ts', 'benchBackfill'],
   ['store-queries.ts', 'benchStoreQueries'],
   ['prune.ts', 'benchPrune'],
+  ['startup.ts', 'benchStartup'],
 ];
 for (const [file, fn] of others) {
   const path = join(import.meta.dirname, file);

@@ -4,6 +4,7 @@
  * trades written again are duplicates, new ones land, and prune and the readers find the ids.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
+import { migrationsUpTo } from './sql-dir.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Trade } from '../../src/core/trade.js';
 import { createWriter, DEFAULT_SQL_DIR, openDatabase, TRADE_COLUMNS } from '../../src/store/sqlite/index.js';
@@ -41,12 +42,9 @@ describe('migration 003 (addresses interned)', () => {
     const before = old.sqlite.prepare(`SELECT ${cols} FROM trades ORDER BY id`).safeIntegers(true).all();
     await old.close();
 
-    // Upgraded through 003 and on to the latest (004 keys the rows; migrate-004.test.ts).
-    // Up to 004, the migration this test is about (later ones add tables it does not look at).
-    const v4 = tmp.file('sql-v4');
-    mkdirSync(v4);
-    for (const f of ['001_init.sql', '002_jobs_failures.sql', '003_interned_addresses.sql', '004_signature_key.sql']) copyFileSync(`${DEFAULT_SQL_DIR}/${f}`, `${v4}/${f}`);
-    const db = openDatabase({ path, sqlDir: v4 });
+    // Upgraded through 003 and 004 (004 keys the rows; migrate-004.test.ts).
+    // Up to 004 (later migrations add tables this test does not look at).
+    const db = openDatabase({ path, sqlDir: migrationsUpTo(tmp.file('sql-v4'), 4) });
     expect(db.schemaVersion).toBe(4);
     expect(db.sqlite.prepare(`SELECT ${cols} FROM trades ORDER BY id`).safeIntegers(true).all()).toEqual(before);
     const indexes = db.sqlite.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'trade_rows' AND sql IS NOT NULL ORDER BY name").pluck().all();

@@ -5,6 +5,7 @@
  * a duplicate, the unkeyed one included.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
+import { migrationsUpTo } from './sql-dir.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWriter, DEFAULT_SQL_DIR, openDatabase, sigKey, TRADE_COLUMNS, tradeParams } from '../../src/store/sqlite/index.js';
 import { decodedCorpusTrades, twinSignature as twin } from '../decode/support.js';
@@ -46,11 +47,8 @@ describe('migration 004 (signature key)', () => {
     expect(before.length).toBe(trades.length);
     await old.close();
 
-    // Up to 004, the migration this test is about (later ones add tables it does not look at).
-    const v4 = tmp.file('sql-v4');
-    mkdirSync(v4);
-    for (const f of ['001_init.sql', '002_jobs_failures.sql', '003_interned_addresses.sql', '004_signature_key.sql']) copyFileSync(`${DEFAULT_SQL_DIR}/${f}`, `${v4}/${f}`);
-    const db = openDatabase({ path, sqlDir: v4 });
+    // Up to 004 (later migrations add tables this test does not look at).
+    const db = openDatabase({ path, sqlDir: migrationsUpTo(tmp.file('sql-v4'), 4) });
     expect(db.schemaVersion).toBe(4);
     expect(db.sqlite.prepare(`SELECT ${cols} FROM trades ORDER BY id`).safeIntegers(true).all()).toEqual(before);
     const rows = db.sqlite.prepare('SELECT signature, sig_key FROM trade_rows ORDER BY id').all() as { signature: string; sig_key: number | null }[];

@@ -23,7 +23,7 @@ describe('openDatabase', () => {
     expect(w.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(w.sqlite.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(w.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
-    const tables = await w.kysely.selectFrom('sqlite_master' as never).select('name' as never).execute();
+    const tables = await (await w.kysely()).selectFrom('sqlite_master' as never).select('name' as never).execute();
     const names = (tables as { name: string }[]).map((t) => t.name);
     for (const t of ['trades', 'token_metrics', 'signals', 'tokens', 'blocklist', 'jobs', 'schema_migrations']) expect(names).toContain(t);
 
@@ -33,8 +33,8 @@ describe('openDatabase', () => {
     expect(r.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(() => r.sqlite.exec("INSERT INTO blocklist (mint, added_at) VALUES ('x', 1)")).toThrow();
     // Kysely works on both.
-    await w.kysely.insertInto('blocklist').values({ mint: 'm1', reason: 'spam', added_at: 1 }).execute();
-    const rows = await r.kysely.selectFrom('blocklist').selectAll().execute();
+    await (await w.kysely()).insertInto('blocklist').values({ mint: 'm1', reason: 'spam', added_at: 1 }).execute();
+    const rows = await (await r.kysely()).selectFrom('blocklist').selectAll().execute();
     expect(rows).toEqual([{ mint: 'm1', reason: 'spam', added_at: 1 }]);
     await r.close();
     await w.close();

@@ -97,7 +97,7 @@ describe('writer with signatures that share a key', () => {
       expect(flags).toEqual([{ signature: b[0].signature, is_bot: 1, bot_reasons: '["sandwich:back"]' }]);
       // `query trades --signature` finds each, keyed or not, and only it.
       for (const t of [a[0], b[0]]) {
-        expect((await findTrades(db.kysely, { signature: t.signature, limit: 10 })).map((r) => r.signature)).toEqual(
+        expect((await findTrades(await db.exactKysely(), { signature: t.signature, limit: 10 })).map((r) => r.signature)).toEqual(
           [...a, ...b].filter((x) => x.signature === t.signature).map((x) => x.signature),
         );
       }

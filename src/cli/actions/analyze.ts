@@ -2,8 +2,9 @@
  * `solflow analyze <wallet>`: one wallet's trading from the database — summary, positions and
  * PnL (average cost or FIFO), totals per quote asset, behaviour and bot evidence, a daily chart.
  *
- * This file (the action behind commands/analyze.ts) checks options, optionally runs the address backfill first (--fetch), reads through
- * store/wallet.ts, analyses with core/wallet and formats. No SQL and no arithmetic live here.
+ * This file (the action behind commands/analyze.ts) checks options, optionally runs the address
+ * backfill first (--fetch), reads through the Store's walletTrades and lastPrices, analyses with
+ * core/wallet and formats. No SQL and no arithmetic live here.
  */
 import { analyzeWallet, type CostBasis, type Position, type WalletAnalysis } from '../../core/wallet/index.js';
 import { WSOL_MINT } from '../../core/trade.js';

@@ -5,7 +5,6 @@ import type { DemoOptions } from '../actions/demo.js';
 import { defaultDemoDbPath } from '../demo-path.js';
 import type { CommandRegistrar } from './types.js';
 
-
 export const registerDemo: CommandRegistrar = (program: Command, setExit) => {
   const cmd = program
     .command('demo')

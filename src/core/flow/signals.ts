@@ -93,6 +93,11 @@ function slices(t: TokenWindows): Slices {
  * The last 5 minutes' pace over the faster of the two slices before it; Infinity when there was
  * no earlier inflow to compare with.
  */
+/** The inflow rates, SOL per minute, over 0-5, 5-15 and 15-60 minutes back: inputs several signals report. */
+function rateInputs(s: Slices): Record<string, number> {
+  return { rate0to5mSolPerMin: sol(s.r0to5), rate5to15mSolPerMin: sol(s.r5to15), rate15to60mSolPerMin: sol(s.r15to60) };
+}
+
 function acceleration(s: Slices): number {
   const ref = Math.max(s.r5to15, s.r15to60, 0);
   return ref > 0 ? s.r0to5 / ref : Infinity;
@@ -127,9 +132,7 @@ const breakout: Def = {
       strength: clamp01(strength),
       inputs: {
         net5mSol: sol(net(s.m5)),
-        rate0to5mSolPerMin: sol(s.r0to5),
-        rate5to15mSolPerMin: sol(s.r5to15),
-        rate15to60mSolPerMin: sol(s.r15to60),
+        ...rateInputs(s),
         // -1 = no earlier inflow to compare with (JSON has no Infinity).
         acceleration: Number.isFinite(accel) ? accel : -1,
         trades5m: cnt(s.m5),
@@ -257,9 +260,7 @@ const persistence: Def = {
     return {
       strength: clamp01(strength),
       inputs: {
-        rate0to5mSolPerMin: sol(s.r0to5),
-        rate5to15mSolPerMin: sol(s.r5to15),
-        rate15to60mSolPerMin: sol(s.r15to60),
+        ...rateInputs(s),
         net1hSol: sol(net(s.m1h)),
         wallets15m: s.m15.wallets,
         botShare1h: bs,

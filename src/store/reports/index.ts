@@ -3,9 +3,9 @@
  * SQL agrees. A backend builds its Reports from these plus its own pieces (storeStats, the hot
  * analyze reads) and may replace any entry whose SQL differs on its dialect.
  *
- * Adding a report: a file here, one line below, one method in core/store/reports.ts.
+ * Adding a report: a file here, one line below and its name in names.ts, one method in
+ * core/store/reports.ts.
  */
-import type { Reports } from '../../core/store/reports.js';
 import { mostActiveWallet } from './active-wallet.js';
 import { botWallets } from './bots.js';
 import { storeClock } from './clock.js';
@@ -15,12 +15,12 @@ import { flowsOverSpan } from './span-flows.js';
 import { tokenInfo, tokenWindows, topTraders } from './token.js';
 import { topFlows } from './top-flows.js';
 import { findTrades } from './trades.js';
+import type { SharedReports } from './names.js';
 import type { Db } from './sql.js';
 
-/** What each backend supplies itself: file sizes and catalog tables, and prepared hot reads. */
-export type BackendReports = Pick<Reports, 'storeStats' | 'walletTrades' | 'lastPrices'>;
+export type { BackendReports, SharedReports } from './names.js';
 
-export function sharedReports(db: Db): Omit<Reports, keyof BackendReports> {
+export function sharedReports(db: Db): SharedReports {
   return {
     storeClock: () => storeClock(db),
     topFlows: (q) => topFlows(db, q),

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import type { Kysely, SqliteDatabase, SqliteStatement } from 'kysely';
 import type { DB } from '../schema.js';
 import { checkVersion, loadMigrations, migrate } from './migrate.js';
 import { SIG_KEY_FUNCTION, sigKey } from '../sig-key.js';
@@ -33,8 +33,13 @@ export interface SolflowDb {
   schemaVersion: number;
   /** The raw connection: the batched writer and the hot reads use prepared statements on it. */
   sqlite: Database.Database;
-  /** Kysely over the same connection; integers come back exact (bigint past 2^53: safeIntegers). */
-  kysely: Kysely<DB>;
+  /**
+   * Kysely over the same connection, integers as better-sqlite3 gives them (number). Made on
+   * first use: loading Kysely costs more than a command that never needs it takes.
+   */
+  kysely(): Promise<Kysely<DB>>;
+  /** The same with every integer exact (bigint; safeIntegers): what the shared reports read through. */
+  exactKysely(): Promise<Kysely<DB>>;
   close(): Promise<void>;
 }
 
@@ -82,7 +87,7 @@ export function defineFunctions(sqlite: Database.Database): void {
  */
 function exactIntegers(sqlite: Database.Database): SqliteDatabase {
   return {
-    close: () => sqlite.close(),
+    close: () => {},
     prepare: (sql: string) => sqlite.prepare(sql).safeIntegers(true) as unknown as SqliteStatement,
   };
 }
@@ -108,19 +113,29 @@ export function openDatabase(opts: OpenOptions = {}): SolflowDb {
     const schemaVersion = readonly
       ? checkVersion(sqlite, path, migrations, true)
       : migrate(sqlite, path, migrations);
-    const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: exactIntegers(sqlite) }) });
+    let kysely: Promise<Kysely<DB>> | null = null;
+    let exact: Promise<Kysely<DB>> | null = null;
+    const make = (database: SqliteDatabase) => import('kysely').then(({ Kysely, SqliteDialect }) => new Kysely<DB>({ dialect: new SqliteDialect({ database }) }));
+    const unclosed = { close: () => {}, prepare: (sql: string) => sqlite.prepare(sql) as unknown as SqliteStatement };
     let closed = false;
     return {
       path,
       readonly,
       schemaVersion,
       sqlite,
-      kysely,
+      kysely() {
+        kysely ??= make(unclosed);
+        return kysely;
+      },
+      exactKysely() {
+        exact ??= make(exactIntegers(sqlite));
+        return exact;
+      },
       async close() {
         if (closed) return;
         closed = true;
-        // destroy() closes the connection only if Kysely ever used it; close it ourselves too.
-        await kysely.destroy();
+        // Neither Kysely closes the connection (their database's close() does nothing): it is closed here, once.
+        for (const k of [kysely, exact]) if (k) await (await k).destroy();
         if (sqlite.open) sqlite.close();
       },
     };

@@ -5,7 +5,7 @@
  * underneath, so each method resolves as soon as its statement ran).
  */
 import type { Store, Writer, WriterOptions, WriterTx } from '../../core/store/types.js';
-import { sharedReports } from '../reports/index.js';
+import { SHARED_REPORTS, type SharedReports } from '../reports/names.js';
 import { addBlocked, getBlocked, listBlocked, loadBlocklist, removeBlocked } from './blocklist.js';
 import { getCursor, listCursors, setCursor } from './cursors.js';
 import { createJob, findUnfinishedJob, getJob, listJobs, recordFailure, updateJob } from './jobs.js';
@@ -35,6 +35,14 @@ export function sqliteStore(db: SolflowDb): Store {
       return sqlite.transaction(() => clearFlowTables(sqlite)).immediate();
     },
   };
+
+  // The shared reports (and Kysely under them) load on the first one asked for: `query stats`
+  // and the write path never need them.
+  let shared: Promise<SharedReports> | null = null;
+  const loadShared = async () => (await import('../reports/index.js')).sharedReports(await db.exactKysely());
+  const sharedReports = Object.fromEntries(
+    SHARED_REPORTS.map((name) => [name, async (...args: unknown[]) => ((await (shared ??= loadShared()))[name] as (...a: unknown[]) => unknown)(...args)]),
+  ) as unknown as SharedReports;
 
   function asStoreWriter(w: SqliteWriter): Writer {
     return {
@@ -70,7 +78,7 @@ export function sqliteStore(db: SolflowDb): Store {
       firstSlotFrom: async (blockTime) => firstSlotFrom(sqlite, blockTime),
     },
     reports: {
-      ...sharedReports(db.kysely),
+      ...sharedReports,
       storeStats: async () => storeStats(sqlite, path, db.schemaVersion),
       walletTrades: async (f) => walletTrades(sqlite, f),
       lastPrices: async (pairs, until) => lastPrices(sqlite, pairs, until),
