@@ -28,7 +28,10 @@ export function redactUrl(raw: string): string {
   return url.toString().replace(/%2A%2A%2A/g, '***');
 }
 
-/** Redact every URL found inside free text (error messages often embed the endpoint). */
+/**
+ * Redact every URL found inside free text (error messages often embed the endpoint), database
+ * URLs (postgres://user:password@…) included, and a libpq-style `password=…` setting.
+ */
 export function redactText(text: string, recurse = true): string {
   const replaced = text.replace(URL_IN_TEXT, (m) => (recurse ? redactUrl(m) : m));
   return (

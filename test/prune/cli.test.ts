@@ -173,10 +173,11 @@ describe('interrupting and rewriting', () => {
     expect(count(path, 'PRAGMA integrity_check' as string) as unknown).toBe('ok');
   }, 60_000);
 
-  it('a PostgreSQL URL is refused in one line', () => {
-    const r = solflow(['prune', '--db', 'postgres://user:secret@localhost/solflow']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe('solflow: prune works on SQLite files; PostgreSQL databases are not supported yet\n');
+  it('a PostgreSQL server that cannot be reached is one line, without the password', () => {
+    // Prune on a real PostgreSQL server: test/store-pg/cli.test.ts.
+    const r = solflow(['prune', '--db', 'postgres://user:secret@127.0.0.1:1/solflow']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('solflow: cannot use postgres://***:***@127.0.0.1:1/solflow: connect ECONNREFUSED 127.0.0.1:1\n');
   });
 });
 

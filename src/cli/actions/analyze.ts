@@ -18,6 +18,7 @@ import { formatAmount, isoTime, makeTable, mintLabel, percent, shortKey } from '
 import { parseAddress, parseFormat, parsePositiveInt, parseTimeOption, type OutputFormat } from '../options.js';
 import { renderRows, type Column } from '../output.js';
 import { withReader } from '../with-db.js';
+import { redactUrl } from '../../util/redact.js';
 
 export interface AnalyzeOptions {
   since?: string;
@@ -78,7 +79,7 @@ export async function runAnalyzeCommand(walletArg: string, opts: AnalyzeOptions,
   else if (plan.format === 'csv') io.out(renderRows(analysis.positions, POSITION_COLUMNS, 'csv').trimEnd());
   else io.out(renderTables(analysis, plan).trimEnd());
   if (analysis.summary.trades === 0 && !opts.quiet) {
-    io.err(`no trades stored for ${plan.wallet}${describeWindow(plan)} in ${path}${opts.fetch ? '' : '; add --fetch to backfill it over RPC'}`);
+    io.err(`no trades stored for ${plan.wallet}${describeWindow(plan)} in ${redactUrl(path)}${opts.fetch ? '' : '; add --fetch to backfill it over RPC'}`);
   }
   return exit;
 }

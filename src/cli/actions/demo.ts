@@ -13,6 +13,7 @@ import { defaultIo } from '../io.js';
 import { EXIT } from '../errors.js';
 import { runTopFlows } from '../query/top-flows.js';
 import { withReader } from '../with-db.js';
+import { redactUrl } from '../../util/redact.js';
 
 export function bundledFixturesDir(): string {
   // dist/cli/actions/demo.js → package root
@@ -31,7 +32,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   }
   const fixtures = bundledFixturesDir();
-  io.err(`1. Filling ${path} from the bundled mainnet transactions (decode → flags → metrics → writer, as solflow backfill --from does)`);
+  io.err(`1. Filling ${redactUrl(path)} from the bundled mainnet transactions (decode → flags → metrics → writer, as solflow backfill --from does)`);
   const filled = await runBackfillCommand(undefined, { from: fixtures, db: path }, io);
   if (filled !== EXIT.ok) return filled;
 
@@ -50,7 +51,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const analyzed = await runAnalyzeCommand(wallet, { db: path, limit: '10' }, io);
   if (analyzed !== EXIT.ok) return analyzed;
 
-  const db_ = ` --db ${path}`;
+  const db_ = ` --db ${redactUrl(path)}`; // a postgres:// URL's password is never printed
   io.err(
     [
       '',

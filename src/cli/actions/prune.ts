@@ -104,7 +104,7 @@ export async function runPruneCommand(opts: PruneCliOptions, io: Io = defaultIo(
       } catch (err) {
         if (!(err instanceof LockHeldError)) throw err;
         const who = err.holder ? ` (pid ${err.holder.pid} on ${err.holder.host}, since ${isoTime(Math.floor(err.holder.since / 1000))})` : '';
-        io.err(`solflow: another prune is running on ${path}${who}; exiting`);
+        io.err(`solflow: another prune is running on ${store.location}${who}; exiting`);
         return EXIT.tempFail;
       }
     }

@@ -31,10 +31,12 @@ export async function findTrades(db: Db, f: TradeFilter): Promise<StoredTrade[]>
   if (f.since !== undefined) q = q.where('t.block_time', '>=', f.since);
   if (f.until !== undefined) q = q.where('t.block_time', '<=', f.until);
   if (!f.includeBlocked) q = q.where('t.base_mint', 'not in', db.selectFrom('blocklist').select('mint'));
+  // NULLS LAST spelled out: SQLite sorts NULL lowest and Postgres highest, so without it a
+  // trade with no block time, slot or position would lead the list on Postgres only.
   const rows = await q
-    .orderBy('t.block_time', 'desc')
-    .orderBy('t.slot', 'desc')
-    .orderBy('t.tx_index', 'desc')
+    .orderBy('t.block_time', (o) => o.desc().nullsLast())
+    .orderBy('t.slot', (o) => o.desc().nullsLast())
+    .orderBy('t.tx_index', (o) => o.desc().nullsLast())
     .orderBy('t.id', 'desc')
     .limit(f.limit)
     .execute();

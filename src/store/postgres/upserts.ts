@@ -1,0 +1,148 @@
+/**
+ * The small per-batch statements beside the trades: tokens seen, token_metrics, signals and flag
+ * updates, each one multi-row statement over unnest() arrays, rows in key order.
+ */
+import type pg from 'pg';
+import type { Signal, WindowMetrics } from '../../core/flow/types.js';
+import type { FlagUpdate } from '../../core/store/types.js';
+import { sigKey } from '../sig-key.js';
+import { bulkOrEach, type Delta, type Reject } from './batch.js';
+import { pairKey, type TradeInput } from './trade-insert.js';
+
+const METRICS_UPSERT_SQL = `INSERT INTO token_metrics (mint, "window", as_of, as_of_slot, buy_volume, sell_volume,
+  buy_count, sell_count, net_flow, unique_wallets, unique_buyers, unique_sellers, bot_volume, bot_trades,
+  bot_wallets, bot_share, dca_volume, dca_buy_volume, dca_trades, dca_wallets, dca_share, updated_at)
+  SELECT u.*, $22::int8 FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int8[], $6::int8[], $7::int8[],
+    $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::int8[], $15::int8[], $16::float8[],
+    $17::int8[], $18::int8[], $19::int8[], $20::int8[], $21::float8[]) AS u
+  ON CONFLICT (mint, "window") DO UPDATE SET as_of = excluded.as_of, as_of_slot = excluded.as_of_slot,
+  buy_volume = excluded.buy_volume, sell_volume = excluded.sell_volume, buy_count = excluded.buy_count,
+  sell_count = excluded.sell_count, net_flow = excluded.net_flow, unique_wallets = excluded.unique_wallets,
+  unique_buyers = excluded.unique_buyers, unique_sellers = excluded.unique_sellers,
+  bot_volume = excluded.bot_volume, bot_trades = excluded.bot_trades, bot_wallets = excluded.bot_wallets,
+  bot_share = excluded.bot_share, dca_volume = excluded.dca_volume, dca_buy_volume = excluded.dca_buy_volume,
+  dca_trades = excluded.dca_trades, dca_wallets = excluded.dca_wallets, dca_share = excluded.dca_share,
+  updated_at = excluded.updated_at
+  WHERE excluded.as_of >= token_metrics.as_of`;
+
+const SIGNAL_INSERT_SQL = `INSERT INTO signals (mint, type, strength, "window", block_time, slot, signature, inputs_json, created_at)
+  SELECT u.*, $9::int8 FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::int8[], $6::int8[], $7::text[], $8::text[]) AS u
+  ON CONFLICT (mint, type, signature) DO NOTHING RETURNING 1`;
+
+// LEAST/GREATEST skip NULLs: first/last seen are min/max over everything seen, in any order.
+const TOKEN_UPSERT_SQL = `INSERT INTO tokens (mint, decimals, first_seen_slot, first_seen_time, last_seen_slot, last_seen_time, updated_at)
+  SELECT u.*, $7::int8 FROM unnest($1::text[], $2::int2[], $3::int8[], $4::int8[], $5::int8[], $6::int8[]) AS u
+  ON CONFLICT (mint) DO UPDATE SET decimals = excluded.decimals,
+  first_seen_slot = LEAST(tokens.first_seen_slot, excluded.first_seen_slot),
+  first_seen_time = LEAST(tokens.first_seen_time, excluded.first_seen_time),
+  last_seen_slot = GREATEST(tokens.last_seen_slot, excluded.last_seen_slot),
+  last_seen_time = GREATEST(tokens.last_seen_time, excluded.last_seen_time),
+  updated_at = excluded.updated_at`;
+
+const flagUpdateSql = (keyed: boolean) => `UPDATE trade_rows r SET is_bot = u.b, bot_reasons = u.reasons
+  FROM unnest($1::int2[], $2::text[], $3::int8[], $4::text[], $5::text[]) AS u(b, reasons, k, ix, sig)
+  WHERE ${keyed ? 'r.sig_key = u.k' : 'r.sig_key IS NULL'} AND r.ix_path = u.ix AND r.signature = u.sig
+  RETURNING r.signature, r.ix_path`;
+
+/** Rows of the unkeyed (collided) trades among (signature, ix_path) pairs: trades_unkeyed's index. */
+interface TokenSeen {
+  decimals: number;
+  minSlot: number | null;
+  minTime: number | null;
+  maxSlot: number | null;
+  maxTime: number | null;
+}
+
+const minN = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+const maxN = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+
+export async function upsertTokens(client: pg.PoolClient, fresh: TradeInput[], at: number): Promise<void> {
+  const seen = new Map<string, TokenSeen>();
+  for (const { t } of fresh) {
+    const s = seen.get(t.baseMint);
+    if (s === undefined) {
+      seen.set(t.baseMint, { decimals: t.baseDecimals, minSlot: t.slot, minTime: t.blockTime, maxSlot: t.slot, maxTime: t.blockTime });
+    } else {
+      s.decimals = t.baseDecimals;
+      s.minSlot = minN(s.minSlot, t.slot);
+      s.maxSlot = maxN(s.maxSlot, t.slot);
+      s.minTime = minN(s.minTime, t.blockTime);
+      s.maxTime = maxN(s.maxTime, t.blockTime);
+    }
+  }
+  if (seen.size === 0) return;
+  const mints = [...seen.keys()].sort();
+  const col = (f: (s: TokenSeen) => number | null) => mints.map((m) => f(seen.get(m)!));
+  await client.query(TOKEN_UPSERT_SQL, [
+    mints, col((s) => s.decimals), col((s) => s.minSlot), col((s) => s.minTime), col((s) => s.maxSlot), col((s) => s.maxTime), at,
+  ]);
+}
+
+export async function upsertMetrics(client: pg.PoolClient, ms: WindowMetrics[], at: number, reject: Reject, c: Delta): Promise<void> {
+  const sorted = [...ms].sort((a, b) => (a.mint < b.mint ? -1 : a.mint > b.mint ? 1 : a.window < b.window ? -1 : a.window > b.window ? 1 : 0));
+  const done = await bulkOrEach(
+    client,
+    sorted,
+    async (items) => {
+      const col = <K extends keyof WindowMetrics>(k: K) => items.map((m) => m[k]);
+      await client.query(METRICS_UPSERT_SQL, [
+        col('mint'), col('window'), col('asOf'), col('asOfSlot'), col('buyVolume'), col('sellVolume'), col('buyCount'),
+        col('sellCount'), col('netFlow'), col('uniqueWallets'), col('uniqueBuyers'), col('uniqueSellers'), col('botVolume'),
+        col('botTrades'), col('botWallets'), col('botShare'), col('dcaVolume'), col('dcaBuyVolume'), col('dcaTrades'),
+        col('dcaWallets'), col('dcaShare'), at,
+      ]);
+      return items;
+    },
+    (m, reason) => reject('metrics', m, reason),
+  );
+  c.metricsWritten += done.length;
+}
+
+export async function insertSignals(client: pg.PoolClient, ss: Signal[], at: number, reject: Reject, c: Delta): Promise<void> {
+  let tried = 0;
+  const written = await bulkOrEach(
+    client,
+    ss,
+    async (items) => {
+      const col = <K extends keyof Signal>(k: K) => items.map((s) => s[k]);
+      const r = await client.query(SIGNAL_INSERT_SQL, [
+        col('mint'), col('type'), col('strength'), col('window'), col('blockTime'), col('slot'), col('signature'),
+        items.map((s) => JSON.stringify(s.inputs)), at,
+      ]);
+      tried += items.length;
+      return r.rows;
+    },
+    (s, reason) => reject('signal', s, reason),
+  );
+  c.signalsWritten += written.length;
+  c.signalsDuplicate += tried - written.length;
+}
+
+export async function updateFlags(client: pg.PoolClient, fs: FlagUpdate[], collided: () => Promise<Set<number>>, c: Delta): Promise<void> {
+  if (fs.length === 0) return;
+  // One UPDATE applies one source row per target: keep the last update of each trade, as applying them in turn would.
+  const last = new Map<string, FlagUpdate>();
+  for (const f of fs) last.set(pairKey(f.signature, f.ixPath), f);
+  const list = [...last.values()].sort((a, b) => (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : a.ixPath < b.ixPath ? -1 : 1));
+  const args = (l: FlagUpdate[]) => [
+    l.map((f) => (f.isBot ? 1 : 0)), l.map((f) => JSON.stringify(f.botReasons)), l.map((f) => sigKey(f.signature)),
+    l.map((f) => f.ixPath), l.map((f) => f.signature),
+  ];
+  const hit = new Set((await client.query<{ signature: string; ix_path: string }>(flagUpdateSql(true), args(list))).rows.map((r) => pairKey(r.signature, r.ix_path)));
+  const keys = await collided();
+  const rest = list.filter((f) => !hit.has(pairKey(f.signature, f.ixPath)) && keys.has(sigKey(f.signature)));
+  if (rest.length > 0) {
+    for (const r of (await client.query<{ signature: string; ix_path: string }>(flagUpdateSql(false), args(rest))).rows) hit.add(pairKey(r.signature, r.ix_path));
+  }
+  for (const f of fs) if (hit.has(pairKey(f.signature, f.ixPath))) c.flagsUpdated++;
+}
+
+/** Before a flow recompute: drop signals and token_metrics, return the chain clock they reached. */
+export async function clearFlowTablesPg(client: pg.PoolClient): Promise<{ clock: number | null }> {
+  const r = await client.query<{ clock: number | null }>('SELECT max(as_of) AS clock FROM token_metrics');
+  await client.query('DELETE FROM signals');
+  await client.query('DELETE FROM token_metrics');
+  return { clock: r.rows[0].clock === null ? null : Number(r.rows[0].clock) };
+}
+
+/** Writer.exclusive's handle: the writes go through the same transaction client. */
