@@ -1,11 +1,11 @@
 /**
  * The Store interface on SQLite, where it adds to what the backend's own tests cover: named
- * cursors written in order behind the writer's queue, locks, and the one refusal of a
- * postgres:// URL.
+ * cursors written in order behind the writer's queue, locks, and a postgres:// URL going to the
+ * other backend.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPipeline } from '../../src/core/pipeline.js';
-import { LockHeldError, UnsupportedStoreError } from '../../src/core/store/types.js';
+import { LockHeldError } from '../../src/core/store/types.js';
 import { openStore } from '../../src/store/index.js';
 import { synthTrades } from '../flow/gen.js';
 import { tempDir } from './tmp.js';
@@ -49,8 +49,8 @@ describe('Store (SQLite)', () => {
     await store.close();
   });
 
-  it('refuses a postgres:// URL with one error, before touching anything', async () => {
-    await expect(openStore({ db: 'postgres://user:secret@127.0.0.1/solflow' })).rejects.toBeInstanceOf(UnsupportedStoreError);
-    await expect(openStore({ db: 'postgresql://127.0.0.1/solflow', readonly: true })).rejects.toThrow('PostgreSQL databases are not supported yet');
+  it('hands a postgres:// URL to the Postgres backend (test/store-pg); an unreachable server fails without its password', async () => {
+    const err = await openStore({ db: 'postgres://user:secret@127.0.0.1:1/solflow' }).catch((e) => e);
+    expect(err.message).toBe('cannot use postgres://***:***@127.0.0.1:1/solflow: connect ECONNREFUSED 127.0.0.1:1');
   });
 });
