@@ -3,9 +3,9 @@
  * typed into a filter); Ctrl-C quits from anywhere.
  */
 import type { Key } from 'ink';
-import type { WatchAction, WatchState } from './model.js';
+import type { KeyFlags, WatchAction, WatchState } from './state.js';
 
-export type KeyFlags = Pick<Key, 'ctrl' | 'meta' | 'escape' | 'return' | 'backspace' | 'delete' | 'upArrow' | 'downArrow'>;
+export type { KeyFlags } from './state.js';
 
 export function keyAction(input: string, key: KeyFlags, s: Pick<WatchState, 'draft' | 'help' | 'selected'>): WatchAction | null {
   if (key.ctrl && input === 'c') return { type: 'quit' };
