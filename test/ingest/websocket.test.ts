@@ -29,6 +29,7 @@ import {
   waitFor,
   type Running,
 } from './support.js';
+import { filterCsvToSlot } from './csv.js';
 
 const SECRET1 = 'rpcApiKeySECRET1qwerty';
 const WS_PATH_KEY = 'wsPathKeySECRETzxcvbnm0123';
@@ -173,12 +174,3 @@ describe('solflow ingest --ws', () => {
     expect(readCursor(db)).toBe(server.chain.firstSlot + 2);
   }, 30_000);
 });
-
-/** The CSV rows whose slot column is at or below `cursor` (the header kept). */
-export function filterCsvToSlot(csv: string, cursor: number): string {
-  const lines = csv.split('\n');
-  const header = lines[0].split(',');
-  const at = header.indexOf('slot');
-  if (at < 0) throw new Error(`no slot column in ${lines[0]}`);
-  return [lines[0], ...lines.slice(1).filter((l) => l === '' || Number(l.split(',')[at]) <= cursor)].join('\n');
-}
