@@ -7,8 +7,8 @@
  * Knobs: SOLFLOW_SOAK_MINUTES (2), SOLFLOW_SOAK_SLOT_MS (100), SOLFLOW_SOAK_TX_PER_BLOCK (40),
  * SOLFLOW_SOAK_SAMPLE_SECONDS (10). The chain is the bundled fixtures served as many times over
  * as the duration needs (distinct signatures per copy), in block-subscription mode.
- * Figures: transactions/s through the pipeline (solflow_transactions_decoded_total), trades/s
- * committed, the child's RSS (/proc/PID/status) and lag behind the tip (solflow_lag_slots) at
+ * Figures: transactions/s through the pipeline (solflow_transactions_decoded_total: the venue
+ * transactions, not every one in a block), trades/s committed, the replay clock's real pace, the child's RSS (/proc/PID/status) and lag behind the tip (solflow_lag_slots) at
  * every sample, and their extremes.
  */
 import { spawn } from 'node:child_process';
@@ -43,7 +43,7 @@ export async function benchIngestSoak(): Promise<void> {
   child.stderr!.on('data', (d) => (stderr += d));
 
   const t0 = Date.now();
-  const samples: Array<{ s: number; rssMb: number; lag: number | null; decoded: number; trades: number }> = [];
+  const samples: Array<{ s: number; rssMb: number; lag: number | null; decoded: number; trades: number; tip: number }> = [];
   let maxLag = 0;
   try {
     while (Date.now() - t0 < minutes * 60_000 && child.exitCode === null && !server.live.finished) {
@@ -57,11 +57,13 @@ export async function benchIngestSoak(): Promise<void> {
       const s = Math.round((Date.now() - t0) / 1000);
       const prev = samples[samples.length - 1];
       const dt = prev ? s - prev.s : s;
-      samples.push({ s, rssMb, lag, decoded, trades });
+      const tip = server.live.slot ?? server.chain.firstSlot;
+      samples.push({ s, rssMb, lag, decoded, trades, tip });
       if (lag !== null && Number.isFinite(lag)) maxLag = Math.max(maxLag, lag);
       console.log(
         `  t=${String(s).padStart(4)}s  rss ${rssMb.toFixed(0).padStart(4)} MB  lag ${String(lag).padStart(4)} slots  ` +
-          `${((decoded - (prev?.decoded ?? 0)) / dt).toFixed(0).padStart(5)} tx/s  ${((trades - (prev?.trades ?? 0)) / dt).toFixed(0).padStart(5)} trades/s`,
+          `${((decoded - (prev?.decoded ?? 0)) / dt).toFixed(0).padStart(5)} tx/s  ${((trades - (prev?.trades ?? 0)) / dt).toFixed(0).padStart(5)} trades/s  ` +
+          `replay at ${((tip - (prev?.tip ?? server.chain.firstSlot)) / dt).toFixed(1)} slots/s`,
       );
     }
   } finally {
@@ -80,6 +82,7 @@ export async function benchIngestSoak(): Promise<void> {
   const rss = samples.map((x) => x.rssMb);
   console.log(
     `  pipeline ${((b.decoded - a.decoded) / (b.s - a.s)).toFixed(0)} tx/s, ${((b.trades - a.trades) / (b.s - a.s)).toFixed(0)} trades/s committed (t=${a.s}..${b.s}s); ` +
+      `the replay's clock ran ${((b.tip - a.tip) / (b.s - a.s)).toFixed(1)} slots/s (nominal ${(1000 / slotMs).toFixed(1)}); ` +
       `RSS min ${Math.min(...rss).toFixed(0)} / max ${Math.max(...rss).toFixed(0)} / last ${rss[rss.length - 1].toFixed(0)} MB; max lag ${maxLag} slots; ${b.decoded} transactions, ${b.trades} trades`,
   );
 }
