@@ -97,6 +97,10 @@ export async function runIngest(req: IngestRequest): Promise<IngestSummary> {
     req.signal.addEventListener('abort', stopSource, { once: true });
     const recordLive = liveEventRecorder(metrics, log, source.name);
     const committed = watchCommits(pipeline, metrics);
+    // The writer commits on its own schedule: a commit after the last event (an idle chain, a
+    // quiet venue) must still reach solflow_trades_written_total, so sample on a timer too.
+    const sampler = setInterval(() => committed.sample(), 500);
+    sampler.unref();
     let loop: IngestLoopResult;
     try {
       loop = await runIngestLoop({
@@ -122,6 +126,7 @@ export async function runIngest(req: IngestRequest): Promise<IngestSummary> {
         },
       });
     } finally {
+      clearInterval(sampler);
       req.signal.removeEventListener('abort', stopSource);
       await source.stop();
     }

@@ -19,6 +19,7 @@ const others: Array<[string, string]> = [
   ['decode-property.ts', 'benchDecodeProperty'],
   ['startup.ts', 'benchStartup'],
   ['watch-render.ts', 'benchWatchRender'],
+  ['ingest-soak.ts', 'benchIngestSoak'],
 ];
 for (const [file, fn] of others) {
   const path = join(import.meta.dirname, file);

@@ -63,7 +63,8 @@ export async function runIngestCommand(opts: IngestCliOptions, env: NodeJS.Proce
   if (commitment !== 'confirmed' && commitment !== 'finalized') throw new UsageError('--commitment must be confirmed or finalized');
   const venues = venuesFor(opts.program);
   const fromSlot = opts.fromSlot === undefined ? null : parsePositiveInt('--from-slot', opts.fromSlot, Number.MAX_SAFE_INTEGER);
-  const maxCatchUpSlots = Math.ceil(parseDurationOption('--max-catch-up', opts.maxCatchUp ?? '1h') / 1000 / SLOT_SECONDS);
+  // parseDurationOption answers in seconds.
+  const maxCatchUpSlots = Math.ceil(parseDurationOption('--max-catch-up', opts.maxCatchUp ?? '1h') / SLOT_SECONDS);
   const metricsPort = opts.metricsPort === undefined ? null : parsePort(opts.metricsPort);
   let maxLag;
   try {

@@ -31,5 +31,9 @@ export function grpcServableFixtures(dir = FIXTURE_TX_DIR): BlockTx[] {
 export async function startGrpcReplayFromFixtures(
   opts: GrpcReplayOptions & ChainOptions & { txs?: BlockTx[] } = {},
 ): Promise<GrpcReplayServer> {
-  return startGrpcReplay(buildChain(opts.txs ?? grpcServableFixtures(), opts), opts);
+  // `slotMs` here is the clock's pace, not ChainOptions.slotMs (block times): passing it on made
+  // a fast or hand-stepped clock stamp every block with nearly the genesis time, so the chain
+  // no longer matched the JSON-RPC replay's. Block times stay the chain's default, as there.
+  const { slotMs: _clockMs, ...chainOpts } = opts;
+  return startGrpcReplay(buildChain(opts.txs ?? grpcServableFixtures(), chainOpts), opts);
 }
