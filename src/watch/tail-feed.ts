@@ -36,8 +36,15 @@ export interface TailFeed extends WatchFeed {
 }
 
 const SIGNALS_SHOWN = 20;
+/** How long a notice stays in the header. */
+const NOTICE_MS = 10_000;
 /** Reads in one poll before yielding to the event loop (and the screen). */
 const PAGES_PER_POLL = 10;
+/**
+ * How far back a reader steps when the rows at its key were deleted and the keys reused: rows
+ * reused below this are not seen (a prune that removes more than this many newest rows).
+ */
+const STEP_BACK = 20_000;
 const TRANSIENT = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED', 'SQLITE_BUSY_RECOVERY']);
 
 export function createTailFeed(o: TailFeedOptions): TailFeed {
@@ -52,10 +59,13 @@ export function createTailFeed(o: TailFeedOptions): TailFeed {
   const rate = createRate();
 
   let lastKey = 0;
+  /** The (signature, ixPath) of the row at lastKey, or null when lastKey names no row read. */
+  let lastTradeKey: string | null = null;
   let tradesSeen = 0;
   let newestDeliveredSlot: number | null = null;
   let lagSeconds: number | null = null;
   let notice: string | null = null;
+  let noticeAt = 0;
   let lastFlowsAt = 0;
   let failures = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -63,6 +73,10 @@ export function createTailFeed(o: TailFeedOptions): TailFeed {
   let stopped = false;
   let initialized = false;
 
+  const say = (text: string) => {
+    notice = text;
+    noticeAt = Date.now();
+  };
   const emit = (u: WatchUpdate) => {
     for (const l of listeners) l(u);
   };
@@ -70,7 +84,10 @@ export function createTailFeed(o: TailFeedOptions): TailFeed {
   function take(rows: KeyedTrade[], now: number): ClassifiedTrade[] {
     const out: ClassifiedTrade[] = [];
     for (const r of rows) {
-      if (r.key > lastKey) lastKey = r.key;
+      if (r.key > lastKey) {
+        lastKey = r.key;
+        lastTradeKey = tradeKey(r.trade);
+      }
       if (!seenTrades.add(tradeKey(r.trade))) continue;
       out.push(r.trade);
       if (r.trade.slot !== null && (newestDeliveredSlot === null || r.trade.slot > newestDeliveredSlot)) newestDeliveredSlot = r.trade.slot;
@@ -82,6 +99,7 @@ export function createTailFeed(o: TailFeedOptions): TailFeed {
   }
 
   async function status(): Promise<WatchStatus> {
+    if (notice !== null && Date.now() - noticeAt > NOTICE_MS) notice = null;
     const { maxSlot, maxTime } = await store.trades.extent();
     const behind = maxSlot !== null && newestDeliveredSlot !== null ? Math.max(0, maxSlot - newestDeliveredSlot) : null;
     return {
@@ -106,8 +124,12 @@ export function createTailFeed(o: TailFeedOptions): TailFeed {
   async function first(): Promise<void> {
     const page = await store.trades.latest(o.initial);
     const trades = take(page.trades, Date.now());
-    // With no backlog wanted, start past everything stored now.
-    lastKey = Math.max(lastKey, page.maxKey ?? 0);
+    // With no backlog wanted, start past everything stored now (the row at maxKey, read once).
+    if (page.maxKey !== null && page.maxKey > lastKey) {
+      const at = await store.trades.after(page.maxKey - 1, 1);
+      lastKey = page.maxKey;
+      lastTradeKey = at.trades[0]?.key === page.maxKey ? tradeKey(at.trades[0].trade) : null;
+    }
     const { flows, signals } = await flowsAndSignals();
     emit({ trades, flows, signals, status: await status() });
     initialized = true;
@@ -117,20 +139,22 @@ export function createTailFeed(o: TailFeedOptions): TailFeed {
     const trades: ClassifiedTrade[] = [];
     let gotNew = false;
     for (let i = 0; i < PAGES_PER_POLL; i++) {
-      const page = await store.trades.after(lastKey, pageSize);
-      if (page.maxKey === null ? lastKey > 0 : page.maxKey < lastKey) {
-        // The newest rows went away underneath (prune, or the table emptied) and the writer may
-        // reuse their keys: step back to what is stored now; `seenTrades` drops repeats.
-        const back = await store.trades.latest(pageSize);
-        lastKey = 0;
-        trades.push(...take(back.trades, Date.now()));
-        lastKey = back.maxKey ?? 0;
-        notice = `database was pruned underneath; resumed at key ${lastKey}`;
+      // Read from the last key seen itself: its row coming back unchanged proves the keys below
+      // the new rows were not deleted and reused underneath (prune removing the newest rows).
+      const checking = lastTradeKey !== null;
+      const page = await store.trades.after(checking ? lastKey - 1 : lastKey, pageSize);
+      const head = page.trades[0];
+      if (checking && (!head || head.key !== lastKey || tradeKey(head.trade) !== lastTradeKey)) {
+        // Step back and read forward again; `seenTrades` drops what was delivered already.
+        lastKey = Math.max(0, lastKey - STEP_BACK);
+        lastTradeKey = null;
+        say('database was pruned underneath; re-read the newest rows');
         gotNew = true;
-        break;
+        continue;
       }
-      trades.push(...take(page.trades, Date.now()));
-      if (page.trades.length) gotNew = true;
+      const rows = checking ? page.trades.slice(1) : page.trades;
+      trades.push(...take(rows, Date.now()));
+      if (rows.length) gotNew = true;
       if (page.trades.length < pageSize) break;
     }
     const update: WatchUpdate = { trades };
@@ -155,7 +179,7 @@ export function createTailFeed(o: TailFeedOptions): TailFeed {
         (err: Error & { code?: string }) => {
           failures++;
           if (TRANSIENT.has(err.code ?? '') || failures < 3) {
-            notice = `read failed (${err.message}); retrying`;
+            say(`read failed (${err.message}); retrying`);
             schedule(initialized ? poll : first, pollMs * Math.min(failures, 10));
           } else {
             stopped = true;
