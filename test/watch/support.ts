@@ -52,7 +52,9 @@ export async function waitFor(what: string, cond: () => boolean | Promise<boolea
 export function splitFixtures(root: string, parts: number): string[] {
   const files = readdirSync(FIXTURE_TX_DIR)
     .filter((f) => f.endsWith('.json'))
-    .map((f) => ({ f, slot: Number((JSON.parse(readFileSync(join(FIXTURE_TX_DIR, f), 'utf8')) as { slot: number }).slot) }))
+    .map((f) => ({ f, slot: Number((JSON.parse(readFileSync(join(FIXTURE_TX_DIR, f), 'utf8')) as { slot?: unknown }).slot ?? -1) }))
+    // A few recorded transactions carry no slot: they go first, with the oldest.
+    .map((x) => ({ ...x, slot: Number.isFinite(x.slot) ? x.slot : -1 }))
     .sort((a, b) => a.slot - b.slot || (a.f < b.f ? -1 : 1));
   const dirs: string[] = [];
   for (let i = 0; i < parts; i++) {
