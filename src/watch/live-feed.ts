@@ -9,7 +9,7 @@ import type { MetricsSnapshot } from '../metrics/metrics.js';
 import type { FlowSnapshot, WatchFeed, WatchSource, WatchStatus, WatchUpdate } from '../tui/feed.js';
 import { WATCH_WINDOWS } from '../tui/feed.js';
 import { tradeKey } from '../tui/filters.js';
-import { rankFlows } from '../tui/flow-rows.js';
+import { netFlowSlices, rankFlows, windowSeconds } from '../tui/flow-rows.js';
 import { createRate } from './rate.js';
 import { createSeen } from './seen.js';
 import { FLOW_ROWS } from './store-flows.js';
@@ -31,6 +31,10 @@ export interface LiveFeed extends WatchFeed {
   close(): void;
 }
 
+/** Net-flow slices per sparkline, and the trades kept to draw them. */
+const SPARK_SLICES = 16;
+const RECENT_CAP = 100_000;
+
 export function createLiveFeed(o: LiveFeedOptions): LiveFeed {
   const tickMs = o.tickMs ?? 500;
   const listeners = new Set<(u: WatchUpdate) => void>();
@@ -40,6 +44,9 @@ export function createLiveFeed(o: LiveFeedOptions): LiveFeed {
   // token gone quiet drops out, so this stays as large as the set of active tokens.
   const metrics = new Map<string, WindowMetrics>();
   const lastSignal = new Map<string, Signal>();
+  // This session's trades inside the longest window, for the sparklines (the engine keeps no
+  // per-slice history). Bounded by count as well as by time.
+  const recent: ClassifiedTrade[] = [];
   let flowsDirty = true;
   let tradesSeen = 0;
   let newestSlot: number | null = null;
@@ -77,7 +84,17 @@ export function createLiveFeed(o: LiveFeedOptions): LiveFeed {
   function flows(): FlowSnapshot[] {
     const all = [...metrics.values()];
     const opts = { limit: FLOW_ROWS, lastSignal: (mint: string) => lastSignal.get(mint) ?? null };
-    return WATCH_WINDOWS.map((w) => rankFlows(all, w, opts));
+    const snaps = WATCH_WINDOWS.map((w) => rankFlows(all, w, opts));
+    const newest = snaps.reduce((m, f) => Math.max(m, f.asOf), 0);
+    const cut = newest - windowSeconds('4h');
+    let drop = 0;
+    while (drop < recent.length && (recent[drop].blockTime ?? 0) <= cut) drop++;
+    if (drop) recent.splice(0, drop);
+    for (const snap of snaps) {
+      const slices = netFlowSlices(recent, snap.asOf, snap.window, SPARK_SLICES);
+      for (const r of snap.rows) r.spark = slices.get(r.mint) ?? null;
+    }
+    return snaps;
   }
 
   function tick(): void {
@@ -122,6 +139,8 @@ export function createLiveFeed(o: LiveFeedOptions): LiveFeed {
       const trades = fresh([...out.trades, ...out.late]);
       tradesSeen += trades.length;
       rate.add(trades.length);
+      recent.push(...out.trades);
+      if (recent.length > RECENT_CAP) recent.splice(0, recent.length - RECENT_CAP);
       if (trades.length || out.signals.length) emit({ trades, signals: out.signals.length ? out.signals : undefined });
     },
     close() {
