@@ -90,6 +90,22 @@ describe('watch --ndjson beside a writing process', () => {
   }, 240_000);
 });
 
+describe('watch --ndjson when the reader goes away (| head)', () => {
+  it('ends quietly with exit 0 at the next trade after its stdout pipe closed', async () => {
+    const db = join(root, 'head.db');
+    await backfill(db, parts[0]);
+    const watch = spawnCli(['watch', '--ndjson', '--backlog', '1', '--db', db]);
+    await waitFor('the backlog line', () => watch.stdout().includes('\n') || watch.child.exitCode !== null, 90_000);
+    // What `head -1` does after its line: close the read end of the pipe.
+    watch.child.stdout!.destroy();
+    await backfill(db, parts[1]);
+    const code = await Promise.race([watch.exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 30_000))]);
+    if (code === 'still running') watch.child.kill('SIGKILL');
+    expect(code).toBe(0);
+    expect(watch.stderr()).toBe('');
+  }, 180_000);
+});
+
 describe('watch on something that is not a solflow database', () => {
   it('says so in one line and exits 1: a missing file, not an SQLite file, an SQLite file without the schema', async () => {
     const missing = await runCli(['watch', '--db', join(root, 'missing.db'), '--ndjson']);
