@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled to dist/ by `npm install` (the package's prepare script).
-import { run } from '../dist/cli/main.js';
+// React (under `solflow watch`) reads NODE_ENV once when first loaded; unset, it loads its
+// development build, several times slower per frame. Static imports run before this module's
+// body, so main.js is imported dynamically below, after the default is set.
+process.env.NODE_ENV ??= 'production';
+const { run } = await import('../dist/cli/main.js');
 
 // A reader that stops early (`solflow … | head`) closes the pipe: end quietly, as Unix tools do,
 // instead of an EPIPE stack.

@@ -11,12 +11,13 @@ import { registerQuery } from './commands/query.js';
 import { registerBlocklist } from './commands/blocklist.js';
 import { registerPrune } from './commands/prune.js';
 import { registerFlowConfig } from './commands/flow-config.js';
+import { registerWatch } from './commands/watch.js';
 import type { CommandRegistrar } from './commands/types.js';
 import { exampleOf } from './examples.js';
 
 export type { CommandRegistrar } from './commands/types.js';
 
-const REGISTRARS: CommandRegistrar[] = [registerDemo, registerDecode, registerBackfill, registerIngest, registerAnalyze, registerQuery, registerBlocklist, registerPrune, registerFlowConfig];
+const REGISTRARS: CommandRegistrar[] = [registerDemo, registerDecode, registerBackfill, registerIngest, registerWatch, registerAnalyze, registerQuery, registerBlocklist, registerPrune, registerFlowConfig];
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('solflow')

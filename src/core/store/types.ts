@@ -134,6 +134,35 @@ export interface TradeReads {
   extent(): Promise<{ maxSlot: number | null; maxTime: number | null }>;
   /** The first (lowest) slot among trades with block_time >= blockTime; null if none. */
   firstSlotFrom(blockTime: number): Promise<number | null>;
+  /**
+   * Tailing (`solflow watch`): the trades committed after `key`, lowest key first, at most
+   * `limit` (a positive integer). Answered from the key's index, never a scan. Call again with
+   * the last key returned until fewer than `limit` come back.
+   */
+  after(key: number, limit: number): Promise<TradePage>;
+  /** The `limit` most recently committed trades (highest keys), returned lowest key first. `limit` 0 gives only maxKey. */
+  latest(limit: number): Promise<TradePage>;
+}
+
+/**
+ * A stored trade with its commit key: a positive integer the backend assigns when the row is
+ * inserted (SQLite: trade_rows' rowid; Postgres: the row's identity). A later commit has a
+ * higher key, so "keys above the last one seen" are exactly the rows committed since. Keys are
+ * NOT stable across prune: a backend may reuse keys above the highest remaining one once the
+ * newest rows are deleted (SQLite does), which a reader notices as maxKey < its last key.
+ */
+export interface KeyedTrade {
+  key: number;
+  /** Wall clock the row was committed at, unix ms (trade_rows.inserted_at). */
+  insertedAt: number;
+  /** With its stored flags (isBot, botReasons, isDca, isLimitOrder …). */
+  trade: ClassifiedTrade;
+}
+
+export interface TradePage {
+  trades: KeyedTrade[];
+  /** The highest key stored at the time of the read (null on an empty store). */
+  maxKey: number | null;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import { checkpointWal, countPrunable, cutoffsFor, fileStats, fullVacuum, newest
 import { readOnlyRows } from './read-only-sql.js';
 import { firstSlotFrom, readTradesInOrder, storedExtent } from './replay.js';
 import { storeStats } from './stats.js';
+import { latestTrades, tradesAfter } from './tail.js';
 import { lastPrices, walletTrades } from './wallet.js';
 import { clearFlowTables, createWriter, type SqliteWriter } from './writer.js';
 import { createThreadedWriter } from './writer-thread.js';
@@ -76,6 +77,8 @@ export function sqliteStore(db: SolflowDb): Store {
       },
       extent: async () => storedExtent(sqlite),
       firstSlotFrom: async (blockTime) => firstSlotFrom(sqlite, blockTime),
+      after: async (key, limit) => tradesAfter(sqlite, key, limit),
+      latest: async (limit) => latestTrades(sqlite, limit),
     },
     reports: {
       ...sharedReports,
