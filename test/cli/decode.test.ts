@@ -58,7 +58,7 @@ describe('solflow decode', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('pumpfun');
     expect(r.stdout).toContain('37.437283 SOL');
-    expect(r.stderr).toContain('1 transactions, 1 trades');
+    expect(r.stderr).toContain('1 transaction, 1 trade');
   });
 
   it('refuses a signature without an RPC endpoint as a usage error', () => {
