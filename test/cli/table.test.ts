@@ -84,4 +84,12 @@ describe('tables from the CLI', { timeout: 120_000 }, () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n').slice(0, 4)).toEqual(['  n  s', '───  ───', '  1  a', '123  bbb']);
   });
+
+  it('accepts --format ndjson wherever --format exists, as --json', () => {
+    for (const args of [['query', 'trades', '--limit', '3'], ['query', 'stats'], ['blocklist', 'list']]) {
+      const nd = solflow([...args, '--db', db, '--format', 'ndjson']);
+      expect(nd.code, nd.stderr).toBe(0);
+      expect(nd.stdout).toBe(solflow([...args, '--db', db, '--json']).stdout);
+    }
+  });
 });
