@@ -72,6 +72,9 @@ describe('solflow decode', () => {
     const r = solflow(['decode', '/nonexistent/file.json']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/no such file/);
+    // Only the error: no empty table on stdout, no summary of nothing.
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
 

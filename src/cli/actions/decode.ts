@@ -86,8 +86,10 @@ export async function runDecode(inputs: string[], opts: DecodeOpts): Promise<num
       trades.push(...found);
     }
   }
-  if (!opts.json) {
-    printTradeTable(trades);
+  // Nothing read at all (a missing file, say): the errors above are the whole answer, not an
+  // empty table and a summary of nothing as well.
+  if (!opts.json && txCount > 0) {
+    if (trades.length > 0) printTradeTable(trades);
     process.stderr.write(`${plural(txCount, 'transaction')}, ${plural(trades.length, 'trade')}${failed ? `, ${failed} failed` : ''}\n`);
   }
   return failed > 0 ? EXIT.partial : EXIT.ok;
