@@ -27,13 +27,120 @@ export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
   return Boolean(stream.isTTY) && !process.env.NO_COLOR;
 }
 
-export function makeTable(head: string[], numericColumns: number[] = []): Table.Table {
+/** How a column behaves when the table is wider than the terminal. */
+export interface ColumnFit {
+  /** Higher is kept longer; the lowest (rightmost among equals) is dropped first. Default 1. */
+  priority?: number;
+  /** A column that may be cut short (with …) down to this width before any column is dropped. */
+  minWidth?: number;
+}
+
+let wideTables = false;
+/** `--wide`: every column in full, whatever the terminal's width. */
+export function setWideTables(wide: boolean): void {
+  wideTables = wide;
+}
+
+/** The width tables must fit: the terminal's, and none (no cutting) off a TTY or with --wide. */
+export function tableWidth(stream: NodeJS.WriteStream = process.stdout): number {
+  if (wideTables || !stream.isTTY) return Infinity;
+  return stream.columns && stream.columns > 0 ? stream.columns : 80;
+}
+
+/** One header style in every table: words, not keys (net_sol and netSol both read "net SOL"). */
+export function headerText(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase()
+    .replace(/\b(sol|dca|usd|usdc|roi|id)\b/g, (w) => w.toUpperCase());
+}
+
+const GAP = 2;
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+/** Display width: code points, emoji counted as two cells. */
+export function textWidth(s: string): number {
+  let w = 0;
+  for (const ch of s.replace(ANSI, '')) w += /\p{Extended_Pictographic}/u.test(ch) ? 2 : 1;
+  return w;
+}
+
+/**
+ * Which columns a table keeps, and how wide, to fit `width`: shorten the columns that may be
+ * shortened (lowest priority first), then drop whole columns (lowest priority, rightmost first).
+ * The first column left is cut as a last resort; a table never wraps.
+ */
+export function fitColumns(natural: number[], fit: ColumnFit[], width: number): { keep: number[]; widths: number[] } {
+  const keep = natural.map((_, i) => i);
+  const widths = [...natural];
+  const total = () => keep.reduce((sum, i) => sum + widths[i], 0) + GAP * Math.max(0, keep.length - 1);
+  const byPriority = (a: number, b: number) => (fit[a]?.priority ?? 1) - (fit[b]?.priority ?? 1) || b - a;
+  if (total() <= width) return { keep, widths };
+  for (const i of [...keep].sort(byPriority)) {
+    const min = fit[i]?.minWidth;
+    if (min === undefined || widths[i] <= min) continue;
+    widths[i] = Math.max(min, widths[i] - (total() - width));
+    if (total() <= width) return { keep, widths };
+  }
+  while (keep.length > 1 && total() > width) {
+    const drop = [...keep].sort(byPriority)[0];
+    keep.splice(keep.indexOf(drop), 1);
+  }
+  if (total() > width) widths[keep[0]] = Math.max(1, width);
+  return { keep, widths };
+}
+
+/** A table being filled: push rows, then toString() fits it to the terminal. */
+export interface TextTable {
+  push(...rows: string[][]): void;
+  toString(): string;
+}
+
+/**
+ * The one table style: a header, a rule under it, no borders and no lines between rows; numbers
+ * right-aligned; fitted to the terminal's width (see fitColumns). An empty `head` is a
+ * key/value table without a header.
+ */
+export function makeTable(head: string[], numericColumns: number[] = [], fit: ColumnFit[] = []): TextTable {
+  const rows: string[][] = [];
+  return {
+    push: (...more) => void rows.push(...more),
+    toString: () => renderTable(head, rows, numericColumns, fit, tableWidth()),
+  };
+}
+
+const NO_BORDER = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' '.repeat(GAP),
+};
+
+export function renderTable(head: string[], rows: string[][], numericColumns: number[], fit: ColumnFit[], width: number): string {
+  const n = Math.max(head.length, ...rows.map((r) => r.length));
+  if (n === 0) return '';
+  const natural = Array.from({ length: n }, (_, i) => Math.max(textWidth(head[i] ?? ''), ...rows.map((r) => textWidth(r[i] ?? '')), 1));
+  const { keep, widths } = fitColumns(natural, fit, width);
   const color = useColor();
-  return new Table({
-    head,
-    style: color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
-    colAligns: head.map((_, i) => (numericColumns.includes(i) ? 'right' : 'left')),
+  const table = new Table({
+    ...(head.length ? { head: keep.map((i) => head[i] ?? '') } : {}),
+    chars: NO_BORDER,
+    style: { head: color ? ['cyan'] : [], border: [], 'padding-left': 0, 'padding-right': 0 },
+    colWidths: keep.map((i) => widths[i]),
+    colAligns: keep.map((i) => (numericColumns.includes(i) ? 'right' : 'left')),
+    wordWrap: false,
   });
+  for (const r of rows) table.push(keep.map((i) => r[i] ?? ''));
+  const lines = table.toString().split('\n').map((l) => l.trimEnd());
+  if (head.length) {
+    const rule = keep.map((i) => '─'.repeat(widths[i])).join(' '.repeat(GAP));
+    lines.splice(1, 0, color ? `\x1b[90m${rule}\x1b[39m` : rule);
+  }
+  return lines.join('\n');
+}
+
+/** "1 trade", "2 trades": a count with its noun, singular or plural. */
+export function plural(n: number | bigint, one: string, many = `${one}s`): string {
+  return `${n} ${BigInt(n) === 1n ? one : many}`;
 }
 
 export function isoTime(blockTime: number | null): string {

@@ -14,6 +14,7 @@ import { registerFlowConfig } from './commands/flow-config.js';
 import { registerWatch } from './commands/watch.js';
 import type { CommandRegistrar } from './commands/types.js';
 import { exampleOf } from './examples.js';
+import { setWideTables } from './format.js';
 
 export type { CommandRegistrar } from './commands/types.js';
 
@@ -23,6 +24,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('solflow')
     .description('Solana DEX trade flow: decode swaps, store them in SQLite, follow SOL flow per token.')
     .option('--verbose', 'print stack traces and debug detail')
+    .option('--wide', 'tables in full: no column dropped or shortened to fit the terminal')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
     .exitOverride();
@@ -49,6 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     let c: Command = action;
     while (c.parent && c.parent !== program) c = c.parent;
     commandName = c.name();
+    setWideTables(program.opts().wide === true);
   });
   try {
     await program.parseAsync(argv);

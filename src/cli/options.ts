@@ -65,10 +65,14 @@ export function parsePositiveInt(option: string, text: string, max = 1_000_000):
 
 export type OutputFormat = 'table' | 'json' | 'csv';
 
-/** `--format table|json|csv`, with `--json` as a shorthand that wins. */
+/**
+ * `--format table|json|ndjson|csv`, with `--json` as a shorthand that wins. json already is one
+ * object per line, so ndjson (the name people look for) is the same format.
+ */
 export function parseFormat(opts: { format?: string; json?: boolean }): OutputFormat {
   if (opts.json) return 'json';
   const f = (opts.format ?? 'table').trim().toLowerCase();
-  if (f !== 'table' && f !== 'json' && f !== 'csv') throw new UsageError(`bad --format '${opts.format}': expected table, json or csv`);
+  if (f === 'ndjson') return 'json';
+  if (f !== 'table' && f !== 'json' && f !== 'csv') throw new UsageError(`bad --format '${opts.format}': expected table, json, ndjson or csv`);
   return f;
 }

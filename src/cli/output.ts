@@ -3,11 +3,13 @@
  * numbers); JSON Lines and CSV are for programs (full keys, exact values, one header).
  */
 import type { OutputFormat } from './options.js';
-import { makeTable } from './format.js';
+import { headerText, makeTable, type ColumnFit } from './format.js';
 
-export interface Column<R> {
+export interface Column<R> extends ColumnFit {
   /** Header in tables and CSV, key in JSON. */
   key: string;
+  /** The table header when not the key in words (query sql keeps the statement's own names). */
+  head?: string;
   /** The exact value for json/csv (full addresses, raw numbers). */
   value: (row: R) => string | number | boolean | null;
   /** What a table cell shows; defaults to the value. */
@@ -23,8 +25,9 @@ export function renderRows<R>(rows: R[], columns: Column<R>[], format: OutputFor
     return lines.join('\n') + '\n';
   }
   const table = makeTable(
-    columns.map((c) => c.key),
+    columns.map((c) => c.head ?? headerText(c.key)),
     columns.flatMap((c, i) => (c.numeric ? [i] : [])),
+    columns,
   );
   for (const r of rows) table.push(columns.map((c) => (c.cell ? c.cell(r) : String(c.value(r) ?? '-'))));
   return table.toString() + '\n';

@@ -58,7 +58,7 @@ describe('solflow decode', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('pumpfun');
     expect(r.stdout).toContain('37.437283 SOL');
-    expect(r.stderr).toContain('1 transactions, 1 trades');
+    expect(r.stderr).toContain('1 transaction, 1 trade');
   });
 
   it('refuses a signature without an RPC endpoint as a usage error', () => {
@@ -72,6 +72,9 @@ describe('solflow decode', () => {
     const r = solflow(['decode', '/nonexistent/file.json']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/no such file/);
+    // Only the error: no empty table on stdout, no summary of nothing.
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
 

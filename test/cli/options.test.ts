@@ -38,6 +38,8 @@ describe('option values', () => {
     expect(parseFormat({})).toBe('table');
     expect(parseFormat({ format: 'CSV' })).toBe('csv');
     expect(parseFormat({ format: 'table', json: true })).toBe('json');
+    expect(parseFormat({ format: 'ndjson' })).toBe('json');
+    expect(parseFormat({ format: 'NDJSON' })).toBe('json');
     expect(() => parseFormat({ format: 'xml' })).toThrow(/bad --format/);
   });
 });

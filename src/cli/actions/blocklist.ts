@@ -7,6 +7,7 @@
 import type { BlockedMint } from '../../core/store/types.js';
 import { EXIT, UsageError } from '../errors.js';
 import { parseAddress, parseFormat } from '../options.js';
+import { plural } from '../format.js';
 import { renderRows, type Column } from '../output.js';
 import { out } from '../stdout.js';
 import { withReader, withWriter } from '../with-db.js';
@@ -55,7 +56,7 @@ export async function runList(opts: { db?: string; format?: string; json?: boole
   return withReader(opts.db, async (store) => {
     const rows = await store.blocklist.list();
     out(renderRows(rows, COLUMNS, format));
-    if (format === 'table') say(`${rows.length} blocked mint(s)`);
+    if (format === 'table') say(plural(rows.length, 'blocked mint'));
     return EXIT.ok;
   });
 }

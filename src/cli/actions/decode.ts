@@ -7,7 +7,7 @@ import { fetchTransactions } from '../../sources/address.js';
 import { resolveEndpoint } from '../../sources/endpoint.js';
 import { RpcClient } from '../../sources/rpc/client.js';
 import { EXIT, UsageError } from '../errors.js';
-import { formatAmount, isoTime, makeTable, mintLabel, shortKey } from '../format.js';
+import { formatAmount, isoTime, makeTable, mintLabel, plural, shortKey } from '../format.js';
 import { redactText } from '../../util/redact.js';
 import { loadLabels } from '../labels-option.js';
 import { SIGNATURE_TEXT } from '../options.js';
@@ -86,15 +86,19 @@ export async function runDecode(inputs: string[], opts: DecodeOpts): Promise<num
       trades.push(...found);
     }
   }
-  if (!opts.json) {
-    printTradeTable(trades);
-    process.stderr.write(`${txCount} transactions, ${trades.length} trades${failed ? `, ${failed} failed` : ''}\n`);
+  // Nothing read at all (a missing file, say): the errors above are the whole answer, not an
+  // empty table and a summary of nothing as well.
+  if (!opts.json && txCount > 0) {
+    if (trades.length > 0) printTradeTable(trades);
+    process.stderr.write(`${plural(txCount, 'transaction')}, ${plural(trades.length, 'trade')}${failed ? `, ${failed} failed` : ''}\n`);
   }
   return failed > 0 ? EXIT.partial : EXIT.ok;
 }
 
 function printTradeTable(trades: Trade[]): void {
-  const table = makeTable(['time', 'venue', 'side', 'token', 'amount', 'quote', 'trader', 'via', 'sig'], [4, 5]);
+  const table = makeTable(['time', 'venue', 'side', 'token', 'amount', 'quote', 'trader', 'via', 'sig'], [4, 5], [
+    { priority: 6 }, { priority: 4 }, { priority: 9 }, { priority: 10 }, { priority: 8 }, { priority: 7 }, { priority: 5 }, { priority: 3 }, { priority: 2 },
+  ]);
   for (const t of trades) {
     table.push([
       isoTime(t.blockTime),

@@ -1,7 +1,9 @@
 /**
  * `solflow demo`: the whole path on the bundled real mainnet transactions, offline — fill a
  * database through the same pipeline as `backfill --from`, then ask it what users ask: the top
- * flows and one wallet's analysis, and say what to type next.
+ * flows and one wallet's analysis, and say what to type next. The story (headings, tables, what
+ * to type next) is on stdout, so `solflow demo > demo.txt` keeps all of it; progress and notes
+ * stay on stderr.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -32,7 +34,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   }
   const fixtures = bundledFixturesDir();
-  io.err(`1. Filling ${redactUrl(path)} from the bundled mainnet transactions (decode → flags → metrics → writer, as solflow backfill --from does)`);
+  io.out(`1. Filling ${redactUrl(path)} from the bundled mainnet transactions (decode → flags → metrics → writer, as solflow backfill --from does)`);
   const filled = await runBackfillCommand(undefined, { from: fixtures, db: path }, io);
   if (filled !== EXIT.ok) return filled;
 
@@ -43,16 +45,16 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   }
 
   // The bundled transactions span years, so rank over all of them rather than a rolling window.
-  io.err('\n2. Top flows: tokens ranked by net SOL flow over every stored trade (solflow query top-flows)');
+  io.out('\n2. Top flows: tokens ranked by net SOL flow over every stored trade (solflow query top-flows)');
   const flows = await runTopFlows({ db: path, since: String(first), window: '5m', order: 'net', limit: '10', format: 'table' });
   if (flows !== EXIT.ok) return flows;
 
-  io.err(`\n3. One wallet: ${wallet}, the most active in this data (solflow analyze)`);
+  io.out(`\n3. One wallet: ${wallet}, the most active in this data (solflow analyze)`);
   const analyzed = await runAnalyzeCommand(wallet, { db: path, limit: '10' }, io);
   if (analyzed !== EXIT.ok) return analyzed;
 
   const db_ = ` --db ${redactUrl(path)}`; // a postgres:// URL's password is never printed
-  io.err(
+  io.out(
     [
       '',
       'Next:',

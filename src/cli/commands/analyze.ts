@@ -17,7 +17,7 @@ export const registerAnalyze: CommandRegistrar = (program, setExit) => {
     .option('--fetch', "backfill this wallet's history over RPC into the database first (resumable job, as solflow backfill --address)")
     .option('-u, --rpc <url>', 'RPC endpoint for --fetch, or mainnet-beta|devnet|testnet|localhost (env SOLFLOW_RPC_URL)')
     .option('--db <path>', 'SQLite database (env SOLFLOW_DB, default ./solflow.db)')
-    .option('--format <format>', 'table, json, or csv (csv: one row per position)', 'table')
+    .option('--format <format>', 'table, json (ndjson: the same single line), or csv (csv: one row per position)', 'table')
     .option('--json', 'the whole analysis as one JSON object (same as --format json)')
     .option('--limit <n>', 'positions shown in the table (json and csv have all)', '25')
     .option('--quiet', 'no notes or backfill progress on stderr')

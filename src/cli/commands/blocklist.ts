@@ -27,7 +27,7 @@ export const registerBlocklist: CommandRegistrar = (program, setExit) => {
     .command('list')
     .description('the blocked mints, newest first')
     .option('--db <path>', 'SQLite database (env SOLFLOW_DB, default ./solflow.db)')
-    .option('--format <format>', 'table, json (one object per line) or csv', 'table')
+    .option('--format <format>', 'table, json or ndjson (the same: one object per line) or csv', 'table')
     .option('--json', 'same as --format json')
     .action(async (opts: { db?: string; format?: string; json?: boolean }) => setExit(await (await import('../actions/blocklist.js')).runList(opts)));
   withExample(list, 'solflow blocklist list --json');

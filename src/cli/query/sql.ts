@@ -63,7 +63,10 @@ export async function runSql(statement: string, opts: DataOpts): Promise<number>
       if (!open) break;
     }
     if (format === 'table') {
-      const cols: Column<unknown[]>[] = keys.map((k, i) => ({ key: k, value: (r) => sqlText(r[i]), numeric: false }));
+      // A column of numbers (NULLs aside) is right-aligned, as in every other table.
+      const isNumber = (v: unknown) => typeof v === 'number' || typeof v === 'bigint';
+      const numeric = keys.map((_, i) => rows.some((r) => isNumber(r[i])) && rows.every((r) => r[i] === null || isNumber(r[i])));
+      const cols: Column<unknown[]>[] = keys.map((k, i) => ({ key: k, head: k, value: (r) => sqlText(r[i]), numeric: numeric[i] }));
       out(renderRows(rows, cols, 'table'));
     }
     if (more) note(`stopped after ${limit} rows; --limit N for more`);

@@ -2,7 +2,7 @@
 import type { TraderTotal, WindowFlow } from '../../core/store/reports.js';
 import { EXIT, UsageError } from '../errors.js';
 import { withReader } from '../with-db.js';
-import { isoTime, shortKey } from '../format.js';
+import { isoTime, plural, shortKey } from '../format.js';
 import { parseAddress, parseFormat } from '../options.js';
 import { renderRows, type Column } from '../output.js';
 import { botDcaColumns, volumeColumns } from './columns.js';
@@ -93,7 +93,7 @@ export async function runToken(mintArg: string, opts: DataOpts & TimeOpts & { on
     }
     const title = [info.symbol, info.name].filter(Boolean).join(' · ');
     out(`${title ? title + '  ' : ''}${mint}${info.blocked ? '  (blocklisted)' : ''}\n`);
-    out(`${info.trades} trades stored, newest ${isoTime(info.newestTradeTime)}\n`);
+    out(`${plural(info.trades, 'trade')} stored, newest ${isoTime(info.newestTradeTime)}\n`);
     const section = <R>(title: string, rows: R[], columns: Column<R>[]) => out(`\n${title}\n${rows.length ? renderRows(rows, columns, format) : '(none)\n'}`);
     section('Flows by window', windows, WINDOW_COLUMNS.filter((c) => !['buyers', 'sellers'].includes(c.key)));
     section(`Top buyers by SOL, ${spanText}`, buyers, TRADER_COLUMNS);

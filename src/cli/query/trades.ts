@@ -3,7 +3,7 @@ import { tradeToJson } from '../../core/trade.js';
 import type { StoredTrade } from '../../core/store/reports.js';
 import { EXIT, UsageError } from '../errors.js';
 import { withReader } from '../with-db.js';
-import { isoTime, formatAmount, mintLabel, shortKey } from '../format.js';
+import { isoTime, formatAmount, mintLabel, plural, shortKey } from '../format.js';
 import { parseFormat, parseSignature } from '../options.js';
 import { renderRows, type Column } from '../output.js';
 import { forTable, isoOrNull, limitOf, note, optionalAddress, out, printRows, solCell, solValue, span, tokenCell, type DataOpts, type TimeOpts } from './common.js';
@@ -23,21 +23,21 @@ function tradeFlags(t: StoredTrade): string {
 }
 
 export const TRADE_COLUMNS_OUT: Column<StoredTrade>[] = [
-  { key: 'time', value: (t) => isoOrNull(t.blockTime), cell: (t) => isoTime(t.blockTime) },
-  { key: 'signature', value: (t) => t.signature, cell: (t) => shortKey(t.signature, 6) },
+  { key: 'time', value: (t) => isoOrNull(t.blockTime), cell: (t) => isoTime(t.blockTime), priority: 6 },
+  { key: 'signature', value: (t) => t.signature, cell: (t) => shortKey(t.signature, 6), priority: 2 },
   { key: 'ixPath', value: (t) => t.ixPath },
   { key: 'slot', value: (t) => t.slot },
-  { key: 'venue', value: (t) => t.venue },
-  { key: 'side', value: (t) => t.side },
-  { key: 'baseMint', value: (t) => t.baseMint, cell: (t) => tokenCell(t.baseMint, t.symbol) },
-  { key: 'baseAmount', value: (t) => t.baseAmount.toString(), cell: (t) => formatAmount(t.baseAmount, t.baseDecimals, 4), numeric: true },
+  { key: 'venue', value: (t) => t.venue, priority: 4 },
+  { key: 'side', value: (t) => t.side, priority: 9 },
+  { key: 'baseMint', value: (t) => t.baseMint, cell: (t) => tokenCell(t.baseMint, t.symbol), priority: 10, minWidth: 11 },
+  { key: 'baseAmount', value: (t) => t.baseAmount.toString(), cell: (t) => formatAmount(t.baseAmount, t.baseDecimals, 4), numeric: true, priority: 8 },
   { key: 'baseDecimals', value: (t) => t.baseDecimals },
   { key: 'quoteMint', value: (t) => t.quoteMint },
-  { key: 'quoteAmount', value: (t) => t.quoteAmount.toString(), cell: (t) => `${formatAmount(t.quoteAmount, t.quoteDecimals, 6)} ${mintLabel(t.quoteMint)}`, numeric: true },
+  { key: 'quoteAmount', value: (t) => t.quoteAmount.toString(), cell: (t) => `${formatAmount(t.quoteAmount, t.quoteDecimals, 6)} ${mintLabel(t.quoteMint)}`, numeric: true, priority: 7 },
   { key: 'quoteDecimals', value: (t) => t.quoteDecimals },
   { key: 'solAmount', value: (t) => (t.solAmount === null ? null : t.solAmount.toString()) },
-  { key: 'trader', value: (t) => t.trader, cell: (t) => shortKey(t.trader) },
-  { key: 'isBot', value: (t) => t.isBot, cell: tradeFlags },
+  { key: 'trader', value: (t) => t.trader, cell: (t) => shortKey(t.trader), priority: 5 },
+  { key: 'isBot', value: (t) => t.isBot, cell: tradeFlags, priority: 3 },
   { key: 'isDca', value: (t) => t.isDca },
   { key: 'botReasons', value: (t) => t.botReasons.join(' ') },
 ];
@@ -74,7 +74,7 @@ export async function runTrades(opts: DataOpts & TimeOpts & TradeOpts): Promise<
     const trades = await store.reports.findTrades(filter);
     if (format === 'table') out(renderRows(trades, TRADE_TABLE_COLUMNS, format));
     else printRows(trades, TRADE_COLUMNS_OUT, format, tradeJson);
-    if (format === 'table') note(`${trades.length} trade(s), newest first${trades.length === limit ? ` (first ${limit}; --limit for more)` : ''}`);
+    if (format === 'table') note(`${plural(trades.length, 'trade')}, newest first${trades.length === limit ? ` (first ${limit}; --limit for more)` : ''}`);
     return EXIT.ok;
   });
 }

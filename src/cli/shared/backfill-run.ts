@@ -59,7 +59,7 @@ async function runFromRpc(plan: Plan, opts: BackfillOptions, url: string, io: Io
   try {
     // A dry run opens no database: it only says what would be fetched.
     if (opts.dryRun) return printDryRun(plan, await planBackfillJob(null, client, jobRequest(plan)).catch((e) => Promise.reject(asUsage(e))), client.endpoint, io, opts);
-    return await withWriter(opts.db, (store) => runJob(store, client, plan, opts, io), { env: io.env });
+    return await withWriter(opts.db, (store) => runJob(store, client, plan, opts, io), { env: io.env, failed: (code) => code === EXIT.failure });
   } catch (err) {
     throw asUsage(err);
   } finally {

@@ -3,7 +3,7 @@
  * recompute or a warm start, keyset-paged on (slot, id) so each page is an index range scan.
  */
 import type pg from 'pg';
-import type { TradeReads } from '../../core/store/types.js';
+import type { KeyedTrade, TradePage, TradeReads } from '../../core/store/types.js';
 import { rowToTrade, TRADE_COLUMNS, type TradeRow } from '../trade-row.js';
 
 const COLS = `id, ${TRADE_COLUMNS.join(', ')}`;
@@ -38,9 +38,39 @@ export function pgTradeReads(pool: pg.Pool): TradeReads {
       const r = await pool.query<{ s: number | null; t: number | null }>('SELECT max(slot) AS s, max(block_time) AS t FROM trade_rows');
       return { maxSlot: r.rows[0].s === null ? null : Number(r.rows[0].s), maxTime: r.rows[0].t === null ? null : Number(r.rows[0].t) };
     },
+    after(key, limit) {
+      checkLimit(limit, 1);
+      return tailPage(pool, `SELECT ${COLS} FROM trades WHERE id > $1 ORDER BY id LIMIT $2`, [Math.max(0, Math.floor(key)), limit], false);
+    },
+    latest(limit) {
+      checkLimit(limit, 0);
+      return tailPage(pool, `SELECT ${COLS} FROM trades ORDER BY id DESC LIMIT $1`, [limit], true);
+    },
     async firstSlotFrom(blockTime) {
       const r = await pool.query<{ s: number | null }>('SELECT min(slot) AS s FROM trade_rows WHERE block_time >= $1', [blockTime]);
       return r.rows[0].s === null ? null : Number(r.rows[0].s);
     },
   };
+}
+
+type KeyedRow = TradeRow & { id: number; inserted_at: number; max_key: number | null };
+
+function checkLimit(limit: number, min: number): void {
+  if (!Number.isInteger(limit) || limit < min) throw new RangeError(`limit must be an integer >= ${min}, got ${limit}`);
+}
+
+/**
+ * Tailing reads for `solflow watch`: one statement (so one snapshot) answers both the rows past
+ * a key, walked on the id's primary key, and the highest key at that moment.
+ */
+async function tailPage(pool: pg.Pool, rowsSql: string, params: unknown[], newestFirst: boolean): Promise<TradePage> {
+  const r = await pool.query<KeyedRow>(
+    `WITH m AS (SELECT max(id) AS max_key FROM trade_rows) SELECT m.max_key, t.* FROM m LEFT JOIN LATERAL (${rowsSql}) t ON true`,
+    params,
+  );
+  const maxKey = r.rows.length === 0 || r.rows[0].max_key === null ? null : Number(r.rows[0].max_key);
+  const rows = r.rows.filter((row) => row.id !== null && row.id !== undefined);
+  if (newestFirst) rows.reverse();
+  const trades: KeyedTrade[] = rows.map((row) => ({ key: Number(row.id), insertedAt: Number(row.inserted_at), trade: rowToTrade(row) }));
+  return { trades, maxKey };
 }

@@ -68,7 +68,7 @@ export function checkVersion(sqlite: Database.Database, path: string, migrations
   if (readonly && found < known) {
     throw new SchemaVersionError(
       found === 0
-        ? `${path} is not a solflow database yet (no schema); ingest something into it first`
+        ? `${path} is not a solflow database yet (no schema); fill it with solflow backfill … or solflow ingest, or pass another --db`
         : `database ${path} has schema version ${found}, this solflow needs ${known}; run any writing command (e.g. solflow ingest) once to upgrade it`,
     );
   }

@@ -3,7 +3,8 @@
  * connection gets, migrations for writers, a version check for readers, and a Kysely instance
  * over the same better-sqlite3 connection.
  */
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Kysely, SqliteDatabase, SqliteStatement } from 'kysely';
 import type { DB } from '../schema.js';
@@ -12,6 +13,11 @@ import { SIG_KEY_FUNCTION, sigKey } from '../sig-key.js';
 import { resolveDbPath } from '../db-path.js';
 
 export { DEFAULT_DB_PATH, resolveDbPath } from '../db-path.js';
+
+// better-sqlite3 reads this when its native part first loads (the first `new Database`, after
+// this module is evaluated): URI names let openReader ask for `?immutable=1`. Plain paths mean
+// what they did; only a name starting with "file:" is read as a URI.
+process.env.SQLITE_USE_URI ??= '1';
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
@@ -98,11 +104,12 @@ export function openDatabase(opts: OpenOptions = {}): SolflowDb {
   const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const mustExist = readonly || opts.mustExist === true;
   if (mustExist && path !== ':memory:' && !existsSync(path)) {
-    throw new Error(`no database at ${path}; ingest something first or pass --db PATH`);
+    throw new Error(`no database at ${path}; fill one with solflow backfill … or solflow ingest (or try solflow demo), or pass --db PATH`);
   }
+  if (!readonly && path !== ':memory:' && path !== '') checkWritable(path);
   let sqlite: Database.Database;
   try {
-    sqlite = new Database(path, { readonly, fileMustExist: mustExist });
+    sqlite = readonly ? openReader(path) : new Database(path, { fileMustExist: mustExist });
   } catch (err) {
     throw namingFile(err, path);
   }
@@ -142,6 +149,55 @@ export function openDatabase(opts: OpenOptions = {}): SolflowDb {
   } catch (err) {
     sqlite.close();
     throw namingFile(err, path);
+  }
+}
+
+/** Writable by us? (root passes every check, and can indeed write.) */
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A writer needs the file and its directory (SQLite creates the -wal and -shm files beside it):
+ * said plainly here rather than as SQLite's "unable to open database file".
+ */
+function checkWritable(path: string): void {
+  const dir = dirname(resolve(path));
+  if (!existsSync(path)) {
+    if (!existsSync(dir)) throw new Error(`cannot create ${path} (no directory ${dir})`);
+    if (!writable(dir)) throw new Error(`cannot create ${path} (directory not writable)`);
+    return;
+  }
+  if (!writable(path)) throw new Error(`cannot write ${path} (file not writable; readers such as solflow query still work)`);
+  const beside = [`${path}-wal`, `${path}-shm`].every((f) => existsSync(f) && writable(f));
+  if (!writable(dir) && !beside) throw new Error(`cannot write ${path} (directory not writable, and SQLite keeps its -wal and -shm files there; readers such as solflow query still work)`);
+}
+
+/**
+ * Read-only, and readable even where nothing can be written: a WAL database needs a -shm file
+ * beside it, which a read-only directory cannot hold. Then the file is opened immutable (no
+ * locks, no -shm), which is sound only when no log holds changes the file lacks, so that is
+ * checked first; nobody can be writing through a directory no -wal file can be made in.
+ */
+function openReader(path: string): Database.Database {
+  const sqlite = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
+    return sqlite;
+  } catch (err) {
+    sqlite.close();
+    const code = (err as { code?: string }).code ?? '';
+    if (!code.startsWith('SQLITE_READONLY') && !code.startsWith('SQLITE_CANTOPEN')) throw err;
+    const wal = `${path}-wal`;
+    if (existsSync(wal) && statSync(wal).size > 0) {
+      throw new Error(`cannot read ${path}: its -wal file holds changes not yet in the file and the directory is not writable; run any writing command on it once where it is writable`);
+    }
+    return new Database(`file:${encodeURI(resolve(path))}?immutable=1`, { readonly: true, fileMustExist: true });
   }
 }
 
