@@ -53,7 +53,7 @@ describe('solflow analyze <wallet>', { timeout: 30_000 }, () => {
   it('--json keeps a stable shape', () => {
     const doc = json(W);
     expect(Object.keys(doc)).toEqual(['wallet', 'costBasis', 'token', 'since', 'until', 'summary', 'totals', 'positions', 'behaviour', 'daily']);
-    expect(Object.keys(doc.summary)).toEqual(['trades', 'transactions', 'buys', 'sells', 'solIn', 'solOut', 'tokens', 'venues', 'routers', 'first', 'last', 'activeDays', 'swaps', 'unpriced', 'unpricedExamples']);
+    expect(Object.keys(doc.summary)).toEqual(['trades', 'transactions', 'buys', 'sells', 'solIn', 'solOut', 'tokens', 'venues', 'routers', 'first', 'last', 'activeDays', 'untimedTransactions', 'swaps', 'unpriced', 'unpricedExamples']);
     expect(Object.keys(doc.behaviour)).toEqual([
       'bot', 'platforms', 'dca', 'tradeSize', 'tradesPerHour', 'peakHourTrades', 'peakDayTrades', 'closedRounds', 'fastCloses', 'fastCloseShare', 'sameSlotRoundTrips', 'sameSlotExamples',
     ]);
@@ -61,7 +61,8 @@ describe('solflow analyze <wallet>', { timeout: 30_000 }, () => {
       'mint', 'quoteMint', 'baseDecimals', 'quoteDecimals', 'buys', 'sells', 'bought', 'sold', 'held', 'cost', 'proceeds', 'costOfSold', 'realized', 'soldWithoutBuy', 'proceedsWithoutBuy',
       'openCost', 'lastPrice', 'value', 'unrealized', 'realizedRoi', 'roi', 'status', 'flags', 'firstTime', 'lastTime', 'holdSeconds', 'closedRounds', 'fastCloses',
     ]);
-    expect(doc.summary).toMatchObject({ trades: 17, buys: 9, sells: 8 });
+    // 17 stored legs; the route SOL → USDC → G is one buy (of G), its USDC hop no trade.
+    expect(doc.summary).toMatchObject({ trades: 17, swaps: 16, buys: 8, sells: 8 });
     expect(typeof doc.summary.solIn).toBe('string');
     expect(doc.daily.map((d: any) => d.day)).toEqual(['2023-11-14', '2023-11-16']);
   });
