@@ -14,7 +14,7 @@ import { solflow, solflowAsync } from '../cli/run.js';
 import { captureIo } from '../support/cli-io.js';
 import { FIXTURE_TX_DIR, startReplay, type ReplayServer } from '../support/replay/index.js';
 import { tempDir } from '../store/tmp.js';
-import { A, C, D, T0, W, lamports, scenario } from './scenario.js';
+import { A, B, C, D, F, T0, W, lamports, scenario } from './scenario.js';
 
 const tmp = tempDir('solflow-analyze-cli-');
 const dbPath = tmp.file('scenario.db');
@@ -98,6 +98,18 @@ describe('solflow analyze <wallet>', { timeout: 30_000 }, () => {
     expect(r.stdout).toMatch(/daily SOL volume +[▁▂▃▄▅▆▇█]{3}/);
     expect(r.stdout).not.toMatch(/\x1b\[/); // no colour off a TTY
     const csv = analyze(W, '--format', 'csv');
+    // One word for one status in table and CSV: B was sold without a recorded buy.
+    const csvB = csv.stdout.split('\n').find((l) => l.startsWith(`${B},`))!;
+    expect(csvB.split(',')).toContain('no-buy');
+    const rowOf = (mint: string) => r.stdout.split('\n').find((l) => l.includes(`│ ${mint.slice(0, 4)}`) && l.includes('…'))!;
+    const cellsOf = (line: string) => line.split('│').map((c) => c.trim()).filter(Boolean);
+    expect(cellsOf(rowOf(B))).toContain('no-buy');
+    expect(r.stdout).not.toMatch(/w\/o buy/);
+    // Every money cell names its unit: cost, proceeds, realized (and unrealized when priced).
+    const [, , , , cost, proceeds, realized, unrealized] = cellsOf(rowOf(A));
+    for (const cell of [cost, proceeds, realized, unrealized]) expect(cell, cell).toMatch(/^[+-]?[\d.,]+ SOL$/);
+    const fRow = cellsOf(rowOf(F));
+    for (const cell of fRow.slice(4, 7)) expect(cell, cell).toMatch(/ USDC$/);
     expect(csv.code).toBe(0);
     const lines = csv.stdout.trim().split('\n');
     expect(lines[0].split(',').slice(0, 3)).toEqual(['mint', 'quoteMint', 'baseDecimals']);
