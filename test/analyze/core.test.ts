@@ -141,6 +141,11 @@ describe('cost basis on a hand-computed history', () => {
     expect(plain.summary).toEqual(analyse('avg').summary);
   });
 
+  it('platforms count transactions: the route SOL → USDC → G through Jupiter is one trade of 0.1 SOL', () => {
+    const a = analyse('avg');
+    expect(a.behaviour.platforms).toEqual([{ name: 'jupiter', trades: 1, sol: lamports('0.1') }]);
+  });
+
   it('leaves out trades of other wallets', () => {
     const a = analyse('avg');
     // Buys and sells count swaps (a route's hops are not trades), trades count stored legs.

@@ -65,26 +65,35 @@ export function describeBehaviour(legs: readonly WalletTrade[], swaps: readonly 
   evidence.sort((a, b) => b.strength - a.strength || (a.rule < b.rule ? -1 : 1));
   const score = round2(1 - evidence.reduce((keep, e) => keep * (1 - e.strength), 1));
 
+  // Per transaction, at the SOL its swaps paid or received: a route's hops are one trade, and
+  // SOL that only passed through the route is no volume.
+  const swapSol = new Map<string, bigint>();
+  for (const s of swaps) if (s.quoteMint === WSOL_MINT) swapSol.set(s.signature, (swapSol.get(s.signature) ?? 0n) + s.quoteAmount);
   const platforms = new Map<string, { trades: number; sol: bigint }>();
   let dcaFills = 0;
   let dcaSol = 0n;
   let limitFills = 0;
   let limitSol = 0n;
   const sizes: bigint[] = [];
-  for (const t of legs) {
-    if (t.platform) {
-      const p = platforms.get(t.platform) ?? { trades: 0, sol: 0n };
+  // Legs come in chain order: one transaction's legs are adjacent.
+  for (let i = 0, j = 0; i < legs.length; i = j) {
+    while (j < legs.length && legs[j].signature === legs[i].signature) j++;
+    const txLegs = legs.slice(i, j);
+    const sol = swapSol.get(legs[i].signature) ?? 0n;
+    const platform = txLegs.find((l) => l.platform)?.platform;
+    if (platform) {
+      const p = platforms.get(platform) ?? { trades: 0, sol: 0n };
       p.trades++;
-      p.sol += t.solAmount ?? 0n;
-      platforms.set(t.platform, p);
+      p.sol += sol;
+      platforms.set(platform, p);
     }
-    if (t.isDca) {
+    if (txLegs.some((l) => l.isDca)) {
       dcaFills++;
-      dcaSol += t.solAmount ?? 0n;
+      dcaSol += sol;
     }
-    if (t.isLimitOrder) {
+    if (txLegs.some((l) => l.isLimitOrder)) {
       limitFills++;
-      limitSol += t.solAmount ?? 0n;
+      limitSol += sol;
     }
   }
   for (const s of swaps) if (s.quoteMint === WSOL_MINT) sizes.push(s.quoteAmount);

@@ -172,7 +172,9 @@ export interface BotEvidence {
 
 export interface Behaviour {
   bot: { score: number; verdict: 'likely bot' | 'some automation' | 'no bot pattern'; evidence: BotEvidence[] };
+  /** Per transaction (a route's hops are one trade), at the SOL its swaps paid or received. */
   platforms: Array<Count & { sol: bigint }>;
+  /** Fills per transaction, at the SOL their swaps paid or received. */
   dca: { fills: number; sol: bigint; limitFills: number; limitSol: bigint };
   /** Lamports per swap with a SOL quote (route hops are not trades). */
   tradeSize: { median: bigint | null; mean: bigint | null; trades: number };
