@@ -199,3 +199,29 @@ describe('analyze --fetch', { timeout: 60_000 }, () => {
     expect(JSON.parse(again.stdout).summary.trades).toBe(trades);
   });
 });
+
+describe('solflow analyze: a wallet whose transactions have no block time', () => {
+  const untimedDb = tmp.file('untimed.db');
+  let wallet = '';
+  beforeAll(async () => {
+    // A real Jupiter route stored without its block time (2Vfn…: only the slot is known).
+    const { decodeTransaction } = await import('../../src/core/decode/index.js');
+    const { loadTx, sig } = await import('../decode/support.js');
+    const trades = decodeTransaction(loadTx(sig('2VfncBtq38')));
+    wallet = trades[0].trader;
+    const db = openDatabase({ path: untimedDb });
+    const p = await createPipeline({ store: sqliteStore(db), metricsIntervalMs: 0 });
+    await p.ingestTrades(trades);
+    await p.close();
+    await db.close();
+  });
+
+  it('says unknown for active days and trades per hour, not 0; JSON says null', () => {
+    const r = solflow(['analyze', wallet, '--db', untimedDb]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/active days\s*│\s*unknown \(no trade has a block time\)/);
+    expect(r.stdout).toMatch(/trades per hour\s*│\s*unknown \(no trade has a block time\)/);
+    const doc = JSON.parse(solflow(['analyze', wallet, '--db', untimedDb, '--json']).stdout);
+    expect([doc.summary.activeDays, doc.summary.untimedTransactions, doc.behaviour.tradesPerHour]).toEqual([null, 1, null]);
+  });
+});
