@@ -14,7 +14,7 @@ import { solflow, solflowAsync } from '../cli/run.js';
 import { captureIo } from '../support/cli-io.js';
 import { FIXTURE_TX_DIR, startReplay, type ReplayServer } from '../support/replay/index.js';
 import { tempDir } from '../store/tmp.js';
-import { A, C, D, T0, W, lamports, scenario } from './scenario.js';
+import { A, B, C, D, F, T0, W, lamports, scenario } from './scenario.js';
 
 const tmp = tempDir('solflow-analyze-cli-');
 const dbPath = tmp.file('scenario.db');
@@ -53,7 +53,7 @@ describe('solflow analyze <wallet>', { timeout: 30_000 }, () => {
   it('--json keeps a stable shape', () => {
     const doc = json(W);
     expect(Object.keys(doc)).toEqual(['wallet', 'costBasis', 'token', 'since', 'until', 'summary', 'totals', 'positions', 'behaviour', 'daily']);
-    expect(Object.keys(doc.summary)).toEqual(['trades', 'transactions', 'buys', 'sells', 'solIn', 'solOut', 'tokens', 'venues', 'routers', 'first', 'last', 'activeDays', 'swaps', 'unpriced', 'unpricedExamples']);
+    expect(Object.keys(doc.summary)).toEqual(['trades', 'transactions', 'buys', 'sells', 'solIn', 'solOut', 'tokens', 'venues', 'routers', 'first', 'last', 'activeDays', 'untimedTransactions', 'swaps', 'unpriced', 'unpricedExamples']);
     expect(Object.keys(doc.behaviour)).toEqual([
       'bot', 'platforms', 'dca', 'tradeSize', 'tradesPerHour', 'peakHourTrades', 'peakDayTrades', 'closedRounds', 'fastCloses', 'fastCloseShare', 'sameSlotRoundTrips', 'sameSlotExamples',
     ]);
@@ -61,7 +61,8 @@ describe('solflow analyze <wallet>', { timeout: 30_000 }, () => {
       'mint', 'quoteMint', 'baseDecimals', 'quoteDecimals', 'buys', 'sells', 'bought', 'sold', 'held', 'cost', 'proceeds', 'costOfSold', 'realized', 'soldWithoutBuy', 'proceedsWithoutBuy',
       'openCost', 'lastPrice', 'value', 'unrealized', 'realizedRoi', 'roi', 'status', 'flags', 'firstTime', 'lastTime', 'holdSeconds', 'closedRounds', 'fastCloses',
     ]);
-    expect(doc.summary).toMatchObject({ trades: 17, buys: 9, sells: 8 });
+    // 17 stored legs; the route SOL → USDC → G is one buy (of G), its USDC hop no trade.
+    expect(doc.summary).toMatchObject({ trades: 17, swaps: 16, buys: 8, sells: 8 });
     expect(typeof doc.summary.solIn).toBe('string');
     expect(doc.daily.map((d: any) => d.day)).toEqual(['2023-11-14', '2023-11-16']);
   });
@@ -97,6 +98,18 @@ describe('solflow analyze <wallet>', { timeout: 30_000 }, () => {
     expect(r.stdout).toMatch(/daily SOL volume +[▁▂▃▄▅▆▇█]{3}/);
     expect(r.stdout).not.toMatch(/\x1b\[/); // no colour off a TTY
     const csv = analyze(W, '--format', 'csv');
+    // One word for one status in table and CSV: B was sold without a recorded buy.
+    const csvB = csv.stdout.split('\n').find((l) => l.startsWith(`${B},`))!;
+    expect(csvB.split(',')).toContain('no-buy');
+    const rowOf = (mint: string) => r.stdout.split('\n').find((l) => l.includes(`│ ${mint.slice(0, 4)}`) && l.includes('…'))!;
+    const cellsOf = (line: string) => line.split('│').map((c) => c.trim()).filter(Boolean);
+    expect(cellsOf(rowOf(B))).toContain('no-buy');
+    expect(r.stdout).not.toMatch(/w\/o buy/);
+    // Every money cell names its unit: cost, proceeds, realized (and unrealized when priced).
+    const [, , , , cost, proceeds, realized, unrealized] = cellsOf(rowOf(A));
+    for (const cell of [cost, proceeds, realized, unrealized]) expect(cell, cell).toMatch(/^[+-]?[\d.,]+ SOL$/);
+    const fRow = cellsOf(rowOf(F));
+    for (const cell of fRow.slice(4, 7)) expect(cell, cell).toMatch(/ USDC$/);
     expect(csv.code).toBe(0);
     const lines = csv.stdout.trim().split('\n');
     expect(lines[0].split(',').slice(0, 3)).toEqual(['mint', 'quoteMint', 'baseDecimals']);
@@ -184,5 +197,31 @@ describe('analyze --fetch', { timeout: 60_000 }, () => {
     const again = await solflowAsync(['analyze', wallet, '--fetch', '--rpc', url, '--db', db, '--json', '--quiet']);
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout).summary.trades).toBe(trades);
+  });
+});
+
+describe('solflow analyze: a wallet whose transactions have no block time', () => {
+  const untimedDb = tmp.file('untimed.db');
+  let wallet = '';
+  beforeAll(async () => {
+    // A real Jupiter route stored without its block time (2Vfn…: only the slot is known).
+    const { decodeTransaction } = await import('../../src/core/decode/index.js');
+    const { loadTx, sig } = await import('../decode/support.js');
+    const trades = decodeTransaction(loadTx(sig('2VfncBtq38')));
+    wallet = trades[0].trader;
+    const db = openDatabase({ path: untimedDb });
+    const p = await createPipeline({ store: sqliteStore(db), metricsIntervalMs: 0 });
+    await p.ingestTrades(trades);
+    await p.close();
+    await db.close();
+  });
+
+  it('says unknown for active days and trades per hour, not 0; JSON says null', () => {
+    const r = solflow(['analyze', wallet, '--db', untimedDb]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/active days\s*│\s*unknown \(no trade has a block time\)/);
+    expect(r.stdout).toMatch(/trades per hour\s*│\s*unknown \(no trade has a block time\)/);
+    const doc = JSON.parse(solflow(['analyze', wallet, '--db', untimedDb, '--json']).stdout);
+    expect([doc.summary.activeDays, doc.summary.untimedTransactions, doc.behaviour.tradesPerHour]).toEqual([null, 1, null]);
   });
 });

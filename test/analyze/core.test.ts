@@ -109,15 +109,16 @@ describe('cost basis on a hand-computed history', () => {
 
   it('behaviour: a buy and a sell of one token inside one transaction are no same-slot round trip', () => {
     const [t] = classified(scenario());
-    // One transaction read leg by leg (two tokens moved, every leg quoted): sell C for SOL, buy D
-    // for SOL, buy C for USDC, as a real split route on the corpus does.
+    // One transaction with two tokens moved, every leg quoted in SOL (a bundle): buy C, buy D,
+    // sell part of C again. C nets to one buy of 6 for 70, D to one buy; no round trip inside it.
     const bundle = [
-      { ...t, signature: 'b1', ixPath: '1.1', side: 'sell' as const, baseMint: C, baseAmount: 10n, quoteAmount: 100n },
+      { ...t, signature: 'b1', ixPath: '1.1', side: 'buy' as const, baseMint: C, baseAmount: 10n, quoteAmount: 100n },
       { ...t, signature: 'b1', ixPath: '1.2', side: 'buy' as const, baseMint: D, baseAmount: 5n, quoteAmount: 100n },
-      { ...t, signature: 'b1', ixPath: '1.3', side: 'buy' as const, baseMint: C, baseAmount: 11n, quoteMint: USDC, quoteDecimals: 6, quoteAmount: 7n, solAmount: null },
+      { ...t, signature: 'b1', ixPath: '1.3', side: 'sell' as const, baseMint: C, baseAmount: 4n, quoteAmount: 30n },
     ];
     const alone = analyzeWallet(W, bundle);
-    expect(alone.summary.swaps).toBe(3);
+    expect(alone.summary.swaps).toBe(2);
+    expect(alone.positions.map((p) => [p.mint, p.bought, p.cost])).toEqual([[C, 6n, 100n - 30n], [D, 5n, 100n]].sort((a, b) => (b[2] > a[2] ? 1 : -1)));
     expect(alone.behaviour.sameSlotRoundTrips).toBe(0);
     // A sell of C in another transaction of the same slot is one.
     const other = { ...t, signature: 'b2', txIndex: 1, side: 'sell' as const, baseMint: C, baseAmount: 11n, quoteAmount: 90n };
@@ -140,9 +141,16 @@ describe('cost basis on a hand-computed history', () => {
     expect(plain.summary).toEqual(analyse('avg').summary);
   });
 
+  it('platforms count transactions: the route SOL → USDC → G through Jupiter is one trade of 0.1 SOL', () => {
+    const a = analyse('avg');
+    expect(a.behaviour.platforms).toEqual([{ name: 'jupiter', trades: 1, sol: lamports('0.1') }]);
+  });
+
   it('leaves out trades of other wallets', () => {
     const a = analyse('avg');
-    expect(a.summary.buys + a.summary.sells).toBe(scenario().filter((t) => t.trader === W).length);
+    // Buys and sells count swaps (a route's hops are not trades), trades count stored legs.
+    expect(a.summary.buys + a.summary.sells).toBe(a.summary.swaps);
+    expect(a.summary.trades).toBe(scenario().filter((t) => t.trader === W).length);
     expect(a.positions.every((p) => p.mint !== OTHER)).toBe(true);
   });
 });

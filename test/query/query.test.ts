@@ -7,6 +7,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quoteMints } from '../../src/core/quote-mints.js';
 import { buildTestDbs, cli, expectOneLine, expectUsageError, jsonLines, lamports, parseCsv, sqliteAll, sqliteOne, type TestDbs } from './db.js';
 
 let dbs: TestDbs;
@@ -17,6 +18,10 @@ beforeAll(async () => {
 
 afterAll(() => dbs?.cleanup());
 
+/** Quote assets (SOL, stablecoins) are no tokens: rankings leave them out unless --include-quotes. */
+const QUOTES = quoteMints();
+const NOT_QUOTE = (col: string) => `${col} NOT IN (${QUOTES.map((m) => `'${m}'`).join(',')})`;
+
 const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
 describe('query top-flows', { timeout: 60_000 }, () => {
@@ -25,7 +30,7 @@ describe('query top-flows', { timeout: 60_000 }, () => {
       const rows = await jsonLines(['query', 'top-flows', '--db', dbs.chain, '--window', window, '--limit', '1000']);
       const want = sqliteAll(
         dbs.chain,
-        `SELECT * FROM token_metrics WHERE window = ? AND buy_count + sell_count > 0 ORDER BY net_flow DESC, mint`,
+        `SELECT * FROM token_metrics WHERE window = ? AND buy_count + sell_count > 0 AND ${NOT_QUOTE('mint')} ORDER BY net_flow DESC, mint`,
         window,
       );
       expect(want.length).toBeGreaterThan(5);
@@ -61,7 +66,7 @@ describe('query top-flows', { timeout: 60_000 }, () => {
   it('orders by outflow, volume, trades and wallets, and honours --limit', async () => {
     const check = async (order: string, sql: string) => {
       const rows = await jsonLines(['query', 'top-flows', '--db', dbs.chain, '--order', order, '--limit', '7']);
-      const want = sqliteAll(dbs.chain, `SELECT mint FROM token_metrics WHERE window = '5m' AND buy_count + sell_count > 0 ORDER BY ${sql}, mint LIMIT 7`);
+      const want = sqliteAll(dbs.chain, `SELECT mint FROM token_metrics WHERE window = '5m' AND buy_count + sell_count > 0 AND ${NOT_QUOTE('mint')} ORDER BY ${sql}, mint LIMIT 7`);
       expect(rows.map((r) => r.mint), order).toEqual(want.map((w) => w.mint));
     };
     await check('outflow', 'net_flow ASC');
@@ -100,7 +105,7 @@ describe('query top-flows', { timeout: 60_000 }, () => {
                 total(CASE WHEN side = 'buy' THEN sol_amount END) AS buy, total(CASE WHEN side = 'sell' THEN sol_amount END) AS sell,
                 sum(side = 'buy') AS buys, sum(side = 'sell') AS sells, count(DISTINCT trader) AS wallets,
                 count(DISTINCT CASE WHEN is_bot = 1 THEN trader END) AS bots, total(CASE WHEN is_bot = 1 THEN sol_amount END) AS bot_sol
-           FROM trades WHERE block_time BETWEEN ? AND ? AND base_mint NOT IN (SELECT mint FROM blocklist)
+           FROM trades WHERE block_time BETWEEN ? AND ? AND base_mint NOT IN (SELECT mint FROM blocklist) AND ${NOT_QUOTE('base_mint')}
           GROUP BY base_mint`,
         since,
         until,
@@ -122,6 +127,35 @@ describe('query top-flows', { timeout: 60_000 }, () => {
     expect(table.code).toBe(0);
     expect(table.stderr).toMatch(/summed from stored trades/);
     expectUsageError(await cli(['query', 'top-flows', '--db', dbs.chain, '--since', String(hi), '--until', String(lo)]), /is after --until/);
+  });
+
+  it('leaves SOL and the stablecoins out of the token ranking unless --include-quotes', async () => {
+    const quoted = sqliteAll(dbs.chain, `SELECT DISTINCT mint FROM token_metrics WHERE window = '4h' AND buy_count + sell_count > 0 AND NOT ${NOT_QUOTE('mint')}`);
+    expect(quoted.length, 'the chain database has flows of quote assets (SOL ↔ USDC swaps)').toBeGreaterThan(0);
+    const byDefault = await jsonLines(['query', 'top-flows', '--db', dbs.chain, '--window', '4h', '--limit', '1000']);
+    expect(byDefault.filter((r) => QUOTES.includes(r.mint))).toEqual([]);
+    const all = await jsonLines(['query', 'top-flows', '--db', dbs.chain, '--window', '4h', '--limit', '1000', '--include-quotes']);
+    const want = sqliteAll(dbs.chain, `SELECT mint FROM token_metrics WHERE window = '4h' AND buy_count + sell_count > 0 ORDER BY net_flow DESC, mint`);
+    expect(all.map((r) => r.mint)).toEqual(want.map((w) => w.mint));
+    const { lo, hi } = sqliteOne(dbs.chain, 'SELECT min(block_time) AS lo, max(block_time) AS hi FROM trades');
+    const span = (extra: string[]) => jsonLines(['query', 'top-flows', '--db', dbs.chain, '--since', String(lo), '--until', String(hi), '--limit', '1000', ...extra]);
+    expect((await span([])).filter((r) => QUOTES.includes(r.mint))).toEqual([]);
+    expect((await span(['--include-quotes'])).filter((r) => QUOTES.includes(r.mint)).length).toBeGreaterThan(0);
+    const table = await cli(['query', 'top-flows', '--db', dbs.chain, '--window', '4h']);
+    expect(table.stderr).toMatch(/SOL and stablecoins left out \(--include-quotes\)/);
+  });
+
+  it('one "net 4h" column for --window 4h (the window is its own horizon)', async () => {
+    for (const window of ['15m', '1h', '4h']) {
+      const table = await cli(['query', 'top-flows', '--db', dbs.chain, '--window', window, '--limit', '3']);
+      expect(table.code).toBe(0);
+      const header = table.stdout.split('\n').find((l) => l.includes('token'))!;
+      expect(header.split(`net ${window}`).length - 1, header).toBe(1);
+      for (const other of ['15m', '1h', '4h'].filter((w) => w !== window)) expect(header).toContain(`net ${other}`);
+    }
+    // JSON keeps its shape: every horizon, whatever the window.
+    const [row] = await jsonLines(['query', 'top-flows', '--db', dbs.chain, '--window', '4h', '--limit', '1']);
+    expect(Object.keys(row)).toEqual(expect.arrayContaining(['net_sol', 'net_15m_sol', 'net_1h_sol', 'net_4h_sol']));
   });
 
   it('prints a table for people and the same rows as CSV for programs', async () => {
@@ -205,6 +239,23 @@ describe('query token', { timeout: 60_000 }, () => {
 });
 
 describe('query trades', { timeout: 60_000 }, () => {
+  it('a leg between two quote assets reads as the conversion it is, never "sell EPjF…" for SOL sold for USDC', async () => {
+    const c = dbs.corpus;
+    const conv = sqliteOne(c, `SELECT signature, side, base_mint, quote_mint FROM trades WHERE NOT ${NOT_QUOTE('base_mint')} AND NOT ${NOT_QUOTE('quote_mint')} ORDER BY slot LIMIT 1`);
+    expect(conv, 'the corpus holds a SOL ↔ stablecoin leg').toBeDefined();
+    const r = await cli(['query', 'trades', '--db', c, '--mint', conv.base_mint, '--limit', '100000']);
+    expect(r.code).toBe(0);
+    const label = (m: string) => (m === 'So11111111111111111111111111111111111111112' ? 'SOL' : m === 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v' ? 'USDC' : m === 'Es9vMFrzaCERmJfrF4H2FYD4KCoNkY11McCe8BenwNYB' ? 'USDT' : null);
+    const [gave, got] = conv.side === 'buy' ? [conv.quote_mint, conv.base_mint] : [conv.base_mint, conv.quote_mint];
+    if (label(gave) && label(got)) expect(r.stdout).toContain(`${label(gave)}→${label(got)}`);
+    const rows = r.stdout.split('\n').filter((l) => l.includes('│') && !l.includes('token'));
+    const quoteRows = sqliteAll(c, `SELECT count(*) AS n FROM trades WHERE base_mint = ? AND NOT ${NOT_QUOTE('quote_mint')}`, conv.base_mint)[0].n;
+    expect(rows.filter((l) => /│\s*(buy|sell)\s*│/.test(l)).length).toBe(rows.length - quoteRows);
+    // JSON keeps the stored side.
+    const json = await jsonLines(['query', 'trades', '--db', c, '--mint', conv.base_mint, '--limit', '100000']);
+    expect(json.every((t) => t.side === 'buy' || t.side === 'sell')).toBe(true);
+  });
+
   const signatures = (rows: any[]) => rows.map((r) => `${r.signature}/${r.ixPath}`).sort();
   const want = (db: string, where: string, ...params: unknown[]) =>
     sqliteAll(db, `SELECT signature || '/' || ix_path AS k FROM trades WHERE ${where}`, ...params).map((r) => r.k).sort();

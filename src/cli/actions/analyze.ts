@@ -164,9 +164,11 @@ function amount(raw: bigint | null, decimals: number, quoteMint?: string): strin
   return quoteMint ? `${s} ${mintLabel(quoteMint)}` : s;
 }
 
-function signed(raw: bigint | null, decimals: number): string {
+/** With a quote mint, the amount carries its unit, as every money cell does. */
+function signed(raw: bigint | null, decimals: number, quoteMint?: string): string {
   if (raw === null) return '-';
-  return (raw > 0n ? '+' : '') + fmt(raw, decimals);
+  const s = (raw > 0n ? '+' : '') + fmt(raw, decimals);
+  return quoteMint ? `${s} ${mintLabel(quoteMint)}` : s;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -190,6 +192,11 @@ function keyValues(rows: Array<[string, string]>): string {
   return t.toString();
 }
 
+function activeDays(s: WalletAnalysis['summary']): string {
+  if (s.activeDays === null) return 'unknown (no trade has a block time)';
+  return s.untimedTransactions ? `${s.activeDays} (+${plural(s.untimedTransactions, 'transaction')} without a block time)` : String(s.activeDays);
+}
+
 function renderTables(a: WalletAnalysis, plan: Plan): string {
   const s = a.summary;
   const out: string[] = [];
@@ -200,15 +207,16 @@ function renderTables(a: WalletAnalysis, plan: Plan): string {
   const list = (cs: Array<{ name: string; trades: number }>) => (cs.length ? cs.slice(0, 6).map((c) => `${c.name} ×${c.trades}`).join(', ') + (cs.length > 6 ? `, +${cs.length - 6} more` : '') : '-');
   out.push(
     keyValues([
-      ['trades', `${s.trades} (${plural(s.buys, 'buy')}, ${plural(s.sells, 'sell')}) in ${plural(s.transactions, 'transaction')}`],
+      ['trades stored', `${plural(s.trades, 'leg')} in ${plural(s.transactions, 'transaction')}`],
+      ['swaps', `${plural(s.buys, 'buy')}, ${plural(s.sells, 'sell')} (what the wallet gave and got per transaction; route hops left out)`],
       ['SOL in / out', `${sol(s.solIn)} from sells / ${sol(s.solOut)} on buys`],
       ['tokens traded', String(s.tokens)],
       ['venues', list(s.venues)],
       ['routers', list(s.routers)],
       ['first trade', s.first ? `${isoTime(s.first.blockTime)}  ${shortKey(s.first.signature, 6)}` : '-'],
       ['last trade', s.last ? `${isoTime(s.last.blockTime)}  ${shortKey(s.last.signature, 6)}` : '-'],
-      ['active days', String(s.activeDays)],
-      ['swaps', `${s.swaps} priced${s.unpriced ? `, ${s.unpriced} not priced (${s.unpricedExamples[0].reason}${s.unpriced > 1 ? ', …' : ''})` : ''}`],
+      ['active days', activeDays(s)],
+      ['priced', `${s.swaps} priced${s.unpriced ? `, ${s.unpriced} not priced (${s.unpricedExamples[0].reason}${s.unpriced > 1 ? ', …' : ''})` : ''}`],
     ]),
   );
 
@@ -222,28 +230,29 @@ function renderTables(a: WalletAnalysis, plan: Plan): string {
         String(p.sells),
         formatAmount(p.held, p.baseDecimals, 2),
         amount(p.cost, p.quoteDecimals, p.quoteMint),
-        amount(p.proceeds, p.quoteDecimals),
-        signed(p.realized, p.quoteDecimals),
-        signed(p.unrealized, p.quoteDecimals),
+        amount(p.proceeds, p.quoteDecimals, p.quoteMint),
+        signed(p.realized, p.quoteDecimals, p.quoteMint),
+        signed(p.unrealized, p.quoteDecimals, p.quoteMint),
         pct(p.roi),
         formatSeconds(p.holdSeconds),
-        p.status === 'no-buy' ? 'sold w/o buy' : p.status,
+        p.status,
       ]);
     }
     out.push(t.toString());
+    if (a.positions.some((p) => p.status === 'no-buy')) out.push("no-buy: sold more than the recorded buys held (transferred in, airdropped, or bought before --since)");
     if (a.positions.length > plan.limit) out.push(`… and ${a.positions.length - plan.limit} more (--limit, --json, --format csv)`);
   }
 
   if (a.totals.length) {
-    out.push('', 'Totals per quote asset (win rate over fully closed positions; sold-without-buy positions left out)');
+    out.push('', 'Totals per quote asset (win rate over fully closed positions; no-buy positions left out)');
     const t = makeTable(['quote', 'positions', 'cost', 'realized', 'unrealized', 'closed', 'win rate', '<-50%', '-50–0%', '0–2x', '2–5x', '>5x'], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     for (const q of a.totals) {
       t.push([
         mintLabel(q.quoteMint),
-        `${q.positions} (${q.openPositions} open${q.noBuyPositions ? `, ${q.noBuyPositions} w/o buy` : ''})`,
-        amount(q.cost, q.quoteDecimals),
-        signed(q.realized, q.quoteDecimals),
-        signed(q.unrealized, q.quoteDecimals) + (q.unpricedPositions ? ` (${q.unpricedPositions} unpriced)` : ''),
+        `${q.positions} (${q.openPositions} open${q.noBuyPositions ? `, ${q.noBuyPositions} no-buy` : ''})`,
+        amount(q.cost, q.quoteDecimals, q.quoteMint),
+        signed(q.realized, q.quoteDecimals, q.quoteMint),
+        signed(q.unrealized, q.quoteDecimals, q.quoteMint) + (q.unpricedPositions ? ` (${q.unpricedPositions} unpriced)` : ''),
         String(q.closedPositions),
         percent(q.winRate),
         ...q.distribution.map((b) => String(b.count)),
@@ -260,7 +269,7 @@ function renderTables(a: WalletAnalysis, plan: Plan): string {
       ['platforms', b.platforms.length ? b.platforms.slice(0, 6).map((p) => `${p.name} ×${p.trades}`).join(', ') : '-'],
       ['DCA', `${b.dca.fills} fills, ${sol(b.dca.sol)}${b.dca.limitFills ? `; limit orders ${b.dca.limitFills} fills, ${sol(b.dca.limitSol)}` : ''}`],
       ['typical trade', b.tradeSize.median === null ? '-' : `${sol(b.tradeSize.median)} median, ${sol(b.tradeSize.mean)} mean`],
-      ['trades per hour', `${b.tradesPerHour} (peak ${b.peakHourTrades} in an hour, ${b.peakDayTrades} in a day)`],
+      ['trades per hour', b.tradesPerHour === null ? 'unknown (no trade has a block time)' : `${b.tradesPerHour} (peak ${b.peakHourTrades} in an hour, ${b.peakDayTrades} in a day)`],
       ['closed within 1 min', b.closedRounds ? `${b.fastCloses} of ${b.closedRounds} closed positions (${percent(b.fastCloseShare)})` : '-'],
       ['same-slot round trips', `${b.sameSlotRoundTrips}${b.sameSlotExamples.length ? `  e.g. ${shortKey(b.sameSlotExamples[0], 6)}` : ''}`],
     ]),

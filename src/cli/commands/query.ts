@@ -32,6 +32,7 @@ export const registerQuery: CommandRegistrar = (program, setExit) => {
     .option('--order <by>', `${FLOW_ORDERS.join('|')} (outflow = most net selling first)`, 'net')
     .option('--since <time>', `rank over this span instead, summed from the stored trades (any length, e.g. a day of a historical database); ${TIME_HELP}`)
     .option('--until <time>', `… up to this time (default: the newest trade); ${TIME_HELP}`)
+    .option('--include-quotes', 'rank SOL and the stablecoins too (left out by default: SOL ↔ USDC is no flow into a token)')
     .action(act(async (opts: TopFlowsOpts) => (await import('../query/top-flows.js')).runTopFlows(opts)));
   withExample(topFlowsCmd, 'solflow query top-flows --window 15m --order volume --json');
   topFlowsCmd.addHelpText('after', '\nWithout --since/--until the ranking is the rolling window as of the newest trade (token_metrics).');

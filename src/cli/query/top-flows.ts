@@ -10,7 +10,7 @@ import { rankedFlowColumns } from './columns.js';
 import { forTable, isoOrNull, limitOf, note, printRows, solCell, solValue, span, type DataOpts, type TimeOpts } from './common.js';
 import { WINDOW_NAMES } from './names.js';
 
-export type TopFlowsOpts = DataOpts & TimeOpts & { window: string; order: string };
+export type TopFlowsOpts = DataOpts & TimeOpts & { window: string; order: string; includeQuotes?: boolean };
 
 export async function runTopFlows(opts: TopFlowsOpts): Promise<number> {
   const format = parseFormat(opts);
@@ -22,7 +22,7 @@ export async function runTopFlows(opts: TopFlowsOpts): Promise<number> {
   if (opts.since !== undefined || opts.until !== undefined) return runSpanFlows(opts, { format, limit, order });
   return withReader(opts.db, async (store) => {
     const clock = await store.reports.storeClock();
-    const rows = await store.reports.topFlows({ window, order, limit, includeBlocked: opts.includeBlocked });
+    const rows = await store.reports.topFlows({ window, order, limit, includeBlocked: opts.includeBlocked, includeQuotes: opts.includeQuotes });
     const newest = clock.newestTradeTime;
     const stale = (r: TopFlowRow) => newest !== null && r.asOf < newest;
     const cols: Column<TopFlowRow & { rank: number }>[] = [
@@ -37,15 +37,18 @@ export async function runTopFlows(opts: TopFlowsOpts): Promise<number> {
       { key: 'stale', value: (r) => stale(r) },
       { key: 'blocked', value: (r) => r.blocked },
     ];
+    // The longer horizons beside the window's own net flow; the one equal to the window is that column already.
+    const horizons: Record<string, string> = { net_15m_sol: 'net 15m', net_1h_sol: 'net 1h', net_4h_sol: 'net 4h' };
+    delete horizons[`net_${window}_sol`];
     const table = forTable(cols, {
       rank: '#', mint: 'token', net_sol: `net ${window}`, buy_sol: 'bought', sell_sol: 'sold', buys: 'buys', sells: 'sells', wallets: 'wallets',
-      bot_share: 'bot', dca_share: 'DCA', net_15m_sol: 'net 15m', net_1h_sol: 'net 1h', net_4h_sol: 'net 4h', signal: 'signal', as_of: 'as of',
+      bot_share: 'bot', dca_share: 'DCA', ...horizons, signal: 'signal', as_of: 'as of',
     });
     const ranked = rows.map((r, i) => ({ ...r, rank: i + 1 }));
     printRows(ranked, format === 'table' ? table : cols, format);
     if (format === 'table') {
       const asOf = clock.metricsAsOf === null ? 'never written' : isoTime(clock.metricsAsOf);
-      note(`${window} window, by ${order}; metrics as of ${asOf} (chain clock), newest trade ${isoTime(newest)}${rows.length ? '' : '; no token traded in this window'}`);
+      note(`${window} window, by ${order}${quotesNote(opts)}; metrics as of ${asOf} (chain clock), newest trade ${isoTime(newest)}${rows.length ? '' : '; no token traded in this window'}`);
     }
     const staleRows = rows.filter(stale).length;
     if (clock.metricsAsOf !== null && newest !== null && clock.metricsAsOf < newest) {
@@ -60,7 +63,7 @@ export async function runTopFlows(opts: TopFlowsOpts): Promise<number> {
 export function runSpanFlows(opts: TopFlowsOpts, p: { format: OutputFormat; limit: number; order: FlowOrder }): Promise<number> {
   const { since, until } = span(opts);
   return withReader(opts.db, async (store) => {
-    const rows = await store.reports.flowsOverSpan({ since, until, order: p.order, limit: p.limit, includeBlocked: opts.includeBlocked });
+    const rows = await store.reports.flowsOverSpan({ since, until, order: p.order, limit: p.limit, includeBlocked: opts.includeBlocked, includeQuotes: opts.includeQuotes });
     const cols: Column<SpanFlowRow & { rank: number }>[] = [
       ...rankedFlowColumns<SpanFlowRow & { rank: number }>(),
       { key: 'first_trade', value: (r) => isoOrNull(r.firstTrade) },
@@ -75,9 +78,13 @@ export function runSpanFlows(opts: TopFlowsOpts, p: { format: OutputFormat; limi
     if (p.format === 'table') {
       const from = since === undefined ? 'the first stored trade' : isoTime(since);
       const to = until === undefined ? 'the newest' : isoTime(until);
-      note(`flows from ${from} to ${to}, by ${p.order}, summed from stored trades${rows.length ? '' : '; no trades in this span'}`);
+      note(`flows from ${from} to ${to}, by ${p.order}${quotesNote(opts)}, summed from stored trades${rows.length ? '' : '; no trades in this span'}`);
     }
     return EXIT.ok;
   });
 }
 
+
+function quotesNote(opts: TopFlowsOpts): string {
+  return opts.includeQuotes ? '; SOL and stablecoins included' : '; SOL and stablecoins left out (--include-quotes)';
+}

@@ -74,7 +74,12 @@ export interface TopFlowRow extends WindowFlow {
   blocked: boolean;
 }
 
-export interface TopFlowsQuery extends Blockable {
+/** Quote assets (SOL, stablecoins: core/quote-mints.ts) are no tokens; rankings leave them out unless this is set. */
+export interface QuoteFilter {
+  includeQuotes?: boolean;
+}
+
+export interface TopFlowsQuery extends Blockable, QuoteFilter {
   window: WindowName;
   order?: FlowOrder;
   limit: number;
@@ -88,7 +93,7 @@ export interface SpanFlowRow extends Omit<WindowFlow, 'window' | 'asOf' | 'asOfS
   lastTrade: number | null;
 }
 
-export interface SpanFlowsQuery extends Blockable, TimeSpan {
+export interface SpanFlowsQuery extends Blockable, QuoteFilter, TimeSpan {
   order?: FlowOrder;
   limit: number;
 }

@@ -14,11 +14,16 @@
  *    flag is not read instead): count / 5, capped at 1.
  * Jupiter DCA and limit-order fills are executed by keepers for the owner; like the engine,
  * the pace rules leave them out.
+ *
+ * Sizes and pace count what the wallet did, not the route: the typical trade is over swaps
+ * (swaps.ts) with a SOL quote, the pace over transactions, so a three-hop route is one trade of
+ * the size the wallet paid. Without any block time the pace is unknown (null), not 0.
  */
 import { ranked } from './summary.js';
 import type { Behaviour, BotEvidence, Swap, WalletTrade } from './types.js';
 import type { Round } from './positions.js';
 import { FAST_CLOSE_SECONDS } from './positions.js';
+import { WSOL_MINT } from '../trade.js';
 
 const EXAMPLES = 3;
 const DUNE_MIN_TRADES = 100;
@@ -31,15 +36,16 @@ const SAME_SLOT_FLAG = 'round-trip:same-slot';
 
 export function describeBehaviour(legs: readonly WalletTrade[], swaps: readonly Swap[], rounds: readonly Round[], fastCloseSeconds = FAST_CLOSE_SECONDS): Behaviour {
   const own = legs.filter((t) => !t.isDca && !t.isLimitOrder);
-  const pace = tradePace(own);
+  const ownTxs = oneLegPerTransaction(own);
+  const pace = tradePace(ownTxs);
   const closed = rounds.filter((r) => r.openedAt !== null && r.closedAt !== null);
   const fastCloses = closed.filter((r) => r.closedAt! - r.openedAt! <= fastCloseSeconds).length;
   const sameSlot = sameSlotRoundTrips(swaps);
   const fastCloseShare = closed.length > 0 ? fastCloses / closed.length : null;
 
   const evidence: BotEvidence[] = [...engineFlags(own)];
-  if (own.length >= DUNE_MIN_TRADES && pace.perHour >= DUNE_MIN_PER_HOUR) {
-    evidence.push({ rule: 'frequency', strength: 1, detail: `${own.length} trades at ${pace.perHour.toFixed(1)}/hour (Dune: ≥${DUNE_MIN_TRADES} trades and ≥${DUNE_MIN_PER_HOUR}/hour)`, trades: own.length, examples: [] });
+  if (ownTxs.length >= DUNE_MIN_TRADES && pace.perHour !== null && pace.perHour >= DUNE_MIN_PER_HOUR) {
+    evidence.push({ rule: 'frequency', strength: 1, detail: `${ownTxs.length} trades at ${pace.perHour.toFixed(1)}/hour (Dune: ≥${DUNE_MIN_TRADES} trades and ≥${DUNE_MIN_PER_HOUR}/hour)`, trades: ownTxs.length, examples: [] });
   }
   if (pace.peakDay > BOT_DAY_TRADES) {
     evidence.push({ rule: 'busy-day', strength: 0.8, detail: `${pace.peakDay} trades on ${pace.peakDayName} (more than ${BOT_DAY_TRADES} a day)`, trades: pace.peakDay, examples: [] });
@@ -59,29 +65,38 @@ export function describeBehaviour(legs: readonly WalletTrade[], swaps: readonly 
   evidence.sort((a, b) => b.strength - a.strength || (a.rule < b.rule ? -1 : 1));
   const score = round2(1 - evidence.reduce((keep, e) => keep * (1 - e.strength), 1));
 
+  // Per transaction, at the SOL its swaps paid or received: a route's hops are one trade, and
+  // SOL that only passed through the route is no volume.
+  const swapSol = new Map<string, bigint>();
+  for (const s of swaps) if (s.quoteMint === WSOL_MINT) swapSol.set(s.signature, (swapSol.get(s.signature) ?? 0n) + s.quoteAmount);
   const platforms = new Map<string, { trades: number; sol: bigint }>();
   let dcaFills = 0;
   let dcaSol = 0n;
   let limitFills = 0;
   let limitSol = 0n;
   const sizes: bigint[] = [];
-  for (const t of legs) {
-    if (t.platform) {
-      const p = platforms.get(t.platform) ?? { trades: 0, sol: 0n };
+  // Legs come in chain order: one transaction's legs are adjacent.
+  for (let i = 0, j = 0; i < legs.length; i = j) {
+    while (j < legs.length && legs[j].signature === legs[i].signature) j++;
+    const txLegs = legs.slice(i, j);
+    const sol = swapSol.get(legs[i].signature) ?? 0n;
+    const platform = txLegs.find((l) => l.platform)?.platform;
+    if (platform) {
+      const p = platforms.get(platform) ?? { trades: 0, sol: 0n };
       p.trades++;
-      p.sol += t.solAmount ?? 0n;
-      platforms.set(t.platform, p);
+      p.sol += sol;
+      platforms.set(platform, p);
     }
-    if (t.isDca) {
+    if (txLegs.some((l) => l.isDca)) {
       dcaFills++;
-      dcaSol += t.solAmount ?? 0n;
+      dcaSol += sol;
     }
-    if (t.isLimitOrder) {
+    if (txLegs.some((l) => l.isLimitOrder)) {
       limitFills++;
-      limitSol += t.solAmount ?? 0n;
+      limitSol += sol;
     }
-    if (t.solAmount !== null) sizes.push(t.solAmount);
   }
+  for (const s of swaps) if (s.quoteMint === WSOL_MINT) sizes.push(s.quoteAmount);
   // Lamports are < 2^63 (the schema's INTEGER), so a typed array sorts them natively.
   const sorted = BigInt64Array.from(sizes).sort();
   const platformCounts = ranked(new Map([...platforms].map(([k, v]) => [k, v.trades])));
@@ -95,7 +110,7 @@ export function describeBehaviour(legs: readonly WalletTrade[], swaps: readonly 
       mean: sizes.length ? sizes.reduce((a, b) => a + b, 0n) / BigInt(sizes.length) : null,
       trades: sizes.length,
     },
-    tradesPerHour: round2(pace.perHour),
+    tradesPerHour: pace.perHour === null ? null : round2(pace.perHour),
     peakHourTrades: pace.peakHour,
     peakDayTrades: pace.peakDay,
     closedRounds: closed.length,
@@ -138,6 +153,11 @@ function engineFlags(own: readonly WalletTrade[]): BotEvidence[] {
   return out;
 }
 
+/** Legs come in chain order, so one transaction's legs are adjacent. */
+function oneLegPerTransaction(legs: readonly WalletTrade[]): WalletTrade[] {
+  return legs.filter((t, i) => i === 0 || legs[i - 1].signature !== t.signature);
+}
+
 function tradePace(own: readonly WalletTrade[]) {
   const hours = new Map<number, number>();
   const days = new Map<number, number>();
@@ -153,14 +173,14 @@ function tradePace(own: readonly WalletTrade[]) {
     days.set(d, (days.get(d) ?? 0) + 1);
   }
   const timed = [...hours.values()].reduce((a, b) => a + b, 0);
-  const spanHours = timed > 0 ? Math.max(1, (last - first) / 3600) : 1;
+  const spanHours = Math.max(1, (last - first) / 3600);
   let peakHour = 0;
   for (const n of hours.values()) peakHour = Math.max(peakHour, n);
   let peakDay = 0;
   let peakDayKey = 0;
   for (const [d, n] of days) if (n > peakDay) [peakDay, peakDayKey] = [n, d];
   return {
-    perHour: timed / spanHours,
+    perHour: timed > 0 ? timed / spanHours : own.length > 0 ? null : 0,
     peakHour,
     peakDay,
     peakDayName: new Date(peakDayKey * 86400_000).toISOString().slice(0, 10),

@@ -51,10 +51,10 @@ export function analyzeWallet(wallet: string, trades: readonly WalletTrade[], op
     wallet,
     costBasis,
     token,
-    summary: summarize(own, swaps.length, unpriced),
+    summary: summarize(own, swaps, unpriced),
     positions,
     totals: totalsByQuote(positions),
     behaviour: describeBehaviour(own, swaps, rounds, fast),
-    daily: dailySeries(own, realizedEvents),
+    daily: dailySeries(swaps, realizedEvents),
   };
 }

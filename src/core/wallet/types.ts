@@ -136,20 +136,26 @@ export interface TradeRef {
 }
 
 export interface Summary {
+  /** Stored legs (rows of the trades table), route hops included. */
   trades: number;
   transactions: number;
+  /** Swaps (what the wallet gave and got per transaction; see swaps.ts), not legs. */
   buys: number;
   sells: number;
-  /** Lamports received from sells with a SOL quote. */
+  /** Lamports received from sells (swaps) with a SOL quote; SOL that only passed through a route is not counted. */
   solIn: bigint;
-  /** Lamports spent on buys with a SOL quote. */
+  /** Lamports spent on buys (swaps) with a SOL quote. */
   solOut: bigint;
+  /** Distinct tokens the wallet's swaps bought or sold (route hops left out). */
   tokens: number;
   venues: Count[];
   routers: Count[];
   first: TradeRef | null;
   last: TradeRef | null;
-  activeDays: number;
+  /** UTC days with a timed trade; null when no stored trade has a block time (unknown, not 0). */
+  activeDays: number | null;
+  /** Transactions stored without a block time: left out of every time-based figure. */
+  untimedTransactions: number;
   swaps: number;
   unpriced: number;
   unpricedExamples: UnpricedTx[];
@@ -166,12 +172,17 @@ export interface BotEvidence {
 
 export interface Behaviour {
   bot: { score: number; verdict: 'likely bot' | 'some automation' | 'no bot pattern'; evidence: BotEvidence[] };
+  /** Per transaction (a route's hops are one trade), at the SOL its swaps paid or received. */
   platforms: Array<Count & { sol: bigint }>;
+  /** Fills per transaction, at the SOL their swaps paid or received. */
   dca: { fills: number; sol: bigint; limitFills: number; limitSol: bigint };
-  /** Lamports per trade with a SOL quote. */
+  /** Lamports per swap with a SOL quote (route hops are not trades). */
   tradeSize: { median: bigint | null; mean: bigint | null; trades: number };
-  /** Trades over the hours between the first and last trade (at least one hour). */
-  tradesPerHour: number;
+  /**
+   * The wallet's own transactions (not DCA/limit fills) over the hours between the first and
+   * last one with a block time (at least one hour); null when none has a block time.
+   */
+  tradesPerHour: number | null;
   peakHourTrades: number;
   peakDayTrades: number;
   closedRounds: number;
@@ -186,8 +197,9 @@ export interface Behaviour {
 export interface DayPoint {
   /** UTC date, YYYY-MM-DD. */
   day: string;
+  /** Swaps that day. */
   trades: number;
-  /** SOL in + out, lamports. */
+  /** SOL paid and received by SOL-quoted swaps, lamports. */
   solVolume: bigint;
   /** Realized PnL in SOL booked that day, lamports. */
   realized: bigint;

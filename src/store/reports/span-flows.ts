@@ -2,12 +2,13 @@
  * `query top-flows --since/--until`: tokens ranked over any chain-time span, aggregated from the
  * trades themselves, for what the rolling windows (at most 4h, as of the newest trade) cannot
  * answer. Volumes count only SOL-quoted trades, as the windows do; shares are of gross SOL volume.
+ * Quote assets (SOL, stablecoins) are left out unless `includeQuotes`.
  */
 import { sql } from 'kysely';
 import type { FlowOrder, SpanFlowRow, SpanFlowsQuery } from '../../core/store/reports.js';
 import { big, num, numOrNull, text } from '../values.js';
 import { flowTotals } from './flow-row.js';
-import { notBlocked, rowsOf, timeClauses, whereAll, type Db, type Row } from './sql.js';
+import { notBlocked, notQuote, rowsOf, timeClauses, whereAll, type Db, type Row } from './sql.js';
 
 const ORDER_SQL: Record<FlowOrder, string> = {
   net: 'net_flow DESC',
@@ -24,7 +25,7 @@ function shareOfGross(r: Row): { bot: number; dca: number } {
 }
 
 export async function flowsOverSpan(db: Db, q: SpanFlowsQuery): Promise<SpanFlowRow[]> {
-  const where = whereAll([...timeClauses('t.block_time', q), notBlocked('t.base_mint', q)]);
+  const where = whereAll([...timeClauses('t.block_time', q), notBlocked('t.base_mint', q), notQuote('t.base_mint', q)]);
   const vol = (cond: string) => sql.raw(`coalesce(sum(CASE WHEN ${cond} THEN t.sol_amount END), 0)`);
   const rows = await rowsOf(
     db,

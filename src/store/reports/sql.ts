@@ -3,7 +3,8 @@
  * on every dialect) and a runner for the few reports written as one SQL text.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Blockable, TimeSpan } from '../../core/store/reports.js';
+import type { Blockable, QuoteFilter, TimeSpan } from '../../core/store/reports.js';
+import { quoteMints } from '../../core/quote-mints.js';
 import type { DB } from '../schema.js';
 
 export type Db = Kysely<DB>;
@@ -19,6 +20,15 @@ export function whereAll(clauses: readonly Clause[]): RawBuilder<unknown> {
 /** Leaves blocklisted mints out unless asked to show them. */
 export function notBlocked(column: string, opts: Blockable): Clause {
   return opts.includeBlocked ? null : sql`${sql.ref(column)} NOT IN (SELECT mint FROM blocklist)`;
+}
+
+/**
+ * Leaves quote assets (SOL, the stablecoins: core/quote-mints.ts) out of token rankings unless
+ * asked for them: SOL ↔ USDC is a conversion between two quotes, not flow into a token.
+ */
+export function notQuote(column: string, opts: QuoteFilter): Clause {
+  const mints = quoteMints();
+  return opts.includeQuotes || mints.length === 0 ? null : sql`${sql.ref(column)} NOT IN (${sql.join(mints)})`;
 }
 
 /** `column op value` when the filter was given; an absent filter adds nothing. */

@@ -1,10 +1,10 @@
-/** `query top-flows`: tokens ranked over one rolling window, from token_metrics. */
+/** `query top-flows`: tokens ranked over one rolling window, from token_metrics; quote assets left out unless asked for. */
 import { sql } from 'kysely';
 import type { FlowOrder, TopFlowRow, TopFlowsQuery } from '../../core/store/reports.js';
 import type { WindowName } from '../../core/flow/types.js';
 import { bigOrNull, num, text } from '../values.js';
 import { windowFlow } from './flow-row.js';
-import { notBlocked, rowsOf, whereAll, type Db } from './sql.js';
+import { notBlocked, notQuote, rowsOf, whereAll, type Db } from './sql.js';
 
 const ORDER_SQL: Record<FlowOrder, string> = {
   net: 'm.net_flow DESC',
@@ -15,7 +15,7 @@ const ORDER_SQL: Record<FlowOrder, string> = {
 };
 
 export async function topFlows(db: Db, q: TopFlowsQuery): Promise<TopFlowRow[]> {
-  const where = whereAll([sql`m.window = ${q.window}`, sql`(m.buy_count + m.sell_count) > 0`, notBlocked('m.mint', q)]);
+  const where = whereAll([sql`m.window = ${q.window}`, sql`(m.buy_count + m.sell_count) > 0`, notBlocked('m.mint', q), notQuote('m.mint', q)]);
   const net = (w: WindowName) => sql`(SELECT x.net_flow FROM token_metrics x WHERE x.mint = m.mint AND x.window = ${w})`;
   const rows = await rowsOf(
     db,
