@@ -101,8 +101,9 @@ describe('solflow analyze <wallet>', { timeout: 30_000 }, () => {
     // One word for one status in table and CSV: B was sold without a recorded buy.
     const csvB = csv.stdout.split('\n').find((l) => l.startsWith(`${B},`))!;
     expect(csvB.split(',')).toContain('no-buy');
-    const rowOf = (mint: string) => r.stdout.split('\n').find((l) => l.includes(`│ ${mint.slice(0, 4)}`) && l.includes('…'))!;
-    const cellsOf = (line: string) => line.split('│').map((c) => c.trim()).filter(Boolean);
+    // The compact table: cells are set apart by two or more spaces (a cell holds single ones).
+    const rowOf = (mint: string) => r.stdout.split('\n').find((l) => l.trimStart().startsWith(mint.slice(0, 4)) && l.includes('…'))!;
+    const cellsOf = (line: string) => line.trim().split(/\s{2,}/).map((c) => c.trim()).filter(Boolean);
     expect(cellsOf(rowOf(B))).toContain('no-buy');
     expect(r.stdout).not.toMatch(/w\/o buy/);
     // Every money cell names its unit: cost, proceeds, realized (and unrealized when priced).
@@ -219,8 +220,8 @@ describe('solflow analyze: a wallet whose transactions have no block time', () =
   it('says unknown for active days and trades per hour, not 0; JSON says null', () => {
     const r = solflow(['analyze', wallet, '--db', untimedDb]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/active days\s*│\s*unknown \(no trade has a block time\)/);
-    expect(r.stdout).toMatch(/trades per hour\s*│\s*unknown \(no trade has a block time\)/);
+    expect(r.stdout).toMatch(/active days\s+unknown \(no trade has a block time\)/);
+    expect(r.stdout).toMatch(/trades per hour\s+unknown \(no trade has a block time\)/);
     const doc = JSON.parse(solflow(['analyze', wallet, '--db', untimedDb, '--json']).stdout);
     expect([doc.summary.activeDays, doc.summary.untimedTransactions, doc.behaviour.tradesPerHour]).toEqual([null, 1, null]);
   });
