@@ -7,5 +7,11 @@
  */
 export async function loadWatch(): Promise<typeof import('./index.js')> {
   process.env.NODE_ENV ??= 'production';
+  // Ink reads CI once, when it loads, and under CI draws only the final frame. A terminal on
+  // stdout means someone is watching, whatever a CI variable leaked from their environment says.
+  if (process.stdout.isTTY) {
+    process.env.CI = '0';
+    process.env.CONTINUOUS_INTEGRATION = '0';
+  }
   return import('./index.js');
 }

@@ -3,6 +3,7 @@
  * lines off a terminal or with --ndjson (no escape code, each trade once, a closed pipe ends
  * quietly), and exit code 0 for q, Ctrl-C and SIGTERM.
  */
+import './interactive.js';
 import './force-color.js';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
