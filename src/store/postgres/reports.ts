@@ -15,6 +15,7 @@ import type {
   BotQuery, BotWallet, DcaQuery, DcaToken, FlowOrder, PricePair, SpanFlowRow, SpanFlowsQuery, StoreStats, TimeSpan, WalletTradeFilter,
 } from '../../core/store/reports.js';
 import { pricePairKey } from '../../core/store/reports.js';
+import { quoteMints } from '../../core/quote-mints.js';
 import type { ClassifiedTrade } from '../../core/flow/types.js';
 import type { LastPrice } from '../../core/wallet/types.js';
 import { rowToTrade, TRADE_COLUMNS, type TradeRow } from '../trade-row.js';
@@ -50,6 +51,12 @@ class Where {
   notBlocked(column: string, includeBlocked: boolean | undefined): this {
     return this.add(includeBlocked ? null : `${column} NOT IN (SELECT mint FROM blocklist)`);
   }
+  /** SOL and the stablecoins are quote assets, not tokens: left out unless asked for (as in reports/sql.ts). */
+  notQuote(column: string, includeQuotes: boolean | undefined): this {
+    const mints = quoteMints();
+    if (includeQuotes || mints.length === 0) return this;
+    return this.add(`${column} <> ALL(${this.param(mints)}::text[])`);
+  }
   sql(): string {
     return this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : '';
   }
@@ -67,7 +74,7 @@ export function pgReports(pool: pg.Pool, location: string, schemaVersion: number
   const rows = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as Row[];
 
   async function flowsOverSpan(q: SpanFlowsQuery): Promise<SpanFlowRow[]> {
-    const w = new Where().span('t.block_time', q).notBlocked('t.base_mint', q.includeBlocked);
+    const w = new Where().span('t.block_time', q).notBlocked('t.base_mint', q.includeBlocked).notQuote('t.base_mint', q.includeQuotes);
     const vol = (cond: string) => `coalesce(sum(t.sol_amount) FILTER (WHERE ${cond}), 0)`;
     const limit = w.param(q.limit);
     const rs = await rows(
