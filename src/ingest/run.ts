@@ -13,7 +13,7 @@ import type { Pipeline } from '../core/pipeline.js';
 import { createPipeline } from '../core/pipeline.js';
 import type { EngineOptionsInput } from '../core/flow/options.js';
 import type { FlowOutput } from '../core/flow/types.js';
-import type { RawTransaction } from '../core/decode/index.js';
+import { firstSignature, type RawTransaction } from '../core/decode/index.js';
 import type { Trade } from '../core/trade.js';
 import { LockHeldError, type Store, type StoreLock } from '../core/store/types.js';
 import { fillRange } from '../jobs/fill.js';
@@ -71,7 +71,7 @@ export interface IngestSummary extends IngestLoopResult {
 }
 
 export async function runIngest(req: IngestRequest): Promise<IngestSummary> {
-  const { store, client, metrics, log } = req;
+  const { store, metrics, log } = req;
   let lock: StoreLock;
   try {
     lock = await store.lock(INGEST_LOCK);
@@ -89,7 +89,7 @@ export async function runIngest(req: IngestRequest): Promise<IngestSummary> {
       onOutput: req.onOutput,
       onDecodeError: (env, error) => {
         metrics.transactionFailed(error.name === 'MalformedTransactionError' ? 'malformed' : 'decode');
-        log.warn('skipped a transaction that does not decode', { signature: signatureOf(env.tx), error: error.message });
+        log.warn('skipped a transaction that does not decode', { signature: firstSignature(env.tx), error: error.message });
       },
     });
     const source = req.source({ programs: req.programs, commitment: req.commitment, fromSlot: startSlot });
@@ -199,9 +199,4 @@ function watchCommits(pipeline: Pipeline, metrics: Metrics) {
       metrics.setQueueDepth(c.queued);
     },
   };
-}
-
-function signatureOf(tx: unknown): string | null {
-  const sigs = (tx as { transaction?: { signatures?: unknown } })?.transaction?.signatures;
-  return Array.isArray(sigs) && typeof sigs[0] === 'string' ? sigs[0] : null;
 }

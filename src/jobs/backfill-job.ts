@@ -11,7 +11,7 @@
 import { hostname } from 'node:os';
 import type { EngineOptionsInput } from '../core/flow/options.js';
 import { createPipeline, type PipelineSummary, type TxEnvelope } from '../core/pipeline.js';
-import type { RawTransaction } from '../core/decode/index.js';
+import { firstSignature, type RawTransaction } from '../core/decode/index.js';
 import type { Trade } from '../core/trade.js';
 import { LockHeldError, type JobRow, type JobStatus, type Store, type StoreLock } from '../core/store/types.js';
 import type { BackfillCounts, Checkpoint, Gap } from '../sources/backfill.js';
@@ -85,7 +85,7 @@ export function backfillJobKey(r: Pick<BackfillJobRequest, 'rangeText' | 'addres
 /** The cursor at `pos`, held by this process. */
 const cursorAt = (pos: number): BackfillJobCursor => ({ pos, pid: process.pid, host: hostname() });
 
-const signatureOf = (tx: RawTransaction): string => (tx.transaction as { signatures?: string[] } | null)?.signatures?.[0] ?? '?';
+const signatureOf = (tx: RawTransaction): string => firstSignature(tx) ?? '?';
 
 /**
  * The slots a request covers, as the job would run it: a resumed job's own range, else resolved

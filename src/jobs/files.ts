@@ -3,7 +3,7 @@
  * pipeline: no network and no job row, since re-reading the same files is the resume. The
  * writer runs on its own thread: reading files is CPU-bound (see PipelineOptions.writerThread).
  */
-import type { RawTransaction } from '../core/decode/index.js';
+import { firstSignature, type RawTransaction } from '../core/decode/index.js';
 import type { EngineOptionsInput } from '../core/flow/options.js';
 import { createPipeline, type TxEnvelope } from '../core/pipeline.js';
 import type { Store } from '../core/store/types.js';
@@ -26,7 +26,7 @@ export interface FileIngestResult {
   problems: string[];
 }
 
-const signatureOf = (tx: RawTransaction): string => (tx.transaction as { signatures?: string[] } | null)?.signatures?.[0] ?? '?';
+const signatureOf = (tx: RawTransaction): string => firstSignature(tx) ?? '?';
 
 export async function ingestFiles(store: Store, req: FileIngestRequest): Promise<FileIngestResult> {
   const problems: string[] = [];

@@ -4,19 +4,14 @@
  * The ingest log goes to the screen's notice line on a terminal (a log line would tear the
  * frame) and to stderr otherwise.
  */
-import { decodeTransaction, type RawTransaction } from '../core/decode/index.js';
 import { IngestError, runIngest, SLOT_SECONDS } from '../ingest/run.js';
 import { createLogger } from '../log/index.js';
 import { createMetrics } from '../metrics/index.js';
-import { EndpointError, resolveEndpoint } from '../sources/endpoint.js';
-import { createGrpcSource } from '../sources/grpc/index.js';
-import { createWebSocketSource } from '../sources/live/websocket.js';
-import { deriveWsUrl } from '../sources/live/ws-url.js';
 import { RpcClient } from '../sources/rpc/client.js';
-import { redactUrl } from '../util/redact.js';
 import { EXIT, UsageError } from '../cli/errors.js';
 import { loadFlowConfig } from '../cli/flow-config-option.js';
-import { venuesFor } from '../cli/actions/ingest.js';
+import { liveSourceFor, resolveLiveEndpoints } from '../cli/shared/live-endpoints.js';
+import { parseVenues } from '../cli/shared/venues.js';
 import { withWriter } from '../cli/with-db.js';
 import { loadWatch } from '../tui/load.js';
 import type { WatchSource, WatchWindow } from '../tui/feed.js';
@@ -43,20 +38,10 @@ export interface LiveWatchOptions {
 const MAX_CATCH_UP_SECONDS = 3600;
 
 export async function runLiveWatch(o: LiveWatchOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let rpcUrl: string;
-  try {
-    rpcUrl = resolveEndpoint(o.rpc, env).url;
-  } catch (err) {
-    if (err instanceof EndpointError) throw new UsageError(err.message);
-    throw err;
-  }
-  const grpcUrl = o.grpc ?? null;
-  const xToken = o.xToken ?? env.SOLFLOW_GRPC_X_TOKEN ?? undefined;
-  const wsUrl = grpcUrl ? null : (o.ws ?? deriveWsUrl(rpcUrl));
-  if (wsUrl !== null && !/^wss?:\/\//i.test(wsUrl)) throw new UsageError(`--ws must be a ws:// or wss:// URL, not ${redactUrl(wsUrl)}`);
-  if (grpcUrl !== null && !/^https?:\/\//i.test(grpcUrl)) throw new UsageError(`--grpc must be an http:// or https:// URL, not ${redactUrl(grpcUrl)}`);
+  const endpoints = resolveLiveEndpoints({ rpc: o.rpc, ws: o.ws, grpc: o.grpc, xToken: o.xToken }, env);
+  const { rpcUrl, grpcUrl, xToken } = endpoints;
   const flow = loadFlowConfig(o.flowConfig, env);
-  const venues = venuesFor(undefined);
+  const venues = parseVenues(undefined);
   const source: WatchSource = o.replay ? { kind: 'replay', url: rpcUrl } : grpcUrl ? { kind: 'grpc', url: grpcUrl } : { kind: 'rpc', url: rpcUrl };
 
   const { startWatch } = await loadWatch();
@@ -87,14 +72,13 @@ export async function runLiveWatch(o: LiveWatchOptions, env: NodeJS.ProcessEnv =
       const ingest = runIngest({
         store,
         client,
-        source: (so) => (grpcUrl ? createGrpcSource({ ...so, endpoint: grpcUrl, xToken }) : createWebSocketSource({ ...so, wsUrl: wsUrl!, rpc: client })),
+        source: liveSourceFor(endpoints, client),
         programs: venues.programIds,
         commitment: 'confirmed',
         fromSlot: null,
         catchUp: true,
         maxCatchUpSlots: Math.ceil(MAX_CATCH_UP_SECONDS / SLOT_SECONDS),
         flow,
-        decode: (tx: RawTransaction) => decodeTransaction(tx),
         metrics,
         log,
         signal: stop.signal,

@@ -4,16 +4,10 @@
  * source, flushes the writer and stores the cursor (exit 0); a second exits at once (130): the
  * database stays consistent, the next start catches up from the last stored cursor.
  */
-import { defaultLabels } from '../../core/labels.js';
-import { decodeTransaction, type RawTransaction } from '../../core/decode/index.js';
 import { IngestError, runIngest, SLOT_SECONDS } from '../../ingest/run.js';
 import { createLogger, createRate, parseLevel, startStatusLine } from '../../log/index.js';
 import { createMetrics, startMetricsServer } from '../../metrics/index.js';
 import { parseMaxLag } from '../../metrics/health.js';
-import { EndpointError, resolveEndpoint } from '../../sources/endpoint.js';
-import { createGrpcSource } from '../../sources/grpc/index.js';
-import { createWebSocketSource } from '../../sources/live/websocket.js';
-import { deriveWsUrl } from '../../sources/live/ws-url.js';
 import { RpcClient } from '../../sources/rpc/client.js';
 import type { Commitment } from '../../sources/types.js';
 import { redactUrl } from '../../util/redact.js';
@@ -21,6 +15,8 @@ import { EXIT, UsageError } from '../errors.js';
 import { loadFlowConfig } from '../flow-config-option.js';
 import { parseDurationOption, parsePositiveInt } from '../options.js';
 import { withWriter } from '../with-db.js';
+import { liveSourceFor, resolveLiveEndpoints } from '../shared/live-endpoints.js';
+import { parseVenues, venueDecoder } from '../shared/venues.js';
 
 export interface IngestCliOptions {
   rpc?: string;
@@ -42,26 +38,10 @@ export interface IngestCliOptions {
   verbose?: boolean;
 }
 
-interface Venues {
-  names: Set<string> | null;
-  programIds: string[];
-}
-
-/** --program names → the program ids to follow (every DEX program when not given). */
-export function venuesFor(option: string | undefined): Venues {
-  const dex = [...defaultLabels.programs.entries()].filter(([, p]) => p.kind === 'dex');
-  const known = new Set(dex.map(([, p]) => p.name));
-  if (!option) return { names: null, programIds: dex.map(([id]) => id) };
-  const names = new Set(option.split(',').map((p) => p.trim()).filter(Boolean));
-  const unknown = [...names].filter((n) => !known.has(n));
-  if (unknown.length) throw new UsageError(`unknown --program ${unknown.join(', ')}; known: ${[...known].sort().join(', ')}`);
-  return { names, programIds: dex.filter(([, p]) => names.has(p.name)).map(([id]) => id) };
-}
-
 export async function runIngestCommand(opts: IngestCliOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const commitment = (opts.commitment ?? 'confirmed') as Commitment;
   if (commitment !== 'confirmed' && commitment !== 'finalized') throw new UsageError('--commitment must be confirmed or finalized');
-  const venues = venuesFor(opts.program);
+  const venues = parseVenues(opts.program);
   const fromSlot = opts.fromSlot === undefined ? null : parsePositiveInt('--from-slot', opts.fromSlot, Number.MAX_SAFE_INTEGER);
   // parseDurationOption answers in seconds.
   const maxCatchUpSlots = Math.ceil(parseDurationOption('--max-catch-up', opts.maxCatchUp ?? '1h') / SLOT_SECONDS);
@@ -78,20 +58,11 @@ export async function runIngestCommand(opts: IngestCliOptions, env: NodeJS.Proce
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  let rpcUrl: string;
-  try {
-    rpcUrl = resolveEndpoint(opts.rpc, env).url;
-  } catch (err) {
-    if (err instanceof EndpointError) throw new UsageError(err.message);
-    throw err;
-  }
-  const grpcUrl = opts.grpc ?? env.SOLFLOW_GRPC_URL ?? null;
-  const xToken = opts.xToken ?? env.SOLFLOW_GRPC_X_TOKEN ?? undefined;
-  const wsUrl = grpcUrl ? null : (opts.ws ?? env.SOLFLOW_WS_URL ?? deriveWsUrl(rpcUrl));
-  if (wsUrl !== null && !/^wss?:\/\//i.test(wsUrl)) throw new UsageError(`--ws must be a ws:// or wss:// URL, not ${redactUrl(wsUrl)}`);
-  if (grpcUrl !== null && !/^https?:\/\//i.test(grpcUrl)) throw new UsageError(`--grpc must be an http:// or https:// URL, not ${redactUrl(grpcUrl)}`);
+  // The environment names the live endpoints too (a service unit sets them once).
+  const endpoints = resolveLiveEndpoints({ rpc: opts.rpc, ws: opts.ws ?? env.SOLFLOW_WS_URL, grpc: opts.grpc ?? env.SOLFLOW_GRPC_URL, xToken: opts.xToken }, env);
+  const { rpcUrl, wsUrl, grpcUrl, xToken } = endpoints;
   const flow = loadFlowConfig(opts.flowConfig, env);
-  const decode = venues.names ? (tx: RawTransaction) => decodeTransaction(tx).filter((t) => venues.names!.has(t.venue)) : undefined;
+  const decode = venueDecoder(venues.names);
 
   const log = createLogger({ json: opts.json === true, level, secrets: xToken ? [xToken] : [] });
   const metrics = createMetrics();
@@ -129,7 +100,7 @@ export async function runIngestCommand(opts: IngestCliOptions, env: NodeJS.Proce
       const summary = await runIngest({
         store,
         client,
-        source: (o) => (grpcUrl ? createGrpcSource({ ...o, endpoint: grpcUrl, xToken }) : createWebSocketSource({ ...o, wsUrl: wsUrl!, rpc: client })),
+        source: liveSourceFor(endpoints, client),
         programs: venues.programIds,
         commitment,
         fromSlot,

@@ -1,11 +1,10 @@
 /** Backfill options checked into a plan before any I/O (shared by backfill and analyze --fetch). */
 import type { RawTransaction } from '../../core/decode/index.js';
 import type { EngineOptionsInput } from '../../core/flow/options.js';
-import { decodeTransaction } from '../../core/decode/index.js';
-import { defaultLabels } from '../../core/labels.js';
 import type { Trade } from '../../core/trade.js';
 import type { Commitment } from '../../sources/types.js';
 import { UsageError } from '../errors.js';
+import { parseVenues, venueDecoder } from './venues.js';
 import { parseAddress, parsePositiveInt } from '../options.js';
 import { parseLast, parseRange, type RangeSpec } from '../range.js';
 
@@ -54,13 +53,7 @@ export function checkOptions(rangeArg: string | undefined, opts: BackfillOptions
   else if (!opts.from) throw new UsageError('missing range: e.g. solflow backfill 312000000..312000500, -2h..now or --last 30m');
   const rangeText = rangeArg ? rangeArg.trim() : opts.last ? `--last ${opts.last.trim()}` : 'all';
 
-  let programs: Set<string> | null = null;
-  if (opts.program) {
-    const known = knownVenues();
-    programs = new Set(opts.program.split(',').map((p) => p.trim()).filter(Boolean));
-    const unknown = [...programs].filter((p) => !known.has(p));
-    if (unknown.length) throw new UsageError(`unknown --program ${unknown.join(', ')}; known: ${[...known].sort().join(', ')}`);
-  }
+  const programs = parseVenues(opts.program).names;
   const address = opts.address === undefined ? null : parseAddress('--address', opts.address);
   const concurrency = parsePositiveInt('--concurrency', opts.concurrency ?? '16', 256);
   const rps = opts.rps === undefined ? undefined : Number(opts.rps);
@@ -74,14 +67,7 @@ export function checkOptions(rangeArg: string | undefined, opts: BackfillOptions
   return { spec, rangeText, programs, address, concurrency, rps, timeoutMs: timeout * 1000, retries, commitment };
 }
 
-function knownVenues(): Set<string> {
-  const out = new Set<string>();
-  for (const p of defaultLabels.programs.values()) if (p.kind === 'dex') out.add(p.name);
-  return out;
-}
-
 /** --program's venue filter over the pipeline's decoder (undefined: every venue, the pipeline's own). */
 export function decoderFor(plan: Pick<Plan, 'programs'>): ((tx: RawTransaction) => Trade[]) | undefined {
-  const { programs } = plan;
-  return programs ? (tx: RawTransaction) => decodeTransaction(tx).filter((t) => programs.has(t.venue)) : undefined;
+  return venueDecoder(plan.programs);
 }

@@ -21,6 +21,7 @@ import { annotate } from './annotate.js';
 import type { RawTransaction } from './rawtx.js';
 
 export type { RawTransaction } from './rawtx.js';
+export { firstSignature } from './rawtx.js';
 export { MalformedTransactionError } from './txview.js';
 
 export interface DecodeOptions {

@@ -74,3 +74,12 @@ export interface RawTransaction {
   /** Position in the block, when the source (getBlock) knows it. */
   txIndex?: number | null;
 }
+
+/**
+ * The transaction's first signature (its id) as the input spells it, or null when the input has
+ * none: for naming a transaction in a log line or a failure row, before or without decoding it.
+ */
+export function firstSignature(tx: unknown): string | null {
+  const sigs = (tx as { transaction?: { signatures?: unknown } } | null)?.transaction?.signatures;
+  return Array.isArray(sigs) && typeof sigs[0] === 'string' ? sigs[0] : null;
+}
