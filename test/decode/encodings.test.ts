@@ -78,3 +78,21 @@ describe('malformed input', () => {
     expect(() => decodeTransaction(tx as unknown as RawTransaction)).toThrow('meta.postTokenBalances[0].uiTokenAmount.amount: undefined is not a u64 decimal string');
   });
 });
+
+describe('counts written as decimal strings', () => {
+  // A real Jupiter route whose recorder wrote slot, blockTime and fee as strings: they mean the
+  // same numbers (the gRPC twin of this transaction carries fee 74,798 as an integer).
+  it('reads slot, blockTime and fee from strings, and refuses a string that is not a count', () => {
+    const raw = loadTx(sig('2pfnv4drhn'));
+    const trades = decodeTransaction(raw);
+    expect(trades.length).toBeGreaterThan(0);
+    for (const t of trades) {
+      expect(t.txFee).toBe(74_798);
+      expect(t.slot).toBe(322_982_554);
+      expect(t.blockTime).toBe(1_740_480_781);
+    }
+    const bad = structuredClone(raw) as RawTransaction & { meta: { fee: unknown } };
+    bad.meta.fee = '-5';
+    expect(() => decodeTransaction(bad)).toThrow(/meta\.fee.*not a non-negative integer/);
+  });
+});

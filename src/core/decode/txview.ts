@@ -16,6 +16,7 @@ import type {
 } from './rawtx.js';
 import { WSOL_MINT } from '../trade.js';
 import { validateTransaction } from './validate.js';
+import { wholeNumber } from './whole-number.js';
 
 export { MalformedTransactionError } from './errors.js';
 
@@ -110,9 +111,9 @@ export function buildTxView(raw: RawTransaction): TxView {
 
   const view: TxView = {
     signature: tx.signatures[0],
-    slot: typeof raw.slot === 'number' ? raw.slot : null,
-    blockTime: typeof raw.blockTime === 'number' ? raw.blockTime : null,
-    txIndex: typeof raw.txIndex === 'number' ? raw.txIndex : null,
+    slot: wholeNumber(raw.slot),
+    blockTime: wholeNumber(raw.blockTime),
+    txIndex: wholeNumber(raw.txIndex),
     keys,
     signers,
     signerSet: new Set(signers),
@@ -124,7 +125,7 @@ export function buildTxView(raw: RawTransaction): TxView {
     lamportDelta: new Map(),
     tokenDelta: new Map(),
     logs: meta.logMessages ?? [],
-    fee: typeof meta.fee === 'number' ? meta.fee : 0,
+    fee: wholeNumber(meta.fee) ?? 0,
     computeUnitPrice: 0,
     logEvents: null,
   };

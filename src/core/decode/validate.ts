@@ -12,6 +12,7 @@
 import { base58Digit } from './base58.js';
 import { MalformedTransactionError } from './errors.js';
 import type { RawTransaction } from './rawtx.js';
+import { wholeNumber } from './whole-number.js';
 
 /** The runtime allows a call depth of 5; leave room, but a depth is never in the thousands. */
 const MAX_STACK_HEIGHT = 64;
@@ -79,6 +80,7 @@ function base58(v: unknown, where: Where): void {
 
 function optionalUnsigned(v: unknown, where: Where): void {
   if (typeof v === 'number' && !(Number.isSafeInteger(v) && v >= 0)) fail(where, `${shown(v)} is not a non-negative integer`);
+  if (typeof v === 'string' && wholeNumber(v) === null) fail(where, `${shown(v)} is not a non-negative integer`);
 }
 
 function instruction(v: unknown, where: Where, keyCount: number, inner: boolean): void {
