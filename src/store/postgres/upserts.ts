@@ -8,6 +8,7 @@ import type { FlagUpdate } from '../../core/store/types.js';
 import { sigKey } from '../sig-key.js';
 import { bulkOrEach, type Delta, type Reject } from './batch.js';
 import { pairKey, type TradeInput } from './trade-insert.js';
+import { noteTokenSeen, type TokenSeen } from '../writer/tokens-seen.js';
 
 const METRICS_UPSERT_SQL = `INSERT INTO token_metrics (mint, "window", as_of, as_of_slot, buy_volume, sell_volume,
   buy_count, sell_count, net_flow, unique_wallets, unique_buyers, unique_sellers, bot_volume, bot_trades,
@@ -44,32 +45,9 @@ const flagUpdateSql = (keyed: boolean) => `UPDATE trade_rows r SET is_bot = u.b,
   WHERE ${keyed ? 'r.sig_key = u.k' : 'r.sig_key IS NULL'} AND r.ix_path = u.ix AND r.signature = u.sig
   RETURNING r.signature, r.ix_path`;
 
-/** Rows of the unkeyed (collided) trades among (signature, ix_path) pairs: trades_unkeyed's index. */
-interface TokenSeen {
-  decimals: number;
-  minSlot: number | null;
-  minTime: number | null;
-  maxSlot: number | null;
-  maxTime: number | null;
-}
-
-const minN = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
-const maxN = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
-
 export async function upsertTokens(client: pg.PoolClient, fresh: TradeInput[], at: number): Promise<void> {
   const seen = new Map<string, TokenSeen>();
-  for (const { t } of fresh) {
-    const s = seen.get(t.baseMint);
-    if (s === undefined) {
-      seen.set(t.baseMint, { decimals: t.baseDecimals, minSlot: t.slot, minTime: t.blockTime, maxSlot: t.slot, maxTime: t.blockTime });
-    } else {
-      s.decimals = t.baseDecimals;
-      s.minSlot = minN(s.minSlot, t.slot);
-      s.maxSlot = maxN(s.maxSlot, t.slot);
-      s.minTime = minN(s.minTime, t.blockTime);
-      s.maxTime = maxN(s.maxTime, t.blockTime);
-    }
-  }
+  for (const { t } of fresh) noteTokenSeen(seen, t);
   if (seen.size === 0) return;
   const mints = [...seen.keys()].sort();
   const col = (f: (s: TokenSeen) => number | null) => mints.map((m) => f(seen.get(m)!));
@@ -145,4 +123,3 @@ export async function clearFlowTablesPg(client: pg.PoolClient): Promise<{ clock:
   return { clock: r.rows[0].clock === null ? null : Number(r.rows[0].clock) };
 }
 
-/** Writer.exclusive's handle: the writes go through the same transaction client. */
