@@ -9,22 +9,13 @@ import { sigKey } from '../sig-key.js';
 import { bulkOrEach, type Delta, type Reject } from './batch.js';
 import { pairKey, type TradeInput } from './trade-insert.js';
 import { noteTokenSeen, type TokenSeen } from '../writer/tokens-seen.js';
+import { METRICS_INSERT, METRICS_ON_CONFLICT } from '../writer/metrics-sql.js';
 
-const METRICS_UPSERT_SQL = `INSERT INTO token_metrics (mint, "window", as_of, as_of_slot, buy_volume, sell_volume,
-  buy_count, sell_count, net_flow, unique_wallets, unique_buyers, unique_sellers, bot_volume, bot_trades,
-  bot_wallets, bot_share, dca_volume, dca_buy_volume, dca_trades, dca_wallets, dca_share, updated_at)
+const METRICS_UPSERT_SQL = `${METRICS_INSERT}
   SELECT u.*, $22::int8 FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int8[], $6::int8[], $7::int8[],
     $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::int8[], $15::int8[], $16::float8[],
     $17::int8[], $18::int8[], $19::int8[], $20::int8[], $21::float8[]) AS u
-  ON CONFLICT (mint, "window") DO UPDATE SET as_of = excluded.as_of, as_of_slot = excluded.as_of_slot,
-  buy_volume = excluded.buy_volume, sell_volume = excluded.sell_volume, buy_count = excluded.buy_count,
-  sell_count = excluded.sell_count, net_flow = excluded.net_flow, unique_wallets = excluded.unique_wallets,
-  unique_buyers = excluded.unique_buyers, unique_sellers = excluded.unique_sellers,
-  bot_volume = excluded.bot_volume, bot_trades = excluded.bot_trades, bot_wallets = excluded.bot_wallets,
-  bot_share = excluded.bot_share, dca_volume = excluded.dca_volume, dca_buy_volume = excluded.dca_buy_volume,
-  dca_trades = excluded.dca_trades, dca_wallets = excluded.dca_wallets, dca_share = excluded.dca_share,
-  updated_at = excluded.updated_at
-  WHERE excluded.as_of >= token_metrics.as_of`;
+  ${METRICS_ON_CONFLICT}`;
 
 const SIGNAL_INSERT_SQL = `INSERT INTO signals (mint, type, strength, "window", block_time, slot, signature, inputs_json, created_at)
   SELECT u.*, $9::int8 FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::int8[], $6::int8[], $7::text[], $8::text[]) AS u

@@ -18,6 +18,7 @@ import { sigKey } from '../sig-key.js';
 import { createBatchedWriter, type BatchContext } from '../writer/batched.js';
 import type { BatchRows, QueuedTrade } from '../writer/queue.js';
 import { noteTokenSeen, type TokenSeen } from '../writer/tokens-seen.js';
+import { METRICS_COLUMN_COUNT, METRICS_INSERT, METRICS_ON_CONFLICT } from '../writer/metrics-sql.js';
 
 export type { FlagUpdate, WriteBatch, WriterCounters, WriterOptions } from '../../core/store/types.js';
 
@@ -37,19 +38,7 @@ export interface SqliteWriter {
   close(): Promise<void>;
 }
 
-const METRICS_UPSERT_SQL = `INSERT INTO token_metrics (mint, window, as_of, as_of_slot, buy_volume, sell_volume,
-  buy_count, sell_count, net_flow, unique_wallets, unique_buyers, unique_sellers, bot_volume, bot_trades,
-  bot_wallets, bot_share, dca_volume, dca_buy_volume, dca_trades, dca_wallets, dca_share, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (mint, window) DO UPDATE SET as_of = excluded.as_of, as_of_slot = excluded.as_of_slot,
-  buy_volume = excluded.buy_volume, sell_volume = excluded.sell_volume, buy_count = excluded.buy_count,
-  sell_count = excluded.sell_count, net_flow = excluded.net_flow, unique_wallets = excluded.unique_wallets,
-  unique_buyers = excluded.unique_buyers, unique_sellers = excluded.unique_sellers,
-  bot_volume = excluded.bot_volume, bot_trades = excluded.bot_trades, bot_wallets = excluded.bot_wallets,
-  bot_share = excluded.bot_share, dca_volume = excluded.dca_volume, dca_buy_volume = excluded.dca_buy_volume,
-  dca_trades = excluded.dca_trades, dca_wallets = excluded.dca_wallets, dca_share = excluded.dca_share,
-  updated_at = excluded.updated_at
-  WHERE excluded.as_of >= token_metrics.as_of`;
+const METRICS_UPSERT_SQL = `${METRICS_INSERT} VALUES (${Array(METRICS_COLUMN_COUNT).fill('?').join(', ')}) ${METRICS_ON_CONFLICT}`;
 
 const SIGNAL_INSERT_SQL = `INSERT INTO signals (mint, type, strength, window, block_time, slot, signature,
   inputs_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (mint, type, signature) DO NOTHING`;
