@@ -26,6 +26,7 @@ import { createBatchedWriter, type BatchContext } from '../writer/batched.js';
 import type { BatchRows } from '../writer/queue.js';
 import { setCursorPg, updateJobPg } from './jobs.js';
 import { createPgAddressBook } from './rows.js';
+import { inTransaction } from './transaction.js';
 import { invalidTrade } from '../sqlite/rows.js';
 import { storeTrades, type TradeInput } from './trade-insert.js';
 import { clearFlowTablesPg, insertSignals, updateFlags, upsertMetrics, upsertTokens } from './upserts.js';
@@ -74,25 +75,9 @@ export function createPgWriter(pool: pg.Pool, opts: WriterOptions = {}): Writer 
     await updateFlags(client, rows.flags, () => collided(client), d);
   }
 
-  /** fn in one transaction on one pooled client: committed, or rolled back and thrown. */
-  async function inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const v = await fn(client);
-      await client.query('COMMIT');
-      return v;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
-
   const w = createBatchedWriter({ ...opts, defaultBatchSize: DEFAULT_PG_BATCH_SIZE }, async (rows, ctx) => {
     try {
-      await inTransaction((client) => writeBatch(client, rows, ctx));
+      await inTransaction(pool, (client) => writeBatch(client, rows, ctx));
     } catch (err) {
       // Ids the cache learnt inside the rolled-back transaction are not in the table.
       book.forget();
@@ -106,7 +91,7 @@ export function createPgWriter(pool: pg.Pool, opts: WriterOptions = {}): Writer 
     flush: w.flush,
     async exclusive(fn) {
       await w.flush();
-      return w.inTurn(() => inTransaction((client) => fn(writerTx(client))));
+      return w.inTurn(() => inTransaction(pool, (client) => fn(writerTx(client))));
     },
     counters: w.counters,
     close: w.close,
