@@ -1,6 +1,7 @@
 /**
  * Retention as the Store interface states it: shapes of cutoffs, counts, progress and space
- * reclaimed. The deleting itself is each backend's (src/store/sqlite/prune/*).
+ * reclaimed. The paced delete loop is shared (src/store/paced-deletes.ts); each backend's
+ * statements are its own (src/store/sqlite/prune/*, src/store/postgres/prune.ts).
  */
 
 export type RelativeTo = 'newest' | 'now';

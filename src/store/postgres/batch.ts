@@ -3,13 +3,8 @@
  * that rejects only the rows a statement failed on.
  */
 import type pg from 'pg';
-import type { ClassifiedTrade } from '../../core/flow/types.js';
-import type { WriterCounters } from '../../core/store/types.js';
-import type { Trade } from '../../core/trade.js';
 
-export type QueuedTrade = Trade | ClassifiedTrade;
-export type Delta = Pick<WriterCounters, 'written' | 'duplicate' | 'rejected' | 'lateWritten' | 'metricsWritten' | 'signalsWritten' | 'signalsDuplicate' | 'flagsUpdated'>;
-export type Reject = (what: 'trade' | 'signal' | 'metrics', item: unknown, reason: string) => void;
+export type { Delta, QueuedTrade, Reject } from '../writer/queue.js';
 
 let savepoints = 0;
 

@@ -1,6 +1,7 @@
 /** The mint blocklist on Postgres (BlocklistStore): the SQLite backend's rules, atomic per call. */
 import type pg from 'pg';
 import type { BlockedMint, BlocklistStore } from '../../core/store/types.js';
+import { inTransaction } from './transaction.js';
 
 interface RawBlocked {
   mint: string;
@@ -9,21 +10,6 @@ interface RawBlocked {
 }
 
 const fromRaw = (r: RawBlocked): BlockedMint => ({ mint: r.mint, reason: r.reason, addedAt: Number(r.added_at) });
-
-async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
-    const v = await fn(c);
-    await c.query('COMMIT');
-    return v;
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    c.release();
-  }
-}
 
 export function pgBlocklist(pool: pg.Pool): BlocklistStore {
   const getWith = async (q: Pick<pg.PoolClient, 'query'>, mint: string, lock = false) => {

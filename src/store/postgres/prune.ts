@@ -14,30 +14,20 @@
  */
 import type pg from 'pg';
 import type {
-  BatchProgress, Cutoffs, FileStats, PruneCounts, PruneOptions, PruneResult, PruneStore, PruneTable, ReclaimResult, RelativeTo, Retention,
+  Cutoffs, FileStats, PruneOptions, PruneResult, PruneStore, PruneTable, ReclaimResult, RelativeTo, Retention,
 } from '../../core/store/prune.js';
+import { cutoffsAt, pacedDeletes, sleep, zeroCounts, type DeleteBatch, type TableBatches } from '../paced-deletes.js';
 
-export const DEFAULT_BATCH_SIZE = 5000;
-export const DEFAULT_MAX_TRANSACTION_MS = 50;
-const MIN_BATCH = 50;
+export { DEFAULT_BATCH_SIZE, DEFAULT_MAX_TRANSACTION_MS } from '../paced-deletes.js';
 
-const zeroCounts = (): PruneCounts => ({ trades: 0, signals: 0, tokenMetrics: 0, tokens: 0 });
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
-/** Batch sizes that keep each transaction near the time budget (grow ≤2x a step, shrink at once). */
-function pacer(cap: number, budgetMs: number) {
-  let size = Math.min(cap, 256);
-  return {
-    size: () => size,
-    record(ms: number) {
-      const fit = Math.floor((size * budgetMs) / Math.max(ms, 0.5));
-      size = Math.max(Math.min(MIN_BATCH, cap), Math.min(cap, size * 2, fit));
-    },
-  };
-}
-
-type Step = (n: number) => Promise<{ rows: number; more: boolean }>;
+/** One step: one autocommit statement (or two), so its own transaction; timed as a whole. */
+const timed = (step: (n: number) => Promise<{ rows: number; more: boolean }>): DeleteBatch => async (n) => {
+  const s = performance.now();
+  const r = await step(n);
+  return { ...r, held: performance.now() - s };
+};
 
 /** Tables prune deletes from, and so the ones VACUUM is worth running on afterwards. */
 const PRUNED_TABLES = ['trade_rows', 'signals', 'token_metrics', 'tokens'];
@@ -60,9 +50,7 @@ export function pgPrune(pool: pg.Pool): PruneStore {
   return {
     newestChainTime,
     async cutoffs(retention: Retention, relativeTo: RelativeTo, nowMs: number): Promise<Cutoffs> {
-      const reference = relativeTo === 'now' ? Math.floor(nowMs / 1000) : await newestChainTime();
-      const back = (age: number | null) => (reference === null || age === null ? null : reference - age);
-      return { relativeTo, reference, trades: back(retention.trades), signals: back(retention.signals), metrics: back(retention.metrics) };
+      return cutoffsAt(retention, relativeTo, relativeTo === 'now' ? Math.floor(nowMs / 1000) : await newestChainTime());
     },
 
     async countPrunable(c) {
@@ -85,87 +73,8 @@ export function pgPrune(pool: pg.Pool): PruneStore {
     },
 
     async deleteRows(c, opts: PruneOptions = {}): Promise<PruneResult> {
-      const cap = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
-      const budgetMs = opts.maxTransactionMs ?? DEFAULT_MAX_TRANSACTION_MS;
-      const stop = opts.shouldStop ?? (() => false);
-      const t0 = performance.now();
-      const result: PruneResult = { deleted: zeroCounts(), transactions: 0, longestTransactionMs: 0, stopped: false, ms: 0 };
-
-      async function drain(table: PruneTable, step: Step): Promise<void> {
-        const pace = pacer(cap, budgetMs);
-        for (;;) {
-          if (stop()) {
-            result.stopped = true;
-            return;
-          }
-          const n = pace.size();
-          const s = performance.now();
-          const r = await step(n); // one autocommit statement: its own transaction
-          const held = performance.now() - s;
-          result.transactions++;
-          result.longestTransactionMs = Math.max(result.longestTransactionMs, held);
-          result.deleted[table] += r.rows;
-          if (r.more) pace.record(held);
-          const p: BatchProgress = { table, deleted: result.deleted[table], batchRows: r.rows, batchMs: held };
-          opts.onBatch?.(p);
-          if (!r.more) return;
-          // Let autovacuum, the writer and readers in between batches; no write lock to hand over here.
-          await sleep(1);
-        }
-      }
-
-      for (const [table, sqlTable, cut] of [['trades', 'trade_rows', c.trades], ['signals', 'signals', c.signals]] as const) {
-        if (cut === null || result.stopped) continue;
-        const sql = `DELETE FROM ${sqlTable} WHERE id IN (
-          SELECT id FROM ${sqlTable} WHERE block_time < $1 ORDER BY block_time LIMIT $2 FOR UPDATE SKIP LOCKED)`;
-        await drain(table, async (n) => {
-          const rows = (await pool.query(sql, [cut, n])).rowCount ?? 0;
-          return { rows, more: rows === n };
-        });
-      }
-      if (c.metrics !== null && !result.stopped) {
-        // Pages of n keys in (mint, window) order; a page's rows that are old enough go.
-        let after = { m: '', w: '' };
-        const cut = c.metrics;
-        await drain('tokenMetrics', async (n) => {
-          const end = (await pool.query<{ mint: string; window: string }>(
-            `SELECT mint, "window" FROM token_metrics WHERE (mint, "window") > ($1, $2) ORDER BY mint, "window" LIMIT 1 OFFSET $3`,
-            [after.m, after.w, n - 1],
-          )).rows[0];
-          if (end === undefined) {
-            const rows = (await pool.query(`DELETE FROM token_metrics WHERE (mint, "window") > ($1, $2) AND as_of < $3`, [after.m, after.w, cut])).rowCount ?? 0;
-            return { rows, more: false };
-          }
-          const rows = (await pool.query(
-            `DELETE FROM token_metrics WHERE (mint, "window") > ($1, $2) AND (mint, "window") <= ($3, $4) AND as_of < $5`,
-            [after.m, after.w, end.mint, end.window, cut],
-          )).rowCount ?? 0;
-          after = { m: end.mint, w: end.window };
-          return { rows, more: true };
-        });
-      }
-      if (c.trades !== null && !result.stopped) {
-        // A token row goes when its last trade is older than the trades cutoff and nothing refers
-        // to it any more (checked against what is stored now, so a token that just traded stays).
-        const unused = `last_seen_time < $CUT
-          AND NOT EXISTS (SELECT 1 FROM trade_rows WHERE base_mint_id = (SELECT id FROM addresses WHERE address = tokens.mint))
-          AND NOT EXISTS (SELECT 1 FROM token_metrics WHERE mint = tokens.mint)
-          AND NOT EXISTS (SELECT 1 FROM signals WHERE mint = tokens.mint)`;
-        let after = '';
-        const cut = c.trades;
-        await drain('tokens', async (n) => {
-          const end = (await pool.query<{ mint: string }>('SELECT mint FROM tokens WHERE mint > $1 ORDER BY mint LIMIT 1 OFFSET $2', [after, n - 1])).rows[0];
-          if (end === undefined) {
-            const rows = (await pool.query(`DELETE FROM tokens WHERE mint > $1 AND ${unused.replace('$CUT', '$2')}`, [after, cut])).rowCount ?? 0;
-            return { rows, more: false };
-          }
-          const rows = (await pool.query(`DELETE FROM tokens WHERE mint > $1 AND mint <= $2 AND ${unused.replace('$CUT', '$3')}`, [after, end.mint, cut])).rowCount ?? 0;
-          after = end.mint;
-          return { rows, more: true };
-        });
-      }
-      result.ms = performance.now() - t0;
-      return result;
+      // Let autovacuum, the writer and readers in between batches; no write lock to hand over here.
+      return pacedDeletes(tableBatches(pool, c), opts, () => sleep(1));
     },
 
     /**
@@ -207,4 +116,59 @@ export function pgPrune(pool: pg.Pool): PruneStore {
       return { bytes, walBytes: 0, pageSize: 1, pages: bytes, freePages: 0, autoVacuum: 'none' };
     },
   };
+}
+
+function tableBatches(pool: pg.Pool, c: Cutoffs): TableBatches {
+  const out: [PruneTable, DeleteBatch][] = [];
+  for (const [table, sqlTable, cut] of [['trades', 'trade_rows', c.trades], ['signals', 'signals', c.signals]] as const) {
+    if (cut === null) continue;
+    const sql = `DELETE FROM ${sqlTable} WHERE id IN (
+      SELECT id FROM ${sqlTable} WHERE block_time < $1 ORDER BY block_time LIMIT $2 FOR UPDATE SKIP LOCKED)`;
+    out.push([table, timed(async (n) => {
+      const rows = (await pool.query(sql, [cut, n])).rowCount ?? 0;
+      return { rows, more: rows === n };
+    })]);
+  }
+  if (c.metrics !== null) {
+    // Pages of n keys in (mint, window) order; a page's rows that are old enough go.
+    let after = { m: '', w: '' };
+    const cut = c.metrics;
+    out.push(['tokenMetrics', timed(async (n) => {
+      const end = (await pool.query<{ mint: string; window: string }>(
+        `SELECT mint, "window" FROM token_metrics WHERE (mint, "window") > ($1, $2) ORDER BY mint, "window" LIMIT 1 OFFSET $3`,
+        [after.m, after.w, n - 1],
+      )).rows[0];
+      if (end === undefined) {
+        const rows = (await pool.query(`DELETE FROM token_metrics WHERE (mint, "window") > ($1, $2) AND as_of < $3`, [after.m, after.w, cut])).rowCount ?? 0;
+        return { rows, more: false };
+      }
+      const rows = (await pool.query(
+        `DELETE FROM token_metrics WHERE (mint, "window") > ($1, $2) AND (mint, "window") <= ($3, $4) AND as_of < $5`,
+        [after.m, after.w, end.mint, end.window, cut],
+      )).rowCount ?? 0;
+      after = { m: end.mint, w: end.window };
+      return { rows, more: true };
+    })]);
+  }
+  if (c.trades !== null) {
+    // A token row goes when its last trade is older than the trades cutoff and nothing refers
+    // to it any more (checked against what is stored now, so a token that just traded stays).
+    const unused = `last_seen_time < $CUT
+      AND NOT EXISTS (SELECT 1 FROM trade_rows WHERE base_mint_id = (SELECT id FROM addresses WHERE address = tokens.mint))
+      AND NOT EXISTS (SELECT 1 FROM token_metrics WHERE mint = tokens.mint)
+      AND NOT EXISTS (SELECT 1 FROM signals WHERE mint = tokens.mint)`;
+    let after = '';
+    const cut = c.trades;
+    out.push(['tokens', timed(async (n) => {
+      const end = (await pool.query<{ mint: string }>('SELECT mint FROM tokens WHERE mint > $1 ORDER BY mint LIMIT 1 OFFSET $2', [after, n - 1])).rows[0];
+      if (end === undefined) {
+        const rows = (await pool.query(`DELETE FROM tokens WHERE mint > $1 AND ${unused.replace('$CUT', '$2')}`, [after, cut])).rowCount ?? 0;
+        return { rows, more: false };
+      }
+      const rows = (await pool.query(`DELETE FROM tokens WHERE mint > $1 AND mint <= $2 AND ${unused.replace('$CUT', '$3')}`, [after, end.mint, cut])).rowCount ?? 0;
+      after = end.mint;
+      return { rows, more: true };
+    })]);
+  }
+  return out;
 }

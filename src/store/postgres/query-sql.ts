@@ -10,25 +10,11 @@
  */
 import type pg from 'pg';
 import { ReadOnlySqlError, type SqlRows } from '../../core/store/types.js';
+import { leadingCode, refused } from '../read-only-sql.js';
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000;
 const PAGE = 1000;
 const ALLOWED = 'one read-only statement: SELECT, WITH … SELECT, VALUES, TABLE or EXPLAIN';
-
-/** Leading whitespace and comments removed. */
-function leadingCode(text: string): string {
-  let s = text;
-  for (;;) {
-    const t = s.replace(/^\s+/, '');
-    if (t.startsWith('--')) {
-      const nl = t.indexOf('\n');
-      s = nl < 0 ? '' : t.slice(nl + 1);
-    } else if (t.startsWith('/*')) {
-      const end = t.indexOf('*/', 2);
-      s = end < 0 ? '' : t.slice(end + 2);
-    } else return t;
-  }
-}
 
 type Shape = 'cursor' | 'explain';
 
@@ -38,13 +24,13 @@ function shapeOf(text: string): Shape {
   const first = (/^[A-Za-z_]+/.exec(code)?.[0] ?? '').toUpperCase();
   if (first === 'SELECT' || first === 'WITH' || first === 'VALUES' || first === 'TABLE' || first === '(') return 'cursor';
   if (first === 'EXPLAIN') return 'explain';
-  throw new ReadOnlySqlError(`refused: ${first || 'that statement'} is not a read; ${ALLOWED} can run here`);
+  throw refused(`${first || 'that statement'} is not a read`, ALLOWED);
 }
 
-/** Runs `text` read-only on a client of its own, released when the rows are read or abandoned. */
 /** SqlRows plus close(): gives the session back even if the rows were never read. */
 export type PgSqlRows = SqlRows & { close(): Promise<void> };
 
+/** Runs `text` read-only on a client of its own, released when the rows are read or abandoned. */
 export async function querySqlPg(pool: pg.Pool, text: string, timeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS): Promise<PgSqlRows> {
   const shape = shapeOf(text);
   const body = text.replace(/[\s;]+$/, '');
@@ -93,8 +79,8 @@ function asUserError(err: unknown): Error {
   if (e instanceof ReadOnlySqlError) return e;
   const msg = e.message ?? String(err);
   // 25006 read_only_sql_transaction: the statement tried to write.
-  if (e.code === '25006') return new ReadOnlySqlError(`refused: the statement writes; ${ALLOWED} can run here`);
-  if (/cannot insert multiple commands/.test(msg)) return new ReadOnlySqlError(`refused: more than one statement; ${ALLOWED} can run here`);
+  if (e.code === '25006') return refused('the statement writes', ALLOWED);
+  if (/cannot insert multiple commands/.test(msg)) return refused('more than one statement', ALLOWED);
   if (e.code === '57014') return new ReadOnlySqlError(`SQL error: ${msg} (the statement ran past the timeout)`);
   return new ReadOnlySqlError(`SQL error: ${msg}`);
 }

@@ -1,8 +1,8 @@
 /**
  * The PostgreSQL Store: the interface in core/store/types.ts over a pg Pool. The shared Kysely
- * reports run on it through Kysely's PostgresDialect; the reports whose SQL differs, the write
- * path, trade replay, jobs, cursors, blocklist, prune, locks and `query sql` are this backend's
- * own (the files beside this one).
+ * reports run on it through Kysely's PostgresDialect with this backend's spellings (report-sql.ts);
+ * storeStats, the analyze reads, the write path, trade replay, jobs, cursors, blocklist, prune,
+ * locks and `query sql` are this backend's own (the files beside this one).
  */
 import type { Kysely } from 'kysely';
 import type { Reports } from '../../core/store/reports.js';
@@ -15,12 +15,14 @@ import { takeAdvisoryLock } from './lock.js';
 import { pgPrune } from './prune.js';
 import { querySqlPg } from './query-sql.js';
 import { pgReports } from './reports.js';
+import { pgReportSql } from './report-sql.js';
+import type { ReportSql } from '../reports/sql.js';
 import { pgTradeReads } from './trades.js';
 import { createPgWriter } from './writer.js';
 
 /** The reports this backend answers itself; the rest come from the shared Kysely code. */
 export type OwnReports = ReturnType<typeof pgReports>;
-export type SharedReports = (db: Kysely<DB>) => Omit<Reports, keyof OwnReports | 'storeStats' | 'walletTrades' | 'lastPrices'> & Partial<Reports>;
+export type SharedReports = (db: Kysely<DB>, dialect: ReportSql) => Omit<Reports, keyof OwnReports>;
 
 export function pgStore(db: PgDb, url: string, shared: SharedReports): Store {
   const { pool } = db;
@@ -36,7 +38,7 @@ export function pgStore(db: PgDb, url: string, shared: SharedReports): Store {
       return createPgWriter(pool, opts);
     },
     trades: pgTradeReads(pool),
-    reports: { ...shared(db.kysely), ...pgReports(pool, db.name, db.schemaVersion) } as Reports,
+    reports: { ...shared(db.kysely, pgReportSql), ...pgReports(pool, db.name, db.schemaVersion) },
     jobs: pgJobStore(pool),
     cursors: pgCursorStore(pool),
     blocklist: pgBlocklist(pool),

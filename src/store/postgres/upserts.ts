@@ -8,22 +8,14 @@ import type { FlagUpdate } from '../../core/store/types.js';
 import { sigKey } from '../sig-key.js';
 import { bulkOrEach, type Delta, type Reject } from './batch.js';
 import { pairKey, type TradeInput } from './trade-insert.js';
+import { noteTokenSeen, type TokenSeen } from '../writer/tokens-seen.js';
+import { METRICS_INSERT, METRICS_ON_CONFLICT } from '../writer/metrics-sql.js';
 
-const METRICS_UPSERT_SQL = `INSERT INTO token_metrics (mint, "window", as_of, as_of_slot, buy_volume, sell_volume,
-  buy_count, sell_count, net_flow, unique_wallets, unique_buyers, unique_sellers, bot_volume, bot_trades,
-  bot_wallets, bot_share, dca_volume, dca_buy_volume, dca_trades, dca_wallets, dca_share, updated_at)
+const METRICS_UPSERT_SQL = `${METRICS_INSERT}
   SELECT u.*, $22::int8 FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int8[], $6::int8[], $7::int8[],
     $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::int8[], $15::int8[], $16::float8[],
     $17::int8[], $18::int8[], $19::int8[], $20::int8[], $21::float8[]) AS u
-  ON CONFLICT (mint, "window") DO UPDATE SET as_of = excluded.as_of, as_of_slot = excluded.as_of_slot,
-  buy_volume = excluded.buy_volume, sell_volume = excluded.sell_volume, buy_count = excluded.buy_count,
-  sell_count = excluded.sell_count, net_flow = excluded.net_flow, unique_wallets = excluded.unique_wallets,
-  unique_buyers = excluded.unique_buyers, unique_sellers = excluded.unique_sellers,
-  bot_volume = excluded.bot_volume, bot_trades = excluded.bot_trades, bot_wallets = excluded.bot_wallets,
-  bot_share = excluded.bot_share, dca_volume = excluded.dca_volume, dca_buy_volume = excluded.dca_buy_volume,
-  dca_trades = excluded.dca_trades, dca_wallets = excluded.dca_wallets, dca_share = excluded.dca_share,
-  updated_at = excluded.updated_at
-  WHERE excluded.as_of >= token_metrics.as_of`;
+  ${METRICS_ON_CONFLICT}`;
 
 const SIGNAL_INSERT_SQL = `INSERT INTO signals (mint, type, strength, "window", block_time, slot, signature, inputs_json, created_at)
   SELECT u.*, $9::int8 FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::int8[], $6::int8[], $7::text[], $8::text[]) AS u
@@ -44,32 +36,9 @@ const flagUpdateSql = (keyed: boolean) => `UPDATE trade_rows r SET is_bot = u.b,
   WHERE ${keyed ? 'r.sig_key = u.k' : 'r.sig_key IS NULL'} AND r.ix_path = u.ix AND r.signature = u.sig
   RETURNING r.signature, r.ix_path`;
 
-/** Rows of the unkeyed (collided) trades among (signature, ix_path) pairs: trades_unkeyed's index. */
-interface TokenSeen {
-  decimals: number;
-  minSlot: number | null;
-  minTime: number | null;
-  maxSlot: number | null;
-  maxTime: number | null;
-}
-
-const minN = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
-const maxN = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
-
 export async function upsertTokens(client: pg.PoolClient, fresh: TradeInput[], at: number): Promise<void> {
   const seen = new Map<string, TokenSeen>();
-  for (const { t } of fresh) {
-    const s = seen.get(t.baseMint);
-    if (s === undefined) {
-      seen.set(t.baseMint, { decimals: t.baseDecimals, minSlot: t.slot, minTime: t.blockTime, maxSlot: t.slot, maxTime: t.blockTime });
-    } else {
-      s.decimals = t.baseDecimals;
-      s.minSlot = minN(s.minSlot, t.slot);
-      s.maxSlot = maxN(s.maxSlot, t.slot);
-      s.minTime = minN(s.minTime, t.blockTime);
-      s.maxTime = maxN(s.maxTime, t.blockTime);
-    }
-  }
+  for (const { t } of fresh) noteTokenSeen(seen, t);
   if (seen.size === 0) return;
   const mints = [...seen.keys()].sort();
   const col = (f: (s: TokenSeen) => number | null) => mints.map((m) => f(seen.get(m)!));
@@ -145,4 +114,3 @@ export async function clearFlowTablesPg(client: pg.PoolClient): Promise<{ clock:
   return { clock: r.rows[0].clock === null ? null : Number(r.rows[0].clock) };
 }
 
-/** Writer.exclusive's handle: the writes go through the same transaction client. */

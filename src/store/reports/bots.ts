@@ -1,14 +1,13 @@
 /**
  * `query bots`: wallets with flagged trades, most flagged first, with the kinds of reason that
- * flagged them. SQLite SQL (json_each over bot_reasons, sum of a comparison): a Postgres
- * backend answers this report with its own text (jsonb_array_elements_text, count FILTER).
+ * flagged them. Walking the JSON array of reasons is spelled per dialect (ReportSql).
  */
 import { sql } from 'kysely';
 import type { BotQuery, BotWallet } from '../../core/store/reports.js';
 import { big, num, numOrNull } from '../values.js';
-import { filterOn, notBlocked, rowsOf, timeClauses, whereAll, type Db } from './sql.js';
+import { filterOn, notBlocked, rowsOf, timeClauses, whereAll, type Db, type ReportSql } from './sql.js';
 
-export async function botWallets(db: Db, q: BotQuery): Promise<BotWallet[]> {
+export async function botWallets(db: Db, dialect: ReportSql, q: BotQuery): Promise<BotWallet[]> {
   const clauses = [...timeClauses('t.block_time', q), notBlocked('t.base_mint', q), filterOn('t.base_mint', q.mint)];
   const rows = await rowsOf(
     db,
@@ -24,12 +23,12 @@ export async function botWallets(db: Db, q: BotQuery): Promise<BotWallet[]> {
   );
   if (rows.length === 0) return [];
   // Reasons for the wallets on this page only, under the same filters: one row per (wallet, kind).
-  const wallets = JSON.stringify(rows.map((r) => r.trader as string));
+  const wallets = rows.map((r) => r.trader as string);
   const reasons = await rowsOf(
     db,
-    sql`SELECT t.trader, substr(j.value, 1, instr(j.value || ':', ':') - 1) AS kind, count(DISTINCT t.id) AS n
-       FROM trades t, json_each(t.bot_reasons) j
-       ${whereAll([sql`t.is_bot = 1`, sql`t.trader IN (SELECT value FROM json_each(${wallets}))`, ...clauses])}
+    sql`SELECT t.trader, ${dialect.textBefore('j.value', ':')} AS kind, count(DISTINCT t.id) AS n
+       FROM trades t, ${dialect.jsonTextItems('t.bot_reasons', 'j')}
+       ${whereAll([sql`t.is_bot = 1`, dialect.inTexts('t.trader', wallets), ...clauses])}
       GROUP BY t.trader, kind
       ORDER BY n DESC, kind`,
   );

@@ -1,23 +1,27 @@
-/** `query dca`: Jupiter DCA fills per token, by SOL volume, with their share of the token's volume. */
+/**
+ * `query dca`: Jupiter DCA fills per token, by SOL volume, with their share of the token's volume.
+ * tk.symbol is grouped by, not only selected: Postgres refuses a column outside GROUP BY (one
+ * symbol per mint either way: tokens is keyed by mint).
+ */
 import { sql } from 'kysely';
 import type { DcaQuery, DcaToken } from '../../core/store/reports.js';
 import { big, bigOrNull, num, numOrNull, text } from '../values.js';
-import { filterOn, notBlocked, rowsOf, timeClauses, whereAll, type Db } from './sql.js';
+import { filterOn, notBlocked, rowsOf, timeClauses, whereAll, type Db, type ReportSql } from './sql.js';
 
-export async function dcaByToken(db: Db, q: DcaQuery): Promise<DcaToken[]> {
+export async function dcaByToken(db: Db, dialect: ReportSql, q: DcaQuery): Promise<DcaToken[]> {
   const clauses = [sql`d.is_dca = 1`, ...timeClauses('d.block_time', q), notBlocked('d.base_mint', q), filterOn('d.base_mint', q.mint)];
   const allTime = whereAll([sql`a.base_mint = d.base_mint`, ...timeClauses('a.block_time', q)]);
   const rows = await rowsOf(
     db,
     sql`SELECT d.base_mint AS mint, tk.symbol, count(*) AS fills,
-            sum(d.side = 'buy') AS buys, sum(d.side = 'sell') AS sells, count(DISTINCT d.trader) AS wallets,
+            ${dialect.countIf("d.side = 'buy'")} AS buys, ${dialect.countIf("d.side = 'sell'")} AS sells, count(DISTINCT d.trader) AS wallets,
             coalesce(sum(d.sol_amount), 0) AS sol,
             coalesce(sum(CASE WHEN d.side = 'buy' THEN d.sol_amount END), 0) AS buy_sol,
             (SELECT sum(a.sol_amount) FROM trades a ${allTime}) AS total_sol,
             max(d.block_time) AS last
        FROM trades d LEFT JOIN tokens tk ON tk.mint = d.base_mint
        ${whereAll(clauses)}
-      GROUP BY d.base_mint
+      GROUP BY d.base_mint, tk.symbol
       ORDER BY sol DESC, fills DESC, d.base_mint
       LIMIT ${q.limit}`,
   );

@@ -1,7 +1,7 @@
 /**
- * The report registry: every named read written once against Kysely<DB>, for any backend whose
- * SQL agrees. A backend builds its Reports from these plus its own pieces (storeStats, the hot
- * analyze reads) and may replace any entry whose SQL differs on its dialect.
+ * The report registry: every named read written once against Kysely<DB>, for every backend. A
+ * backend builds its Reports from these plus its own pieces (storeStats, the hot
+ * analyze reads); where the dialects' SQL differs, the report asks the backend's ReportSql.
  *
  * Adding a report: a file here, one line below and its name in names.ts, one method in
  * core/store/reports.ts.
@@ -16,22 +16,24 @@ import { tokenInfo, tokenWindows, topTraders } from './token.js';
 import { topFlows } from './top-flows.js';
 import { findTrades } from './trades.js';
 import type { SharedReports } from './names.js';
-import type { Db } from './sql.js';
+import type { Db, ReportSql } from './sql.js';
 
 export type { BackendReports, SharedReports } from './names.js';
+export type { ReportSql } from './sql.js';
 
-export function sharedReports(db: Db): SharedReports {
+/** `dialect`: the backend's spellings where SQLite and Postgres differ (sqlite/report-sql.ts, postgres/report-sql.ts). */
+export function sharedReports(db: Db, dialect: ReportSql): SharedReports {
   return {
     storeClock: () => storeClock(db),
     topFlows: (q) => topFlows(db, q),
-    flowsOverSpan: (q) => flowsOverSpan(db, q),
+    flowsOverSpan: (q) => flowsOverSpan(db, dialect, q),
     mostActiveWallet: () => mostActiveWallet(db),
     tokenInfo: (mint) => tokenInfo(db, mint),
     tokenWindows: (mint, opts) => tokenWindows(db, mint, opts),
     topTraders: (q) => topTraders(db, q),
     findTrades: (f) => findTrades(db, f),
-    botWallets: (q) => botWallets(db, q),
-    dcaByToken: (q) => dcaByToken(db, q),
+    botWallets: (q) => botWallets(db, dialect, q),
+    dcaByToken: (q) => dcaByToken(db, dialect, q),
     findSignals: (q) => findSignals(db, q),
     signalTypes: () => signalTypes(db),
   };

@@ -3,12 +3,15 @@
  * trades themselves, for what the rolling windows (at most 4h, as of the newest trade) cannot
  * answer. Volumes count only SOL-quoted trades, as the windows do; shares are of gross SOL volume.
  * Quote assets (SOL, stablecoins) are left out unless `includeQuotes`.
+ *
+ * Postgres sorts NULL highest and SQLite lowest: every ORDER BY key here is a sum or count that
+ * is never NULL, so both give the same order.
  */
 import { sql } from 'kysely';
 import type { FlowOrder, SpanFlowRow, SpanFlowsQuery } from '../../core/store/reports.js';
 import { big, num, numOrNull, text } from '../values.js';
 import { flowTotals } from './flow-row.js';
-import { notBlocked, notQuote, rowsOf, timeClauses, whereAll, type Db, type Row } from './sql.js';
+import { notBlocked, notQuote, rowsOf, timeClauses, whereAll, type Db, type ReportSql, type Row } from './sql.js';
 
 const ORDER_SQL: Record<FlowOrder, string> = {
   net: 'net_flow DESC',
@@ -24,7 +27,7 @@ function shareOfGross(r: Row): { bot: number; dca: number } {
   return gross > 0 ? { bot: Number(big(r.bot_volume)) / gross, dca: Number(big(r.dca_volume)) / gross } : { bot: 0, dca: 0 };
 }
 
-export async function flowsOverSpan(db: Db, q: SpanFlowsQuery): Promise<SpanFlowRow[]> {
+export async function flowsOverSpan(db: Db, dialect: ReportSql, q: SpanFlowsQuery): Promise<SpanFlowRow[]> {
   const where = whereAll([...timeClauses('t.block_time', q), notBlocked('t.base_mint', q), notQuote('t.base_mint', q)]);
   const vol = (cond: string) => sql.raw(`coalesce(sum(CASE WHEN ${cond} THEN t.sol_amount END), 0)`);
   const rows = await rowsOf(
@@ -34,8 +37,8 @@ export async function flowsOverSpan(db: Db, q: SpanFlowsQuery): Promise<SpanFlow
                     ${vol("t.side = 'buy'")} AS buy_volume,
                     ${vol("t.side = 'sell'")} AS sell_volume,
                     ${vol("t.side = 'buy'")} - ${vol("t.side = 'sell'")} AS net_flow,
-                    sum(t.side = 'buy') AS buy_count,
-                    sum(t.side = 'sell') AS sell_count,
+                    ${dialect.countIf("t.side = 'buy'")} AS buy_count,
+                    ${dialect.countIf("t.side = 'sell'")} AS sell_count,
                     count(DISTINCT t.trader) AS unique_wallets,
                     count(DISTINCT CASE WHEN t.side = 'buy' THEN t.trader END) AS unique_buyers,
                     count(DISTINCT CASE WHEN t.side = 'sell' THEN t.trader END) AS unique_sellers,

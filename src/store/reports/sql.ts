@@ -1,6 +1,7 @@
 /**
  * Pieces the reports share: filters as Kysely expressions (so they bind parameters the same way
- * on every dialect) and a runner for the few reports written as one SQL text.
+ * on every dialect), a runner for the few reports written as one SQL text, and ReportSql: the
+ * few spellings where SQLite and Postgres differ, which each backend supplies.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Blockable, QuoteFilter, TimeSpan } from '../../core/store/reports.js';
@@ -10,6 +11,22 @@ import type { DB } from '../schema.js';
 export type Db = Kysely<DB>;
 export type Row = Record<string, unknown>;
 export type Clause = RawBuilder<unknown> | null;
+
+/**
+ * Where the dialects' SQL differs, each backend's spelling (sqlite/report-sql.ts,
+ * postgres/report-sql.ts), handed to the reports with the Kysely instance. Arguments named
+ * `expr`/`cond`/`column` are SQL text the reports write themselves, never user input.
+ */
+export interface ReportSql {
+  /** How many rows of the group `cond` holds for (SQLite sums the comparison; Postgres counts with FILTER). */
+  countIf(cond: string): RawBuilder<unknown>;
+  /** A FROM item: one row per element of the JSON text array in `column`, as `alias.value` (text). */
+  jsonTextItems(column: string, alias: string): RawBuilder<unknown>;
+  /** The part of text `expr` before the first `sep` (all of it when there is none). */
+  textBefore(expr: string, sep: string): RawBuilder<unknown>;
+  /** `column` is one of `values`: any number of them, bound as one parameter. */
+  inTexts(column: string, values: readonly string[]): RawBuilder<unknown>;
+}
 
 /** `WHERE a AND b …` of the clauses given (nulls skipped); nothing when none. */
 export function whereAll(clauses: readonly Clause[]): RawBuilder<unknown> {

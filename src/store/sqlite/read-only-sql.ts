@@ -3,6 +3,7 @@
  */
 import type Database from 'better-sqlite3';
 import { ReadOnlySqlError, type SqlRows } from '../../core/store/types.js';
+import { leadingCode, refused } from '../read-only-sql.js';
 
 export { ReadOnlySqlError };
 
@@ -19,21 +20,6 @@ const LOOKUP_PRAGMAS = new Set([
 ]);
 const ALLOWED = 'one read-only statement: SELECT, WITH … SELECT, VALUES, EXPLAIN QUERY PLAN or a reporting PRAGMA';
 
-/** Leading whitespace and comments removed: what the statement really starts with. */
-function leadingCode(text: string): string {
-  let s = text;
-  for (;;) {
-    const t = s.replace(/^\s+/, '');
-    if (t.startsWith('--')) {
-      const nl = t.indexOf('\n');
-      s = nl < 0 ? '' : t.slice(nl + 1);
-    } else if (t.startsWith('/*')) {
-      const end = t.indexOf('*/', 2);
-      s = end < 0 ? '' : t.slice(end + 2);
-    } else return t;
-  }
-}
-
 function checkShape(text: string): void {
   const code = leadingCode(text);
   const words = code.split(/[^A-Za-z_]+/, 4).map((w) => w.toUpperCase());
@@ -42,15 +28,15 @@ function checkShape(text: string): void {
   if (first === 'EXPLAIN') {
     const rest = words[1] === 'QUERY' && words[2] === 'PLAN' ? words[3] : words[1];
     if (rest === 'SELECT' || rest === 'WITH' || rest === 'VALUES') return;
-    throw new ReadOnlySqlError(`refused: EXPLAIN only of a SELECT; ${ALLOWED} can run here`);
+    throw refused('EXPLAIN only of a SELECT', ALLOWED);
   }
   if (first === 'PRAGMA') {
     const m = /^PRAGMA\s+(?:(?:main|temp)\s*\.\s*)?([A-Za-z_]+)\s*(\(\s*(?:'[^']*'|"[^"]*"|[A-Za-z_0-9]+)\s*\))?\s*;?\s*$/i.exec(code);
     const name = m?.[1].toLowerCase() ?? '';
     if (m && (m[2] ? LOOKUP_PRAGMAS.has(name) : REPORTING_PRAGMAS.has(name) || LOOKUP_PRAGMAS.has(name))) return;
-    throw new ReadOnlySqlError(`refused: that PRAGMA can change settings; ${ALLOWED} can run here`);
+    throw refused('that PRAGMA can change settings', ALLOWED);
   }
-  throw new ReadOnlySqlError(`refused: ${first || 'that statement'} is not a read; ${ALLOWED} can run here`);
+  throw refused(`${first || 'that statement'} is not a read`, ALLOWED);
 }
 
 /**
@@ -66,18 +52,18 @@ export function prepareReadOnly(sqlite: Database.Database, text: string): Databa
     stmt = sqlite.prepare(text);
   } catch (err) {
     const msg = (err as Error).message;
-    if (/more than one statement/.test(msg)) throw new ReadOnlySqlError(`refused: more than one statement; ${ALLOWED} can run here`);
+    if (/more than one statement/.test(msg)) throw refused('more than one statement', ALLOWED);
     if (/contains no statements/.test(msg)) throw new ReadOnlySqlError('no SQL statement given');
     // A write aimed at the trades view fails to compile ("cannot modify trades because it is a
     // view", "use DROP VIEW…") instead of reaching the read-only check: it is still a write.
     if (/because it is a view|use DROP VIEW/.test(msg)) {
       checkShape(text);
-      throw new ReadOnlySqlError(`refused: the statement writes; ${ALLOWED} can run here`);
+      throw refused('the statement writes', ALLOWED);
     }
     throw new ReadOnlySqlError(`SQL error: ${msg}`);
   }
   checkShape(text);
-  if (!stmt.readonly || !stmt.reader) throw new ReadOnlySqlError(`refused: the statement could write or returns no rows; ${ALLOWED} can run here`);
+  if (!stmt.readonly || !stmt.reader) throw refused('the statement could write or returns no rows', ALLOWED);
   return stmt;
 }
 

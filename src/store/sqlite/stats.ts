@@ -2,7 +2,8 @@
 import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { StoreStats } from '../../core/store/reports.js';
-import { num, numOrNull } from '../values.js';
+import { storeStatsOf, type ExtentRow } from '../stats-row.js';
+import { num } from '../values.js';
 
 type Row = Record<string, unknown>;
 
@@ -36,21 +37,12 @@ export function storeStats(sqlite: Database.Database, path: string, schemaVersio
        FROM trade_rows`,
   )[0];
   const onDisk = path !== ':memory:';
-  return {
+  return storeStatsOf(r as ExtentRow, {
     path,
     schemaVersion,
     fileBytes: onDisk ? fileSize(path) : 0,
     walBytes: onDisk ? fileSize(`${path}-wal`) : 0,
     shmBytes: onDisk ? fileSize(`${path}-shm`) : 0,
     rows,
-    mints: num(r.mints),
-    wallets: num(r.wallets),
-    firstTradeTime: numOrNull(r.t0),
-    lastTradeTime: numOrNull(r.t1),
-    firstSlot: numOrNull(r.s0),
-    lastSlot: numOrNull(r.s1),
-    tradesWithoutTime: num(r.untimed),
-    metricsAsOf: numOrNull(r.as_of),
-  };
+  });
 }
-

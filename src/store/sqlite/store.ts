@@ -40,7 +40,10 @@ export function sqliteStore(db: SolflowDb): Store {
   // The shared reports (and Kysely under them) load on the first one asked for: `query stats`
   // and the write path never need them.
   let shared: Promise<SharedReports> | null = null;
-  const loadShared = async () => (await import('../reports/index.js')).sharedReports(await db.exactKysely());
+  const loadShared = async () => {
+    const [{ sharedReports }, { sqliteReportSql }] = await Promise.all([import('../reports/index.js'), import('./report-sql.js')]);
+    return sharedReports(await db.exactKysely(), sqliteReportSql);
+  };
   const sharedReports = Object.fromEntries(
     SHARED_REPORTS.map((name) => [name, async (...args: unknown[]) => ((await (shared ??= loadShared()))[name] as (...a: unknown[]) => unknown)(...args)]),
   ) as unknown as SharedReports;

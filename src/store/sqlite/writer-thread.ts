@@ -25,6 +25,7 @@ import type Database from 'better-sqlite3';
 import type { ClassifiedTrade, Signal, WindowMetrics } from '../../core/flow/types.js';
 import type { Trade } from '../../core/trade.js';
 import { invalidTrade } from './rows.js';
+import { zeroCounters } from '../writer/queue.js';
 import { packedTransfer, packTrades, sentStrings, type PackedTrades } from './trade-codec.js';
 import type { FlagUpdate, WriteBatch, SqliteWriter, WriterCounters, WriterOptions } from './writer.js';
 
@@ -76,10 +77,6 @@ const HANDOVER_MS = 20;
 /** How often a blocked wait looks up from Atomics.wait to check the thread is still there. */
 const WAIT_SLICE_MS = 1000;
 
-const ZERO: WriterCounters = {
-  written: 0, duplicate: 0, rejected: 0, lateWritten: 0, metricsWritten: 0, signalsWritten: 0,
-  signalsDuplicate: 0, flagsUpdated: 0, batches: 0, writeMs: 0, queued: 0,
-};
 
 /**
  * The worker script next to this module: the built .js, or under tsx/vitest (running the .ts
@@ -128,7 +125,7 @@ export function createThreadedWriter(sqlite: Database.Database, path: string, op
   let sent = 0;
   let answered = 0;
   let pendingError: string | null = null;
-  let threadCounters: WriterCounters = ZERO;
+  let threadCounters: WriterCounters = zeroCounters();
   let rejectedHere = 0;
   let closed = false;
 

@@ -1,34 +1,13 @@
 /**
  * How prune holds SQLite's one write lock without starving a live writer: transactions sized to
- * a time budget (pacer, transact), a pause after each as long as it took, and the WAL kept from
- * growing while we delete (breathe, withManualCheckpoints). Used by rows.ts and space.ts.
+ * a time budget (the shared pacer, ../../paced-deletes.ts; transact here), a pause after each as
+ * long as it took, and the WAL kept from growing while we delete (breathe,
+ * withManualCheckpoints). Used by rows.ts and space.ts.
  */
 import type Database from 'better-sqlite3';
-import { DEFAULT_PRUNE_BATCH_SIZE } from '../../../core/store/prune.js';
+import { sleep } from '../../paced-deletes.js';
 
-export const DEFAULT_BATCH_SIZE = DEFAULT_PRUNE_BATCH_SIZE;
-export const DEFAULT_MAX_TRANSACTION_MS = 50;
-const MIN_BATCH = 50;
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/**
- * Batch sizes that keep each transaction near the time budget: grow by at most 2x a step (a
- * cold page cache makes the first batches slow), shrink at once when a batch ran long.
- */
-export function pacer(cap: number, budgetMs: number) {
-  let size = Math.min(cap, 256);
-  return {
-    size: () => size,
-    /** After a full batch of `size` (a short last batch says nothing about the rate). */
-    record(ms: number) {
-      const fit = Math.floor((size * budgetMs) / Math.max(ms, 0.5));
-      size = Math.max(Math.min(MIN_BATCH, cap), Math.min(cap, size * 2, fit));
-    },
-  };
-}
-
-
+export { DEFAULT_BATCH_SIZE, DEFAULT_MAX_TRANSACTION_MS, pacer, sleep } from '../../paced-deletes.js';
 
 /**
  * Runs fn in an IMMEDIATE transaction and says how long we held the write lock (the wait for

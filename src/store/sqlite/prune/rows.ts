@@ -26,9 +26,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { Cutoffs, PruneCounts, PruneOptions, PruneResult, PruneTable, RelativeTo, Retention } from '../../../core/store/prune.js';
-import { breathe, DEFAULT_BATCH_SIZE, DEFAULT_MAX_TRANSACTION_MS, pacer, transact, withManualCheckpoints } from './paced.js';
-
-const zeroCounts = (): PruneCounts => ({ trades: 0, signals: 0, tokenMetrics: 0, tokens: 0 });
+import { cutoffsAt, pacedDeletes, zeroCounts, type DeleteBatch, type TableBatches } from '../../paced-deletes.js';
+import { breathe, transact, withManualCheckpoints } from './paced.js';
 
 /**
  * The newest chain time stored: the newest trade, else the newest signal, else the newest metric.
@@ -47,9 +46,7 @@ export function newestChainTime(sqlite: Database.Database): number | null {
 }
 
 export function cutoffsFor(sqlite: Database.Database, retention: Retention, relativeTo: RelativeTo, nowMs: number): Cutoffs {
-  const reference = relativeTo === 'now' ? Math.floor(nowMs / 1000) : newestChainTime(sqlite);
-  const back = (age: number | null) => (reference === null || age === null ? null : reference - age);
-  return { relativeTo, reference, trades: back(retention.trades), signals: back(retention.signals), metrics: back(retention.metrics) };
+  return cutoffsAt(retention, relativeTo, relativeTo === 'now' ? Math.floor(nowMs / 1000) : newestChainTime(sqlite));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -85,60 +82,42 @@ export function countPrunable(sqlite: Database.Database, c: Cutoffs): PruneCount
 type Step = (n: number) => { rows: number; more: boolean };
 
 export async function pruneRows(sqlite: Database.Database, c: Cutoffs, opts: PruneOptions = {}): Promise<PruneResult> {
-  return withManualCheckpoints(sqlite, (resetFrames) => pruneTables(sqlite, c, opts, resetFrames));
+  return withManualCheckpoints(sqlite, (resetFrames) => pacedDeletes(tableBatches(sqlite, c), opts, (held) => breathe(sqlite, held, resetFrames)));
 }
 
-async function pruneTables(sqlite: Database.Database, c: Cutoffs, opts: PruneOptions, resetFrames: number): Promise<PruneResult> {
-  const cap = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
-  const budgetMs = opts.maxTransactionMs ?? DEFAULT_MAX_TRANSACTION_MS;
-  const stop = opts.shouldStop ?? (() => false);
-  const t0 = performance.now();
-  const result: PruneResult = { deleted: zeroCounts(), transactions: 0, longestTransactionMs: 0, stopped: false, ms: 0 };
+/** A step as one IMMEDIATE transaction, timed from when it held the write lock. */
+const inTransaction = (sqlite: Database.Database, step: Step): DeleteBatch => (n) => {
+  const { value, held } = transact(sqlite, () => step(n));
+  return { ...value, held };
+};
 
-  async function drain(table: PruneTable, step: Step): Promise<void> {
-    const pace = pacer(cap, budgetMs);
-    for (;;) {
-      if (stop()) {
-        result.stopped = true;
-        return;
-      }
-      const n = pace.size();
-      const { value: r, held } = transact(sqlite, () => step(n));
-      result.transactions++;
-      result.longestTransactionMs = Math.max(result.longestTransactionMs, held);
-      result.deleted[table] += r.rows;
-      if (r.more) pace.record(held);
-      opts.onBatch?.({ table, deleted: result.deleted[table], batchRows: r.rows, batchMs: held });
-      if (!r.more) return;
-      await breathe(sqlite, held, resetFrames);
-    }
-  }
-
+function tableBatches(sqlite: Database.Database, c: Cutoffs): TableBatches {
+  const out: [PruneTable, DeleteBatch][] = [];
   // Trades and signals: the oldest n rows by block time (its index) per transaction.
   for (const [table, sqlTable, cut] of [['trades', 'trade_rows', c.trades], ['signals', 'signals', c.signals]] as const) {
-    if (cut === null || result.stopped) continue;
+    if (cut === null) continue;
     const del = sqlite.prepare(`DELETE FROM ${sqlTable} WHERE id IN (SELECT id FROM ${sqlTable} WHERE block_time < ? ORDER BY block_time LIMIT ?)`);
-    await drain(table, (n) => {
+    out.push([table, inTransaction(sqlite, (n) => {
       const rows = del.run(cut, n).changes;
       return { rows, more: rows === n };
-    });
+    })]);
   }
-  if (c.metrics !== null && !result.stopped) {
+  if (c.metrics !== null) {
     // Pages of n keys in (mint, window) order; a page's rows that are old enough go.
     const pageEnd = sqlite.prepare('SELECT mint, window FROM token_metrics WHERE (mint, window) > (?, ?) ORDER BY mint, window LIMIT 1 OFFSET ?');
     const delPage = sqlite.prepare('DELETE FROM token_metrics WHERE (mint, window) > (@m, @w) AND (mint, window) <= (@em, @ew) AND as_of < @cut');
     const delRest = sqlite.prepare('DELETE FROM token_metrics WHERE (mint, window) > (@m, @w) AND as_of < @cut');
     let after = { m: '', w: '' };
     const cut = c.metrics;
-    await drain('tokenMetrics', (n) => {
+    out.push(['tokenMetrics', inTransaction(sqlite, (n) => {
       const end = pageEnd.get(after.m, after.w, n - 1) as { mint: string; window: string } | undefined;
       if (end === undefined) return { rows: delRest.run({ ...after, cut }).changes, more: false };
       const rows = delPage.run({ ...after, em: end.mint, ew: end.window, cut }).changes;
       after = { m: end.mint, w: end.window };
       return { rows, more: true };
-    });
+    })]);
   }
-  if (c.trades !== null && !result.stopped) {
+  if (c.trades !== null) {
     // A token row goes when its last trade is older than the trades cutoff and nothing refers to
     // it any more (checked against what is stored now, so a token that just traded stays).
     const unused = `last_seen_time < @cut
@@ -150,15 +129,13 @@ async function pruneTables(sqlite: Database.Database, c: Cutoffs, opts: PruneOpt
     const delRest = sqlite.prepare(`DELETE FROM tokens WHERE mint > @after AND ${unused}`);
     let after = '';
     const cut = c.trades;
-    await drain('tokens', (n) => {
+    out.push(['tokens', inTransaction(sqlite, (n) => {
       const end = pageEnd.get(after, n - 1) as string | undefined;
       if (end === undefined) return { rows: delRest.run({ after, cut }).changes, more: false };
       const rows = delPage.run({ after, end, cut }).changes;
       after = end;
       return { rows, more: true };
-    });
+    })]);
   }
-  result.ms = performance.now() - t0;
-  return result;
+  return out;
 }
-
