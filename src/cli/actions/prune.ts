@@ -15,7 +15,7 @@ import {
 import { isPostgresUrl, openStore, resolveDbPath } from '../../store/index.js';
 import { defaultIo, type Io } from '../io.js';
 import { EXIT, UsageError } from '../errors.js';
-import { isoTime } from '../format.js';
+import { groupDigits, isoTime } from '../format.js';
 import { parseDurationOption, parsePositiveInt } from '../options.js';
 import { megabytes } from '../../util/units.js';
 
@@ -189,7 +189,7 @@ function verboseProgress(io: Io, expected: PruneCounts | null) {
 
 const LABEL: Record<PruneTable, string> = { trades: 'trades', signals: 'signals', tokenMetrics: 'token metrics', tokens: 'tokens' };
 
-const int = (n: number) => n.toLocaleString('en-US');
+const int = groupDigits;
 
 function countsText(c: PruneCounts): string {
   return (Object.keys(LABEL) as PruneTable[]).map((t) => `${int(c[t])} ${LABEL[t]}`).join(', ');
