@@ -1,6 +1,8 @@
 /** Shared output formatting: short keys, raw amounts at their decimals, tables that behave off a TTY. */
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type CliTable from 'cli-table3';
 import { defaultLabels } from '../core/labels.js';
+import { tableWidth } from './table-width.js';
 
 export function shortKey(key: string | null | undefined, keep = 4): string {
   if (!key) return '-';
@@ -19,6 +21,18 @@ export function formatAmount(raw: bigint, decimals: number, maxFraction = 6): st
   return (neg ? '-' : '') + grouped + (frac ? '.' + frac : '');
 }
 
+/**
+ * A whole number with thousands commas: 1,234,567. What toLocaleString('en-US') prints for one,
+ * without its first call's cost (loading ICU's number formats takes longer than `query stats`).
+ */
+export function groupDigits(n: number | bigint): string {
+  const s = String(n);
+  const neg = s.startsWith('-');
+  const digits = neg ? s.slice(1) : s;
+  if (!/^\d+$/.test(digits)) return s; // not a whole number written out in digits (1e21, NaN): as String() gives it
+  return (neg ? '-' : '') + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function mintLabel(mint: string): string {
   return defaultLabels.quoteSymbols.get(mint) ?? shortKey(mint);
 }
@@ -35,17 +49,7 @@ export interface ColumnFit {
   minWidth?: number;
 }
 
-let wideTables = false;
-/** `--wide`: every column in full, whatever the terminal's width. */
-export function setWideTables(wide: boolean): void {
-  wideTables = wide;
-}
-
-/** The width tables must fit: the terminal's, and none (no cutting) off a TTY or with --wide. */
-export function tableWidth(stream: NodeJS.WriteStream = process.stdout): number {
-  if (wideTables || !stream.isTTY) return Infinity;
-  return stream.columns && stream.columns > 0 ? stream.columns : 80;
-}
+export { setWideTables, tableWidth } from './table-width.js';
 
 /** One header style in every table: words, not keys (net_sol and netSol both read "net SOL"). */
 export function headerText(key: string): string {
@@ -110,6 +114,11 @@ export function makeTable(head: string[], numericColumns: number[] = [], fit: Co
   };
 }
 
+// cli-table3 is CommonJS: required when the first table is drawn (a --json run never needs it),
+// and not imported, which would first load Node's parser for CommonJS exports.
+let Table: typeof CliTable | undefined;
+const loadTable = () => (Table ??= createRequire(import.meta.url)('cli-table3') as typeof CliTable);
+
 const NO_BORDER = {
   top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
   left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' '.repeat(GAP),
@@ -121,7 +130,7 @@ export function renderTable(head: string[], rows: string[][], numericColumns: nu
   const natural = Array.from({ length: n }, (_, i) => Math.max(textWidth(head[i] ?? ''), ...rows.map((r) => textWidth(r[i] ?? '')), 1));
   const { keep, widths } = fitColumns(natural, fit, width);
   const color = useColor();
-  const table = new Table({
+  const table = new (loadTable())({
     ...(head.length ? { head: keep.map((i) => head[i] ?? '') } : {}),
     chars: NO_BORDER,
     style: { head: color ? ['cyan'] : [], border: [], 'padding-left': 0, 'padding-right': 0 },

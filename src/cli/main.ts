@@ -1,4 +1,5 @@
-import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import type * as CommanderModule from 'commander';
 import { EXIT, UsageError } from './errors.js';
 import { redactText } from '../util/redact.js';
 import { UnsupportedStoreError } from '../core/store/types.js';
@@ -14,9 +15,14 @@ import { registerFlowConfig } from './commands/flow-config.js';
 import { registerWatch } from './commands/watch.js';
 import type { CommandRegistrar } from './commands/types.js';
 import { exampleOf } from './examples.js';
-import { setWideTables } from './format.js';
+import { setWideTables } from './table-width.js';
 
 export type { CommandRegistrar } from './commands/types.js';
+
+// commander is CommonJS. Required, not imported: importing CommonJS from ESM first loads Node's
+// parser for CommonJS exports, which costs about as much as commander itself (test/bench/startup.ts).
+const { Command, CommanderError } = createRequire(import.meta.url)('commander') as typeof CommanderModule;
+type Command = CommanderModule.Command;
 
 const REGISTRARS: CommandRegistrar[] = [registerDemo, registerDecode, registerBackfill, registerIngest, registerWatch, registerAnalyze, registerQuery, registerBlocklist, registerPrune, registerFlowConfig];
 

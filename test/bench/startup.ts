@@ -1,8 +1,9 @@
 /**
- * Start-up: how long `solflow --help` and `solflow query stats` take as a user runs them (the
- * built CLI, a fresh process each time), against bare Node (`node -e 0`) on the same machine,
- * as a ratio. Each subcommand's code loads only when it runs, so --help loads commander and the
- * command specs, and `query stats` adds the store and that one report.
+ * Start-up: how long `solflow --help`, `query stats`, `query top-flows` and `analyze --help` take
+ * as a user runs them (the built CLI, a fresh process each time), against bare Node (`node -e 0`)
+ * on the same machine, as a ratio. Each subcommand's code loads only when it runs, so --help
+ * loads commander and the command specs; `query stats` adds the SQLite store and that one report
+ * (no Kysely, no Postgres driver); `query top-flows` adds Kysely and the shared reports.
  *
  *   npm run bench                      (with the other benches)
  *   npx tsx test/bench/startup.ts      (alone; builds dist/ first if it is missing)
@@ -33,7 +34,15 @@ function timeNode(args: string[], runs: number): number {
   return median(ms);
 }
 
-export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS ?? 15)): Promise<{ bareMs: number; helpMs: number; statsMs: number }> {
+/** The commands timed, each a fresh `node bin/solflow.js …`; `{db}` is a filled database. */
+const COMMANDS: Array<[label: string, args: string[]]> = [
+  ['solflow --help', ['--help']],
+  ['solflow query stats', ['query', 'stats', '--db', '{db}']],
+  ['solflow query top-flows', ['query', 'top-flows', '--db', '{db}']],
+  ['solflow analyze --help', ['analyze', '--help']],
+];
+
+export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS ?? 15)): Promise<{ bareMs: number; ms: Record<string, number> }> {
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
     const b = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
     if (b.status !== 0) throw new Error('build failed');
@@ -43,23 +52,22 @@ export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS 
     const db = join(dir, 'startup.db');
     const fill = spawnSync(process.execPath, [BIN, 'backfill', '--from', join(ROOT, 'fixtures', 'tx'), '--db', db, '--quiet'], { cwd: ROOT, encoding: 'utf8' });
     if (fill.status !== 0) throw new Error(`could not fill ${db}: ${fill.stderr}`);
-    // Interleaved, so a busy moment on the machine hits all three alike.
+    // Interleaved, so a busy moment on the machine hits bare Node and every command alike.
     const bare: number[] = [];
-    const help: number[] = [];
-    const stats: number[] = [];
+    const times = COMMANDS.map((): number[] => []);
     for (let i = 0; i < runs; i++) {
       bare.push(timeNode(['-e', '0'], 1));
-      help.push(timeNode([BIN, '--help'], 1));
-      stats.push(timeNode([BIN, 'query', 'stats', '--db', db], 1));
+      COMMANDS.forEach(([, args], c) => times[c].push(timeNode([BIN, ...args.map((a) => a.replace('{db}', db))], 1)));
     }
     const bareMs = median(bare);
-    const helpMs = median(help);
-    const statsMs = median(stats);
+    const ms: Record<string, number> = {};
     console.log(`start-up (median of ${runs} fresh processes each, interleaved)`);
-    console.log(`  node -e 0                 ${bareMs.toFixed(0).padStart(5)} ms`);
-    console.log(`  solflow --help            ${helpMs.toFixed(0).padStart(5)} ms   ${(helpMs / bareMs).toFixed(2)}x bare node`);
-    console.log(`  solflow query stats       ${statsMs.toFixed(0).padStart(5)} ms   ${(statsMs / bareMs).toFixed(2)}x bare node`);
-    return { bareMs, helpMs, statsMs };
+    console.log(`  ${'node -e 0'.padEnd(26)}${bareMs.toFixed(0).padStart(5)} ms`);
+    COMMANDS.forEach(([label], c) => {
+      ms[label] = median(times[c]);
+      console.log(`  ${label.padEnd(26)}${ms[label].toFixed(0).padStart(5)} ms   ${(ms[label] / bareMs).toFixed(2)}x bare node`);
+    });
+    return { bareMs, ms };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,11 +7,18 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fitColumns, headerText, plural, renderTable } from '../../src/cli/format.js';
+import { fitColumns, groupDigits, headerText, plural, renderTable } from '../../src/cli/format.js';
 import { ROOT, solflow, solflowAsync } from './run.js';
 
 describe('the shared table helper', () => {
+  it("groups whole numbers as toLocaleString('en-US') does (which stats and prune printed before)", () => {
+    for (const n of [0, 7, 999, 1000, -1000, 123456, 1234567, -9876543210, Number.MAX_SAFE_INTEGER]) expect(groupDigits(n)).toBe(n.toLocaleString('en-US'));
+    fc.assert(fc.property(fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), (n) => groupDigits(n) === n.toLocaleString('en-US')), { seed: 17, numRuns: 2000 });
+    expect(groupDigits(12345678901234567890n)).toBe('12,345,678,901,234,567,890');
+  });
+
   it('draws a header rule and no separator between rows; numbers are right-aligned', () => {
     const text = renderTable(['name', 'n'], [['a', '1'], ['bbb', '123']], [1], [], Infinity);
     expect(text.split('\n')).toEqual(['name    n', '────  ───', 'a       1', 'bbb   123']);

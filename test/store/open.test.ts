@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SQL_DIR, openDatabase, resolveDbPath, SchemaVersionError, loadMigrations } from '../../src/store/sqlite/index.js';
@@ -48,6 +49,9 @@ describe('openDatabase', () => {
     const applied = db.sqlite.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
     expect(applied).toEqual(loadMigrations().map((m) => ({ version: m.version, name: m.name })));
     expect(applied[0]).toEqual({ version: 1, name: '001_init.sql' });
+    // The checksum recorded is the sha256 prefix of the file as applied.
+    const sums = db.sqlite.prepare('SELECT name, checksum FROM schema_migrations ORDER BY version').all() as { name: string; checksum: string }[];
+    for (const { name, checksum } of sums) expect(checksum).toBe(createHash('sha256').update(readFileSync(`${DEFAULT_SQL_DIR}/${name}`, 'utf8')).digest('hex').slice(0, 16));
     await db.close();
   });
 

@@ -12,7 +12,7 @@ import { runPrune, type PruneEvent, type PrunePlan, type PruneSummary } from '..
 import { isPostgresUrl, openStore, resolveDbPath } from '../../store/index.js';
 import { defaultIo, type Io } from '../io.js';
 import { EXIT, UsageError } from '../errors.js';
-import { isoTime } from '../format.js';
+import { groupDigits, isoTime } from '../format.js';
 import { parseDurationOption, parsePositiveInt } from '../options.js';
 import { megabytes } from '../../util/units.js';
 
@@ -114,7 +114,7 @@ function verboseProgress(io: Io) {
 
 const LABEL: Record<PruneTable, string> = { trades: 'trades', signals: 'signals', tokenMetrics: 'token metrics', tokens: 'tokens' };
 
-const int = (n: number) => n.toLocaleString('en-US');
+const int = groupDigits;
 
 function countsText(c: PruneCounts): string {
   return (Object.keys(LABEL) as PruneTable[]).map((t) => `${int(c[t])} ${LABEL[t]}`).join(', ');

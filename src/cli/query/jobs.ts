@@ -19,6 +19,8 @@ const JOB_COLUMNS: Column<Job>[] = [
   { key: 'cursor', value: (j) => (typeof j.cursor?.pos === 'number' ? j.cursor.pos : null), numeric: true },
   { key: 'trades', value: (j) => j.counts.trades ?? null, numeric: true },
   { key: 'gaps', value: (j) => j.gaps.length, numeric: true },
+  // Transactions decode refused and the job skipped (each in job_failures).
+  { key: 'failures', value: (j) => (typeof j.counts.decodeFailures === 'number' ? j.counts.decodeFailures : null), numeric: true },
   { key: 'updated', value: (j) => new Date(j.updatedAt).toISOString() },
   { key: 'finished', value: (j) => (j.finishedAt === null ? null : new Date(j.finishedAt).toISOString()) },
   { key: 'last_error', value: (j) => (j.lastError === null ? null : redactText(j.lastError)) },

@@ -1,7 +1,7 @@
 /** `query stats`: row counts, size, time and slots covered, schema version. */
 import { EXIT, UsageError } from '../errors.js';
 import { withReader } from '../with-db.js';
-import { isoTime, makeTable } from '../format.js';
+import { groupDigits, isoTime, makeTable } from '../format.js';
 import { parseFormat } from '../options.js';
 import { csvField } from '../output.js';
 import { isoOrNull, out, type DataOpts } from './common.js';
@@ -34,8 +34,8 @@ export async function runStats(opts: DataOpts): Promise<number> {
       const mb = (b: number) => `${(b / 1024 / 1024).toFixed(2)} MB`;
       table.push(['database', s.path], ['schema version', String(s.schemaVersion)]);
       table.push(['size', `${mb(s.fileBytes + s.walBytes + s.shmBytes)} (file ${mb(s.fileBytes)}, wal ${mb(s.walBytes)}, shm ${mb(s.shmBytes)})`]);
-      for (const [t, n] of Object.entries(s.rows)) table.push([`rows: ${t}`, n.toLocaleString('en-US')]);
-      table.push(['distinct mints / wallets', `${s.mints.toLocaleString('en-US')} / ${s.wallets.toLocaleString('en-US')}`]);
+      for (const [t, n] of Object.entries(s.rows)) table.push([`rows: ${t}`, groupDigits(n)]);
+      table.push(['distinct mints / wallets', `${groupDigits(s.mints)} / ${groupDigits(s.wallets)}`]);
       table.push(['chain time covered', s.firstTradeTime === null ? '-' : `${isoTime(s.firstTradeTime)} .. ${isoTime(s.lastTradeTime)}`]);
       table.push(['slots covered', s.firstSlot === null ? '-' : `${s.firstSlot} .. ${s.lastSlot}`]);
       if (s.tradesWithoutTime > 0) table.push(['trades without block time', String(s.tradesWithoutTime)]);

@@ -3,8 +3,8 @@
  * transaction, and records it in schema_migrations and PRAGMA user_version. user_version is the
  * fast check on open; the table is the human-readable history (name, checksum, when).
  */
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 
@@ -12,7 +12,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
-  checksum: string;
+  /** Computed when read: only a migration being applied needs it (see checksumOf). */
+  readonly checksum: string;
 }
 
 /** sql/ sits at the package root; this file is src/store/ (tests) or dist/store/ (built). */
@@ -35,7 +36,9 @@ export function loadMigrations(dir: string = DEFAULT_SQL_DIR): Migration[] {
       version: Number(m[1]),
       name: file,
       sql,
-      checksum: createHash('sha256').update(sql).digest('hex').slice(0, 16),
+      get checksum() {
+        return checksumOf(sql);
+      },
     });
   }
   out.sort((a, b) => a.version - b.version);
@@ -73,6 +76,16 @@ export function checkVersion(sqlite: Database.Database, path: string, migrations
     );
   }
   return found;
+}
+
+/**
+ * The checksum recorded beside an applied migration. node:crypto is required here, when one is
+ * applied, not imported at load: every reader opens through loadMigrations, and loading crypto
+ * is a measurable part of a reader's start-up (test/bench/startup.ts).
+ */
+function checksumOf(sql: string): string {
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return createHash('sha256').update(sql).digest('hex').slice(0, 16);
 }
 
 /** Brings the database to the latest version. Safe against a second process doing the same. */

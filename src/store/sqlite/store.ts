@@ -11,7 +11,6 @@ import { getCursor, listCursors, setCursor } from './cursors.js';
 import { createJob, findUnfinishedJob, getJob, listJobs, recordFailure, updateJob } from './jobs.js';
 import { acquireFileLock } from './lock.js';
 import type { SolflowDb } from './open.js';
-import { checkpointWal, countPrunable, cutoffsFor, fileStats, fullVacuum, newestChainTime, pruneRows, reclaimSpace } from './prune/index.js';
 import { readOnlyRows } from './read-only-sql.js';
 import { firstSlotFrom, readTradesInOrder, storedExtent } from './replay.js';
 import { storeStats } from './stats.js';
@@ -47,6 +46,10 @@ export function sqliteStore(db: SolflowDb): Store {
   const sharedReports = Object.fromEntries(
     SHARED_REPORTS.map((name) => [name, async (...args: unknown[]) => ((await (shared ??= loadShared()))[name] as (...a: unknown[]) => unknown)(...args)]),
   ) as unknown as SharedReports;
+
+  // Retention code loads when prune (or anything else) first asks for it; readers never do.
+  let pruning: Promise<typeof import('./prune/index.js')> | null = null;
+  const prune = () => (pruning ??= import('./prune/index.js'));
 
   function asStoreWriter(w: SqliteWriter): Writer {
     return {
@@ -110,14 +113,14 @@ export function sqliteStore(db: SolflowDb): Store {
       mints: async () => loadBlocklist(sqlite),
     },
     prune: {
-      newestChainTime: async () => newestChainTime(sqlite),
-      cutoffs: async (retention, relativeTo, nowMs) => cutoffsFor(sqlite, retention, relativeTo, nowMs),
-      countPrunable: async (c) => countPrunable(sqlite, c),
-      deleteRows: (c, opts) => pruneRows(sqlite, c, opts),
-      reclaimSpace: (opts) => reclaimSpace(sqlite, opts),
-      checkpoint: () => checkpointWal(sqlite),
-      fullVacuum: async () => fullVacuum(sqlite, path),
-      fileStats: async () => fileStats(sqlite, path),
+      newestChainTime: async () => (await prune()).newestChainTime(sqlite),
+      cutoffs: async (retention, relativeTo, nowMs) => (await prune()).cutoffsFor(sqlite, retention, relativeTo, nowMs),
+      countPrunable: async (c) => (await prune()).countPrunable(sqlite, c),
+      deleteRows: async (c, opts) => (await prune()).pruneRows(sqlite, c, opts),
+      reclaimSpace: async (opts) => (await prune()).reclaimSpace(sqlite, opts),
+      checkpoint: async () => (await prune()).checkpointWal(sqlite),
+      fullVacuum: async () => (await prune()).fullVacuum(sqlite, path),
+      fileStats: async () => (await prune()).fileStats(sqlite, path),
     },
     async lock(name) {
       const lock = acquireFileLock(path, name);
