@@ -15,6 +15,7 @@ const others: Array<[string, string]> = [
   ['write-path-pg.ts', 'benchWritePathPg'],
   ['backfill.ts', 'benchBackfill'],
   ['store-queries.ts', 'benchStoreQueries'],
+  ['analyze-pg.ts', 'benchAnalyzePg'],
   ['prune.ts', 'benchPrune'],
   ['decode-property.ts', 'benchDecodeProperty'],
   ['startup.ts', 'benchStartup'],

@@ -33,8 +33,8 @@ import { seededRandom } from '../support/rng.js';
 
 const GENERATOR_VERSION = 3; // 2: schema 3 (addresses interned); 3: schema 4 (sig_key)
 const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
-const DAYS = 30;
-const T0 = 1_748_736_000; // 2025-06-01T00:00Z
+export const DAYS = 30;
+export const T0 = 1_748_736_000; // 2025-06-01T00:00Z
 const SLOT0 = 343_000_000;
 const LIGHT_WALLETS = 1_000_000;
 const MINTS = 100_000;
@@ -45,7 +45,7 @@ const HEAVY_TIERS = [
 ];
 const HEAVY_MINTS = 300;
 
-interface Meta {
+export interface Meta {
   trades: number;
   heavy: string[][];
   light: string[];
@@ -54,6 +54,15 @@ interface Meta {
 }
 
 export async function benchStoreQueries(n = Number(process.env.BENCH_STORE_TRADES ?? 10_000_000)): Promise<void> {
+  const { path, meta } = benchDatabase(n);
+  timeAnalyses(path, meta);
+}
+
+/**
+ * The cached n-trade SQLite file (built on first use) and what it holds; the Postgres analyze
+ * bench (analyze-pg.ts) copies the same rows, so both backends answer over identical data.
+ */
+export function benchDatabase(n: number): { path: string; meta: Meta } {
   const dir = join(tmpdir(), 'solflow-bench-store');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `trades-${n}-v${GENERATOR_VERSION}.db`);
@@ -69,7 +78,7 @@ export async function benchStoreQueries(n = Number(process.env.BENCH_STORE_TRADE
     writeFileSync(metaPath, JSON.stringify(meta));
   }
   console.log(`  file ${(statSync(path).size / 1e9).toFixed(2)} GB`);
-  timeAnalyses(path, meta);
+  return { path, meta };
 }
 
 // ---------------------------------------------------------------------------------------------

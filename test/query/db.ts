@@ -4,6 +4,9 @@
  *    mainnet transactions across years, plus the DCA fill the corpus has no real sample of);
  *  - chain: `backfill <slots> --rpc` against the replay server serving the recorded set eight
  *    times over on a 400 ms slot clock, so windows are dense: bots, a signal, a job row.
+ * With { postgres: true } the same two are filled a second time, by the same commands from the
+ * same replay, into databases of their own on the run's PostgreSQL cluster (`pg`): the SQLite
+ * files stay the yardstick the hand-written SQL reads, and every CLI answer is checked on both.
  */
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +15,7 @@ import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import { ROOT, solflowAsync } from '../cli/run.js';
 import { startReplay } from '../support/replay/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres/database.js';
 
 export interface TestDbs {
   dir: string;
@@ -20,24 +24,37 @@ export interface TestDbs {
   chain: string;
   /** A fresh copy of one of them (for tests that change it). */
   copy(which: 'corpus' | 'chain', name: string): string;
-  cleanup(): void;
+  /** The same databases on PostgreSQL (URLs), when asked for { postgres: true }. */
+  pg?: { corpus: string; chain: string };
+  cleanup(): void | Promise<void>;
 }
 
-export async function buildTestDbs(prefix: string, opts: { chain?: boolean } = {}): Promise<TestDbs> {
+export async function buildTestDbs(prefix: string, opts: { chain?: boolean; postgres?: boolean } = {}): Promise<TestDbs> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const corpus = join(dir, 'corpus.db');
   const chain = join(dir, 'chain.db');
+  const pgDbs: TestDatabase[] = [];
+  if (opts.postgres) pgDbs.push(await createTestDatabase(`${prefix}corpus`), await createTestDatabase(`${prefix}chain`));
+  const corpusDbs = [corpus, ...pgDbs.slice(0, 1).map((d) => d.url)];
+  const chainDbs = [chain, ...pgDbs.slice(1).map((d) => d.url)];
 
-  let r = await solflowAsync(['backfill', '--from', join(ROOT, 'fixtures', 'tx'), '--db', corpus]);
-  expect(r.code, r.stderr).toBe(0);
-  r = await solflowAsync(['backfill', '--from', join(ROOT, 'fixtures', 'constructed'), '--db', corpus]);
-  expect(r.code, r.stderr).toBe(0);
+  // Child processes side by side: the two backends' fills do not wait for each other.
+  await Promise.all(
+    corpusDbs.map(async (db) => {
+      let r = await solflowAsync(['backfill', '--from', join(ROOT, 'fixtures', 'tx'), '--db', db]);
+      expect(r.code, r.stderr).toBe(0);
+      r = await solflowAsync(['backfill', '--from', join(ROOT, 'fixtures', 'constructed'), '--db', db]);
+      expect(r.code, r.stderr).toBe(0);
+    }),
+  );
 
   if (opts.chain !== false) {
     const server = await startReplay({ copies: 8 });
     try {
-      const a = await solflowAsync(['backfill', `${server.chain.firstSlot}..${server.chain.lastSlot}`, '--rpc', server.url, '--db', chain, '--quiet']);
-      expect(a.code, a.stderr).toBe(0);
+      for (const db of chainDbs) {
+        const a = await solflowAsync(['backfill', `${server.chain.firstSlot}..${server.chain.lastSlot}`, '--rpc', server.url, '--db', db, '--quiet']);
+        expect(a.code, a.stderr).toBe(0);
+      }
     } finally {
       await server.close();
     }
@@ -46,6 +63,7 @@ export async function buildTestDbs(prefix: string, opts: { chain?: boolean } = {
     dir,
     corpus,
     chain,
+    pg: opts.postgres ? { corpus: pgDbs[0].url, chain: pgDbs[1].url } : undefined,
     copy(which, name) {
       const to = join(dir, `${name}.db`);
       const from = which === 'corpus' ? corpus : chain;
@@ -54,8 +72,10 @@ export async function buildTestDbs(prefix: string, opts: { chain?: boolean } = {
       if (existsSync(`${from}-wal`)) copyFileSync(`${from}-wal`, `${to}-wal`);
       return to;
     },
-    cleanup: () => {
-      if (!process.env.KEEP_TMP) rmSync(dir, { recursive: true, force: true });
+    cleanup: async () => {
+      if (process.env.KEEP_TMP) return;
+      rmSync(dir, { recursive: true, force: true });
+      for (const d of pgDbs) await d.drop();
     },
   };
 }

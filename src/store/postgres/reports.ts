@@ -57,24 +57,44 @@ export function pgReports(pool: pg.Pool, location: string, schemaVersion: number
     return (await rows(sql, w.params)).map((r) => rowToTrade(r as TradeRow));
   }
 
-  /** The last non-zero trade of each pair at or before `until`; ties within a block time to the later slot. */
+  /**
+   * The last non-zero trade of each pair at or before `until`; ties within a block time to the
+   * later slot. All pairs in one statement (a heavy wallet holds hundreds: one round trip each
+   * was most of `analyze`'s time). Timed trades are found by walking trades_mint_time backwards,
+   * which gives block_time DESC NULLS FIRST: asking for the untimed ones in the same ORDER BY
+   * (NULLS LAST) would sort every trade of a popular mint instead. So untimed trades, last in
+   * SQLite's order, are looked for only for the pairs that have no timed one.
+   */
   async function lastPrices(pairs: readonly PricePair[], until: number | null): Promise<Map<string, LastPrice | null>> {
-    const out = new Map<string, LastPrice | null>();
-    const sql = `SELECT base_amount, quote_amount, block_time, slot, signature FROM trades
-        WHERE base_mint = $1 AND quote_mint = $2 AND base_amount <> 0${until === null ? '' : ' AND block_time <= $3'}
-        ORDER BY block_time DESC NULLS LAST, slot DESC NULLS LAST, tx_index DESC NULLS LAST, ix_path DESC LIMIT 1`;
-    for (const p of pairs) {
-      const key = pricePairKey(p.mint, p.quoteMint);
-      if (out.has(key)) continue;
-      const r = (await rows(sql, until === null ? [p.mint, p.quoteMint] : [p.mint, p.quoteMint, until]))[0];
-      out.set(
-        key,
-        r
-          ? { baseAmount: big(r.base_amount), quoteAmount: big(r.quote_amount), blockTime: numOrNull(r.block_time), slot: numOrNull(r.slot), signature: r.signature as string }
-          : null,
+    const found = new Map<string, LastPrice>();
+    const unique = new Map<string, PricePair>();
+    for (const p of pairs) unique.set(pricePairKey(p.mint, p.quoteMint), p);
+    const lookup = async (wanted: PricePair[], timed: boolean) => {
+      if (wanted.length === 0) return;
+      const params: unknown[] = [wanted.map((p) => p.mint), wanted.map((p) => p.quoteMint)];
+      if (timed && until !== null) params.push(until);
+      const time = timed ? `r.block_time IS NOT NULL${until === null ? '' : ' AND r.block_time <= $3'}` : 'r.block_time IS NULL';
+      const got = await rows(
+        `SELECT p.mint, p.quote, x.base_amount, x.quote_amount, x.block_time, x.slot, x.signature
+           FROM unnest($1::text[], $2::text[]) AS p(mint, quote)
+           JOIN addresses bm ON bm.address = p.mint COLLATE "C"
+           JOIN addresses qm ON qm.address = p.quote COLLATE "C"
+           CROSS JOIN LATERAL (
+             SELECT r.base_amount, r.quote_amount, r.block_time, r.slot, r.signature FROM trade_rows r
+              WHERE r.base_mint_id = bm.id AND r.quote_mint_id = qm.id AND r.base_amount <> 0 AND ${time}
+              ORDER BY r.block_time DESC, r.slot DESC NULLS LAST, r.tx_index DESC NULLS LAST, r.ix_path DESC LIMIT 1) x`,
+        params,
       );
-    }
-    return out;
+      for (const r of got) {
+        found.set(pricePairKey(r.mint as string, r.quote as string), {
+          baseAmount: big(r.base_amount), quoteAmount: big(r.quote_amount), blockTime: numOrNull(r.block_time), slot: numOrNull(r.slot), signature: r.signature as string,
+        });
+      }
+    };
+    await lookup([...unique.values()], true);
+    // `until` bounds block times, so an untimed trade never qualifies then.
+    if (until === null) await lookup([...unique].filter(([k]) => !found.has(k)).map(([, p]) => p), false);
+    return new Map([...unique.keys()].map((k) => [k, found.get(k) ?? null]));
   }
 
   return { storeStats, walletTrades, lastPrices };

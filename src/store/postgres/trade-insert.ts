@@ -15,14 +15,15 @@ export const STORED_UNKEYED_SQL = `SELECT r.signature, r.ix_path FROM trade_rows
 
 const STAGE = 'solflow_stage';
 const STAGE_COLUMNS = TRADE_ROW_COLUMN_NAMES.join(', ');
-/** Clients that have the staging table (a temp table lives as long as its session). */
-const staged = new WeakSet<pg.PoolClient>();
-
+/**
+ * Asked for on every batch, not remembered per connection: the CREATE runs inside the batch's
+ * transaction (and savepoint), so a batch that rolls back — a row the server refuses, a lock
+ * timeout — takes the table with it, and a remembered "created" made the next batch fail on a
+ * missing solflow_stage.
+ */
 async function ensureStage(client: pg.PoolClient): Promise<void> {
-  if (staged.has(client)) return;
   // No constraints but NOT NULL: CHECKs and the unique key apply on the way into trade_rows.
   await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (LIKE trade_rows INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
-  staged.add(client);
 }
 
 /**
