@@ -4,19 +4,19 @@
  * The ingest log goes to the screen's notice line on a terminal (a log line would tear the
  * frame) and to stderr otherwise.
  */
-import { IngestError, runIngest, SLOT_SECONDS } from '../ingest/run.js';
-import { createLogger } from '../log/index.js';
-import { createMetrics } from '../metrics/index.js';
-import { RpcClient } from '../sources/rpc/client.js';
-import { EXIT, UsageError } from '../cli/errors.js';
-import { loadFlowConfig } from '../cli/flow-config-option.js';
-import { liveSourceFor, resolveLiveEndpoints } from '../cli/shared/live-endpoints.js';
-import { parseVenues } from '../cli/shared/venues.js';
-import { withWriter } from '../cli/with-db.js';
-import { loadWatch } from '../tui/load.js';
-import type { WatchSource, WatchWindow } from '../tui/feed.js';
-import type { WatchFilters } from '../tui/filters.js';
-import { createLiveFeed } from './live-feed.js';
+import { IngestError, runIngest, SLOT_SECONDS } from '../../ingest/run.js';
+import { createLogger } from '../../log/index.js';
+import { createMetrics } from '../../metrics/index.js';
+import { RpcClient } from '../../sources/rpc/client.js';
+import { EXIT, UsageError } from '../errors.js';
+import { loadFlowConfig } from '../flow-config-option.js';
+import { liveSourceFor, resolveLiveEndpoints } from '../shared/live-endpoints.js';
+import { parseVenues } from '../shared/venues.js';
+import { withWriter } from '../with-db.js';
+import { loadWatch } from '../../tui/load.js';
+import type { WatchSource, WatchWindow } from '../../tui/feed.js';
+import type { WatchFilters } from '../../tui/filters.js';
+import { createLiveFeed } from '../../watch/live-feed.js';
 
 export interface LiveWatchOptions {
   db?: string;
