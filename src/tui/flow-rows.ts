@@ -53,7 +53,8 @@ export function netFlowSlices(trades: Iterable<ClassifiedTrade>, asOf: number, w
   const out = new Map<string, number[]>();
   for (const t of trades) {
     if (t.solAmount === null || t.blockTime === null || t.blockTime <= start || t.blockTime > asOf) continue;
-    const i = Math.min(slices - 1, Math.floor(((t.blockTime - start) / span) * slices));
+    // Integer arithmetic, as the database's bucketing (watch/store-flows.ts) does: the same slice for the same second.
+    const i = Math.min(slices - 1, Math.floor(((t.blockTime - start) * slices) / span));
     let row = out.get(t.baseMint);
     if (!row) out.set(t.baseMint, (row = new Array<number>(slices).fill(0)));
     row[i] += (t.side === 'buy' ? 1 : -1) * Number(t.solAmount);
