@@ -6,10 +6,10 @@
  * stay on stderr.
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { defaultDemoDbPath } from '../demo-path.js';
 import { runAnalyzeCommand } from './analyze.js';
+import { bundledFixturesDir } from './demo-fixtures.js';
 import { runBackfillCommand } from '../shared/backfill-run.js';
 import { defaultIo } from '../io.js';
 import { EXIT } from '../errors.js';
@@ -17,16 +17,14 @@ import { runTopFlows } from '../query/top-flows.js';
 import { withReader } from '../with-db.js';
 import { redactUrl } from '../../util/redact.js';
 
-export function bundledFixturesDir(): string {
-  // dist/cli/actions/demo.js → package root
-  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'tx');
-}
-
 export interface DemoOptions {
   db?: string;
+  /** Only the live replay (demo-watch.ts): the bundle as a chain, shown by watch. */
+  watch?: boolean;
 }
 
 export async function runDemo(opts: DemoOptions): Promise<number> {
+  if (opts.watch) return (await import('./demo-watch.js')).runDemoWatch();
   const io = defaultIo();
   const path = opts.db ?? defaultDemoDbPath();
   if (!opts.db) {
