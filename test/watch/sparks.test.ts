@@ -3,7 +3,7 @@
  * panel's rows (storedSparks, one statement) equals what the live feed's netFlowSlices computes
  * from the same stored trades. The file is filled through the real pipeline with the bundled
  * fixture trades laid out two seconds apart (test/tui/support.ts), so the windows hold trades
- * in many slices.
+ * in many slices. The same on PostgreSQL: the statement is plain SQL both backends answer.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,31 +18,40 @@ import { netFlowSlices } from '../../src/tui/flow-rows.js';
 import { SPARK_SLICES, sparkSql, storedFlows, storedSparks } from '../../src/watch/store-flows.js';
 import { createTailFeed } from '../../src/watch/tail-feed.js';
 import { retimedFixtureTrades } from '../tui/support.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres/database.js';
 import { waitFor } from './support.js';
 
 let root: string;
-let db: string;
-let reader: Store;
-const stored: ClassifiedTrade[] = [];
+let pg: TestDatabase;
+const backends: Record<string, { reader: Store; stored: ClassifiedTrade[]; db: string }> = {};
 
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'solflow-watch-sparks-'));
-  db = join(root, 'a.db');
+async function fill(db: string): Promise<void> {
   const writer = await openStore({ db });
   const pipeline = await createPipeline({ store: writer });
   await pipeline.ingestTrades(retimedFixtureTrades());
   await pipeline.close();
   await writer.close();
-  reader = await openStore({ db, readonly: true });
+  const reader = await openStore({ db, readonly: true });
+  const stored: ClassifiedTrade[] = [];
   for await (const page of reader.trades.readInOrder()) stored.push(...page);
-}, 60_000);
+  backends[db.startsWith('postgres') ? 'postgres' : 'sqlite'] = { reader, stored, db };
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'solflow-watch-sparks-'));
+  pg = await createTestDatabase('sparks');
+  await fill(join(root, 'a.db'));
+  await fill(pg.url);
+}, 120_000);
 afterAll(async () => {
-  await reader?.close();
+  for (const b of Object.values(backends)) await b.reader.close();
+  await pg?.drop();
   rmSync(root, { recursive: true, force: true });
 });
 
-describe('sparklines from the stored trades', () => {
+describe.each(['sqlite', 'postgres'])('sparklines from the stored trades (%s)', (backend) => {
   it('equal netFlowSlices over the same trades, for every window and row', async () => {
+    const { reader, stored } = backends[backend];
     const flows = await storedFlows(reader);
     await storedSparks(reader, flows);
     const slicesUsed = new Map<string, Set<number>>();
@@ -65,15 +74,8 @@ describe('sparklines from the stored trades', () => {
     for (const r of solOnly) expect(r.spark!.reduce((a, b) => a + b, 0)).toBe(r.netFlow);
   });
 
-  it('are one statement that reads the shown mints by their index, never a scan of the trades', async () => {
-    const sql = sparkSql(await storedFlows(reader))!;
-    const plan: string[] = [];
-    for await (const row of (await reader.querySql(`EXPLAIN QUERY PLAN ${sql}`)).rows) plan.push(String(row[3]));
-    expect(plan.some((d) => /SEARCH r USING INDEX trades_mint_time/.test(d))).toBe(true);
-    expect(plan.filter((d) => /^SCAN r\b/.test(d))).toEqual([]);
-  });
-
   it('reach the screen through the tail feed', async () => {
+    const { reader, db } = backends[backend];
     const feed = createTailFeed({ store: reader, path: db, initial: 10, pollMs: 50 });
     const updates: WatchUpdate[] = [];
     const off = feed.subscribe((u) => updates.push(u));
@@ -82,5 +84,16 @@ describe('sparklines from the stored trades', () => {
     await feed.close();
     const rows = updates[0].flows!.flatMap((f) => f.rows);
     expect(rows.some((r) => r.spark !== null && r.spark.length === SPARK_SLICES)).toBe(true);
+  });
+});
+
+describe('the sparkline statement on SQLite', () => {
+  it('reads the shown mints by their index, never a scan of the trades', async () => {
+    const { reader } = backends.sqlite;
+    const sql = sparkSql(await storedFlows(reader))!;
+    const plan: string[] = [];
+    for await (const row of (await reader.querySql(`EXPLAIN QUERY PLAN ${sql}`)).rows) plan.push(String(row[3]));
+    expect(plan.some((d) => /SEARCH r USING INDEX trades_mint_time/.test(d))).toBe(true);
+    expect(plan.filter((d) => /^SCAN r\b/.test(d))).toEqual([]);
   });
 });
