@@ -3,7 +3,8 @@
  * database through the same pipeline as `backfill --from`, then ask it what users ask: the top
  * flows and one wallet's analysis, and say what to type next. The story (headings, tables, what
  * to type next) is on stdout, so `solflow demo > demo.txt` keeps all of it; progress and notes
- * stay on stderr.
+ * stay on stderr. On a terminal it offers a last step: the same transactions replayed as a live
+ * chain and shown by watch (demo-watch.ts, also `solflow demo --watch`).
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -64,5 +65,23 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       '  solflow --help                                       every command, with an example',
     ].join('\n'),
   );
+  // On a terminal, the last step is the live view: the same transactions replayed as a chain.
+  if (process.stdout.isTTY && process.stdin.isTTY && (await wantsReplay())) return (await import('./demo-watch.js')).runDemoWatch();
   return EXIT.ok;
+}
+
+/** Asks on the terminal; Enter says yes, anything else (or Ctrl-D / Ctrl-C) no. */
+async function wantsReplay(): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const closed = new Promise<null>((resolve) => rl.once('close', () => resolve(null)));
+  try {
+    const answer = await Promise.race([
+      rl.question('\n4. Live: press Enter to watch these transactions replayed as a live chain (solflow demo --watch; q leaves it), or n to finish: '),
+      closed,
+    ]);
+    return answer !== null && answer.trim() === '';
+  } finally {
+    rl.close();
+  }
 }
