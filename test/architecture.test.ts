@@ -1,6 +1,7 @@
 /**
  * The shape of src/ as rules a change cannot quietly break: the import graph has no cycle;
  * src/core never imports src/store (it speaks to the database through core/store's interface);
+ * the watch screen and feeds (src/tui, src/watch) and src/format never import src/cli;
  * better-sqlite3 and raw `.sqlite` connection handles stay inside src/store; command specs load
  * their code only when they run and never import each other; a file past 400 lines says why.
  *
@@ -128,6 +129,13 @@ describe('architecture of src/', () => {
     const bad = [...files.values()]
       .filter((f) => inDir(f.path, 'store'))
       .flatMap((f) => f.imports.filter((e) => inDir(e.to, 'cli') || inDir(e.to, 'jobs')).map((e) => `${f.path} → ${e.to}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('src/tui, src/watch and src/format never import src/cli (commands use them, not the other way)', () => {
+    const bad = [...files.values()]
+      .filter((f) => inDir(f.path, 'tui') || inDir(f.path, 'watch') || inDir(f.path, 'format'))
+      .flatMap((f) => f.imports.filter((e) => inDir(e.to, 'cli')).map((e) => `${f.path} → ${e.to}`));
     expect(bad).toEqual([]);
   });
 

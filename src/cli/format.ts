@@ -1,25 +1,9 @@
 /** Shared output formatting: short keys, raw amounts at their decimals, tables that behave off a TTY. */
 import { createRequire } from 'node:module';
 import type CliTable from 'cli-table3';
-import { defaultLabels } from '../core/labels.js';
 import { tableWidth } from './table-width.js';
-
-export function shortKey(key: string | null | undefined, keep = 4): string {
-  if (!key) return '-';
-  return key.length <= keep * 2 + 1 ? key : `${key.slice(0, keep)}…${key.slice(-keep)}`;
-}
-
-/** A raw integer amount at `decimals`, exact (no float), trimmed to `maxFraction` digits. */
-export function formatAmount(raw: bigint, decimals: number, maxFraction = 6): string {
-  const neg = raw < 0n;
-  const abs = neg ? -raw : raw;
-  const s = abs.toString().padStart(decimals + 1, '0');
-  const int = s.slice(0, s.length - decimals) || '0';
-  let frac = decimals > 0 ? s.slice(s.length - decimals) : '';
-  frac = frac.slice(0, maxFraction).replace(/0+$/, '');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return (neg ? '-' : '') + grouped + (frac ? '.' + frac : '');
-}
+// The shared text helpers live in src/format (the watch screen prints with them too).
+export { formatAmount, isoTime, mintLabel, shortKey } from '../format/text.js';
 
 /**
  * A whole number with thousands commas: 1,234,567. What toLocaleString('en-US') prints for one,
@@ -31,10 +15,6 @@ export function groupDigits(n: number | bigint): string {
   const digits = neg ? s.slice(1) : s;
   if (!/^\d+$/.test(digits)) return s; // not a whole number written out in digits (1e21, NaN): as String() gives it
   return (neg ? '-' : '') + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-export function mintLabel(mint: string): string {
-  return defaultLabels.quoteSymbols.get(mint) ?? shortKey(mint);
 }
 
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -152,9 +132,6 @@ export function plural(n: number | bigint, one: string, many = `${one}s`): strin
   return `${n} ${BigInt(n) === 1n ? one : many}`;
 }
 
-export function isoTime(blockTime: number | null): string {
-  return blockTime === null ? '-' : new Date(blockTime * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 /** A 0..1 share as a whole percent for tables ('-' when there is none). */
 export function percent(share: number | null): string {

@@ -33,9 +33,16 @@ export function Header({ status, window, view, paused, arrivedWhilePaused }: Hea
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
-        <Text bold color={tint('title')}>
-          solflow watch
-        </Text>
+        {/* A replay says so first, where a narrow terminal never cuts it. */}
+        {status?.source.kind === 'replay' ? (
+          <Text bold color={tint('warn')}>
+            solflow replay
+          </Text>
+        ) : (
+          <Text bold color={tint('title')}>
+            solflow watch
+          </Text>
+        )}
         {`  ${slot}  │  ${status ? lagText(status.lag) : 'lag ?'}  │  ${digits(status?.tradesSeen ?? 0)} trades seen`}
       </Text>
       <Text wrap="truncate">

@@ -14,8 +14,11 @@ export type WatchSource =
   | { kind: 'db'; path: string }
   | { kind: 'rpc'; url: string }
   | { kind: 'grpc'; url: string }
-  /** The demo: bundled transactions served as a chain on loopback, in compressed time. */
-  | { kind: 'replay'; url: string };
+  /**
+   * The demo: bundled transactions served as a chain on loopback, in compressed time (`speed`
+   * chain seconds per wall second); `note` says what else differs from a real chain.
+   */
+  | { kind: 'replay'; url: string; speed?: number; note?: string };
 
 export interface WatchStatus {
   source: WatchSource;

@@ -5,6 +5,7 @@
  */
 import type { ClassifiedTrade, Signal, WindowMetrics } from '../core/flow/types.js';
 import { WINDOWS } from '../core/flow/types.js';
+import { isQuoteMint } from '../core/quote-mints.js';
 import type { FlowRow, FlowSnapshot, WatchWindow } from './feed.js';
 
 export interface RankOptions {
@@ -14,7 +15,7 @@ export interface RankOptions {
   symbolOf?: (mint: string) => string | null;
 }
 
-/** Tokens that traded inside `window`, highest net SOL flow first (ties by mint, as query top-flows). */
+/** Tokens that traded inside `window`, highest net SOL flow first (ties by mint, as query top-flows); quote assets left out. */
 export function rankFlows(metrics: readonly WindowMetrics[], window: WatchWindow, o: RankOptions = {}): FlowSnapshot {
   let asOf = 0;
   const rows: FlowRow[] = [];
@@ -22,6 +23,8 @@ export function rankFlows(metrics: readonly WindowMetrics[], window: WatchWindow
     if (m.window !== window) continue;
     if (m.asOf > asOf) asOf = m.asOf;
     if (m.buyCount + m.sellCount === 0) continue;
+    // SOL and the stablecoins are what tokens are priced in, not tokens: left out as `query top-flows` leaves them.
+    if (isQuoteMint(m.mint)) continue;
     rows.push({
       mint: m.mint,
       symbol: o.symbolOf?.(m.mint) ?? null,
@@ -53,7 +56,8 @@ export function netFlowSlices(trades: Iterable<ClassifiedTrade>, asOf: number, w
   const out = new Map<string, number[]>();
   for (const t of trades) {
     if (t.solAmount === null || t.blockTime === null || t.blockTime <= start || t.blockTime > asOf) continue;
-    const i = Math.min(slices - 1, Math.floor(((t.blockTime - start) / span) * slices));
+    // Integer arithmetic, as the database's bucketing (watch/store-flows.ts) does: the same slice for the same second.
+    const i = Math.min(slices - 1, Math.floor(((t.blockTime - start) * slices) / span));
     let row = out.get(t.baseMint);
     if (!row) out.set(t.baseMint, (row = new Array<number>(slices).fill(0)));
     row[i] += (t.side === 'buy' ? 1 : -1) * Number(t.solAmount);

@@ -7,14 +7,15 @@ import type { ClassifiedTrade } from '../core/flow/types.js';
 import { tradeToJson } from '../core/trade.js';
 import { flagsOf, flagsText } from './flags.js';
 import { amountText } from './text.js';
-import { isoTime } from '../cli/format.js';
+import { sideText } from '../format/side.js';
+import { isoTime } from '../format/text.js';
 
-/** time venue side token amount unit trader signature ixPath [flags…] */
+/** time venue side token amount unit trader signature ixPath [flags…]; side is `SOL→USDC` for a quote ↔ quote leg. */
 export function plainLine(t: ClassifiedTrade, symbolOf?: (mint: string) => string | null): string {
   const token = symbolOf?.(t.baseMint) ?? t.baseMint;
   // Selected: the reasons are wanted in a log line, there is no cursor to ask for them.
   const flags = flagsText(flagsOf(t, true));
-  return `${isoTime(t.blockTime)} ${t.venue} ${t.side} ${token} ${amountText(t)} ${t.trader} ${t.signature} ${t.ixPath}${flags ? ' ' + flags : ''}`;
+  return `${isoTime(t.blockTime)} ${t.venue} ${sideText(t)} ${token} ${amountText(t)} ${t.trader} ${t.signature} ${t.ixPath}${flags ? ' ' + flags : ''}`;
 }
 
 export function ndjsonLine(t: ClassifiedTrade): string {

@@ -19,6 +19,6 @@ export function sourceLabel(s: WatchSource): string {
     case 'grpc':
       return `grpc ${host(s.url)}`;
     case 'replay':
-      return `REPLAY ${host(s.url)} (bundled transactions, compressed time)`;
+      return `REPLAY ${host(s.url)} (bundled transactions, ${s.speed ? `${s.speed}× time` : 'compressed time'}${s.note ? `, ${s.note}` : ''})`;
   }
 }

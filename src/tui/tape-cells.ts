@@ -1,9 +1,11 @@
 /**
  * One tape row as text segments, each exactly its column's width (the flags column is cut to
  * what is left), so the row is never wider than the terminal. Pure: the row component only
- * colours the segments.
+ * colours the segments. A leg between two quote assets (SOL ↔ USDC) reads `swap SOL→USDC`, never
+ * "sell" of the stablecoin (format/side.ts).
  */
 import type { ClassifiedTrade } from '../core/flow/types.js';
+import { conversionText } from '../format/side.js';
 import { flagsOf, type FlagKind } from './flags.js';
 import { GAP, type Column, type TapeColumnId } from './layout.js';
 import { amountText, clock, fit, shortKey, tokenText } from './text.js';
@@ -23,7 +25,8 @@ function cell(t: ClassifiedTrade, id: Exclude<TapeColumnId, 'flags' | 'side'>, s
     case 'venue':
       return t.venue;
     case 'token':
-      return tokenText(t.baseMint, symbolOf);
+      // A quote ↔ quote leg has no token to buy or sell: the column says what was converted.
+      return conversionText(t) ?? tokenText(t.baseMint, symbolOf);
     case 'amount':
       return amountText(t);
     case 'trader':
@@ -40,7 +43,8 @@ export function tapeSegments(t: ClassifiedTrade, cols: readonly Column<TapeColum
     if (c.id === 'side') {
       out.push({ text: plain + lead });
       plain = '';
-      out.push({ text: fit(t.side, c.width), tint: t.side });
+      const converted = conversionText(t) !== null;
+      out.push(converted ? { text: fit('swap', c.width) } : { text: fit(t.side, c.width), tint: t.side });
     } else if (c.id === 'flags') {
       out.push({ text: plain + lead });
       plain = '';

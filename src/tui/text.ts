@@ -1,8 +1,8 @@
 /** Cell text for the watch screen: fixed-width, plain strings (colour is the components' job). */
 import type { Signal } from '../core/flow/types.js';
 import type { Trade } from '../core/trade.js';
-// Read-only use of the CLI's shared formatters so watch and the tables print amounts alike.
-import { formatAmount, mintLabel, shortKey } from '../cli/format.js';
+// The formatters the CLI's tables use too, so watch and the tables print amounts alike.
+import { formatAmount, mintLabel, shortKey } from '../format/text.js';
 
 export { shortKey };
 

@@ -12,7 +12,7 @@ import { tradeKey } from '../tui/filters.js';
 import { netFlowSlices, rankFlows, windowSeconds } from '../tui/flow-rows.js';
 import { createRate } from './rate.js';
 import { createSeen } from './seen.js';
-import { FLOW_ROWS } from './store-flows.js';
+import { FLOW_ROWS, SPARK_SLICES } from './store-flows.js';
 
 export interface LiveFeedOptions {
   source: WatchSource;
@@ -31,8 +31,7 @@ export interface LiveFeed extends WatchFeed {
   close(): void;
 }
 
-/** Net-flow slices per sparkline, and the trades kept to draw them. */
-const SPARK_SLICES = 16;
+/** Trades kept to draw the sparklines. */
 const RECENT_CAP = 100_000;
 
 export function createLiveFeed(o: LiveFeedOptions): LiveFeed {

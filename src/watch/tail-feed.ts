@@ -3,7 +3,7 @@
  * last key seen (Store.trades.after: an index seek, never a scan), a few times a second, on a
  * read-only store. Each poll is a handful of short statements with no transaction held between
  * them, so the writer, its checkpoints and prune never wait on watch. Flows and signals come
- * from the database's own token_metrics and signals (store-flows.ts).
+ * from the database's own token_metrics and signals, the sparklines from its trades (store-flows.ts).
  */
 import type { ClassifiedTrade, Signal } from '../core/flow/types.js';
 import type { KeyedTrade, Store } from '../core/store/types.js';
@@ -11,7 +11,7 @@ import type { FlowSnapshot, WatchFeed, WatchStatus, WatchUpdate } from '../tui/f
 import { tradeKey } from '../tui/filters.js';
 import { createRate } from './rate.js';
 import { createSeen } from './seen.js';
-import { recentSignals, signalKey, storedFlows } from './store-flows.js';
+import { recentSignals, signalKey, storedFlows, storedSparks } from './store-flows.js';
 
 export interface TailFeedOptions {
   /** Opened read-only by the caller, who closes it after close(). */
@@ -116,6 +116,7 @@ export function createTailFeed(o: TailFeedOptions): TailFeed {
   async function flowsAndSignals(): Promise<{ flows: FlowSnapshot[]; signals: Signal[] }> {
     lastFlowsAt = Date.now();
     const flows = await storedFlows(store);
+    await storedSparks(store, flows);
     for (const f of flows) for (const r of f.rows) if (r.symbol) symbols.set(r.mint, r.symbol);
     const signals = (await recentSignals(store, SIGNALS_SHOWN)).filter((s) => seenSignals.add(signalKey(s)));
     return { flows, signals };

@@ -1,11 +1,2 @@
-/** A small seeded PRNG (mulberry32): reproducible synthetic data and fault schedules. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Re-export: the seeded PRNG lives in src/util/rng.ts (the replay server uses it). */
+export { seededRandom } from '../../src/util/rng.js';

@@ -11,6 +11,9 @@ import { digits, shortKey } from '../../src/tui/text.js';
 import { fixtureScript, limitFill, ScriptedFeed, type Script } from './support.js';
 import { renderAt, resize, tick, type Rendered } from './render.js';
 
+const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
+const SOL = 'So11111111111111111111111111111111111111112';
+
 const script: Script = fixtureScript();
 const newest = script.trades[script.trades.length - 1];
 // eslint-disable-next-line no-control-regex
@@ -112,6 +115,27 @@ describe('watch screen on a stream of real trades', () => {
     await shows(r, () => !tapeLines(r)[at].includes('BOT('));
   });
 
+  it('shows a SOL ↔ stablecoin swap as the conversion, never as "sell" of the stablecoin', async () => {
+    // Real fixtures: a wallet that paid SOL for USDC on OpenBook, and one that sold USDC for SOL on Phoenix.
+    const leg = (sig: string) => script.trades.find((t) => t.signature.startsWith(sig))!;
+    const solToUsdc = leg('2BppD7ZqzcCp');
+    const usdcToSol = leg('3p36wGRa191s');
+    expect([solToUsdc.side, solToUsdc.baseMint, solToUsdc.quoteMint]).toEqual(['buy', USDC, SOL]);
+    expect([usdcToSol.side, usdcToSol.baseMint, usdcToSol.quoteMint]).toEqual(['sell', USDC, SOL]);
+    const feed = new ScriptedFeed();
+    const r = renderAt(<WatchApp feed={feed} color={false} />, 100);
+    feed.emit({ trades: [solToUsdc, usdcToSol] });
+    await shows(r, () => tapeLines(r).length === 2);
+    const [newer, older] = tapeLines(r);
+    expect(newer).toMatch(/\bswap\s+USDC→SOL\b/);
+    expect(older).toMatch(/\bswap\s+SOL→USDC\b/);
+    for (const line of [newer, older]) {
+      expect(line).not.toMatch(/\b(buy|sell)\b/);
+      expect(line).not.toContain(shortKey(USDC));
+      expect(line).toContain(shortKey(line === newer ? usdcToSol.trader : solToUsdc.trader));
+    }
+  });
+
   it('shows LIMIT for a limit-order fill', async () => {
     const feed = new ScriptedFeed();
     const r = renderAt(<WatchApp feed={feed} color={false} />, 100);
@@ -127,8 +151,11 @@ describe('watch screen on a stream of real trades', () => {
     const top = script.updates[script.updates.length - 1].flows!.find((f) => f.window === '5m')!.rows[0];
     expect(l[at + 2]).toContain(shortKey(top.mint));
     expect(l[at + 2]).toMatch(/\+[\d.]+/);
-    expect(l[at + 2]).toMatch(/BREAKOUT \d+[smh]/);
     expect(l[at + 2]).toMatch(/[▁▂▃▄▅▆▇█]{6,}/);
+    const panel = l.slice(at + 2, l.findIndex((x) => x.startsWith('signals')));
+    expect(panel.some((x) => /BREAKOUT \d+[smh]/.test(x))).toBe(true);
+    // SOL and the stablecoins are quotes, not tokens: never ranked (USDT had the biggest inflow here).
+    for (const quote of [SOL, USDC, 'Es9vMFrzaCERmJfrF4H2FYD4KCoNkY11McCe8BenwNYB']) expect(panel.join('\n')).not.toContain(shortKey(quote));
   });
 
   it('lists the last signals with token and why', async () => {

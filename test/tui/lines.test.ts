@@ -40,6 +40,11 @@ describe('NDJSON lines', () => {
 });
 
 describe('plain lines', () => {
+  it('name a SOL ↔ USDC leg by the conversion (real fixture: SOL paid for USDC on OpenBook)', () => {
+    const leg = all.find((t) => t.signature.startsWith('2BppD7ZqzcCp'))!;
+    expect(plainLine(leg)).toContain(` ${leg.venue} SOL→USDC ${leg.baseMint} `);
+  });
+
   it('carry full keys and the flags with reasons, and no escape code', () => {
     const line = plainLine(bot);
     expect(line).not.toMatch(/\x1b/);

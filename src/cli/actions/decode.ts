@@ -1,5 +1,5 @@
 /** `solflow decode`: the trades in recorded transactions (or one fetched by signature). */
-import { sideCell } from '../query/side.js';
+import { sideText } from '../../format/side.js';
 import { existsSync } from 'node:fs';
 import { decodeTransaction } from '../../core/decode/index.js';
 import { tradeToJson, type Trade } from '../../core/trade.js';
@@ -104,7 +104,7 @@ function printTradeTable(trades: Trade[]): void {
     table.push([
       isoTime(t.blockTime),
       t.venue,
-      sideCell(t),
+      sideText(t),
       shortKey(t.baseMint),
       formatAmount(t.baseAmount, t.baseDecimals, 4),
       `${formatAmount(t.quoteAmount, t.quoteDecimals, 6)} ${mintLabel(t.quoteMint)}`,

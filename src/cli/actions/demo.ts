@@ -3,13 +3,14 @@
  * database through the same pipeline as `backfill --from`, then ask it what users ask: the top
  * flows and one wallet's analysis, and say what to type next. The story (headings, tables, what
  * to type next) is on stdout, so `solflow demo > demo.txt` keeps all of it; progress and notes
- * stay on stderr.
+ * stay on stderr. On a terminal it offers a last step: the same transactions replayed as a live
+ * chain and shown by watch (demo-watch.ts, also `solflow demo --watch`).
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { defaultDemoDbPath } from '../demo-path.js';
 import { runAnalyzeCommand } from './analyze.js';
+import { bundledFixturesDir } from './demo-fixtures.js';
 import { runBackfillCommand } from '../shared/backfill-run.js';
 import { defaultIo } from '../io.js';
 import { EXIT } from '../errors.js';
@@ -17,16 +18,14 @@ import { runTopFlows } from '../query/top-flows.js';
 import { withReader } from '../with-db.js';
 import { redactUrl } from '../../util/redact.js';
 
-export function bundledFixturesDir(): string {
-  // dist/cli/actions/demo.js → package root
-  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'tx');
-}
-
 export interface DemoOptions {
   db?: string;
+  /** Only the live replay (demo-watch.ts): the bundle as a chain, shown by watch. */
+  watch?: boolean;
 }
 
 export async function runDemo(opts: DemoOptions): Promise<number> {
+  if (opts.watch) return (await import('./demo-watch.js')).runDemoWatch();
   const io = defaultIo();
   const path = opts.db ?? defaultDemoDbPath();
   if (!opts.db) {
@@ -66,5 +65,23 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       '  solflow --help                                       every command, with an example',
     ].join('\n'),
   );
+  // On a terminal, the last step is the live view: the same transactions replayed as a chain.
+  if (process.stdout.isTTY && process.stdin.isTTY && (await wantsReplay())) return (await import('./demo-watch.js')).runDemoWatch();
   return EXIT.ok;
+}
+
+/** Asks on the terminal; Enter says yes, anything else (or Ctrl-D / Ctrl-C) no. */
+async function wantsReplay(): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const closed = new Promise<null>((resolve) => rl.once('close', () => resolve(null)));
+  try {
+    const answer = await Promise.race([
+      rl.question('\n4. Live: press Enter to watch these transactions replayed as a live chain (solflow demo --watch; q leaves it), or n to finish: '),
+      closed,
+    ]);
+    return answer !== null && answer.trim() === '';
+  } finally {
+    rl.close();
+  }
 }

@@ -68,7 +68,7 @@ export async function runWatchCommand(opts: WatchCliOptions, env: NodeJS.Process
   // The screen starts with a screenful; --ndjson only with what is stored from now on.
   const initial = backlog ?? (opts.ndjson ? 0 : SCREENFUL);
   if (opts.rpc !== undefined) {
-    const { runLiveWatch } = await import('../../watch/live-command.js');
+    const { runLiveWatch } = await import('./watch-live.js');
     return runLiveWatch({ ...opts, rpc: opts.rpc, filters, window, initial }, env);
   }
   return tailWatch(opts, filters, window, initial, env);

@@ -10,6 +10,7 @@ export const registerDemo: CommandRegistrar = (program: Command, setExit) => {
     .command('demo')
     .description('fill a database from the bundled real mainnet transactions, then show top flows and one wallet (offline)')
     .option('--db <path>', `database to fill (default: a fresh ${defaultDemoDbPath()}); an existing file keeps its rows`)
+    .option('--watch', 'instead: replay the bundled transactions as a live chain on 127.0.0.1 (compressed time) through the live pipeline into a temporary database, shown by solflow watch')
     .action(async (opts: DemoOptions) => setExit(await (await import('../actions/demo.js')).runDemo(opts)));
   withExample(cmd, 'npx solflow demo');
 };

@@ -1,5 +1,5 @@
 /** `query trades`: stored trades, newest first, filtered. */
-import { sideCell } from './side.js';
+import { sideText } from '../../format/side.js';
 import { tradeToJson } from '../../core/trade.js';
 import type { StoredTrade } from '../../core/store/reports.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -29,7 +29,7 @@ export const TRADE_COLUMNS_OUT: Column<StoredTrade>[] = [
   { key: 'ixPath', value: (t) => t.ixPath },
   { key: 'slot', value: (t) => t.slot },
   { key: 'venue', value: (t) => t.venue, priority: 4 },
-  { key: 'side', value: (t) => t.side, cell: sideCell, priority: 9 },
+  { key: 'side', value: (t) => t.side, cell: sideText, priority: 9 },
   { key: 'baseMint', value: (t) => t.baseMint, cell: (t) => tokenCell(t.baseMint, t.symbol), priority: 10, minWidth: 11 },
   { key: 'baseAmount', value: (t) => t.baseAmount.toString(), cell: (t) => formatAmount(t.baseAmount, t.baseDecimals, 4), numeric: true, priority: 8 },
   { key: 'baseDecimals', value: (t) => t.baseDecimals },

@@ -4,15 +4,15 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildChain, loadTransactions, type BlockTx, type ChainOptions } from './chain.js';
-import { startReplayServer, type Faults, type ReplayServer } from './server.js';
-import type { LiveOptions } from './live.js';
+import { buildChain, loadTransactions, type BlockTx, type ChainOptions } from '../../../src/replay/chain.js';
+import { startReplayServer, type Faults, type ReplayServer } from '../../../src/replay/server.js';
+import type { LiveOptions } from '../../../src/replay/live.js';
 
-export type { Faults, ReplayServer, ServerStats, CallRecord, WindowLimit } from './server.js';
-export type { Live, LiveOptions, LiveFaults, LiveStats } from './live.js';
-export type { Chain, ChainOptions, Block, BlockTx } from './chain.js';
-export { buildChain, loadTransactions, loadTransaction } from './chain.js';
-export { startReplayServer } from './server.js';
+export type { Faults, ReplayServer, ServerStats, CallRecord, WindowLimit } from '../../../src/replay/server.js';
+export type { Live, LiveOptions, LiveFaults, LiveStats } from '../../../src/replay/live.js';
+export type { Chain, ChainOptions, Block, BlockTx } from '../../../src/replay/chain.js';
+export { buildChain, loadTransactions, loadTransaction } from '../../../src/replay/chain.js';
+export { startReplayServer } from '../../../src/replay/server.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 

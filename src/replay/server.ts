@@ -9,11 +9,16 @@
  * transactions past it are not available yet.
  *
  * Random faults draw from a seeded generator so a failing test fails the same way twice.
+ *
+ * It lives in src/ because `solflow demo --watch` serves the bundled transactions with it (no
+ * faults); tests, the bench and test/support/replay use the same code.
+ * It is longer than 400 lines because every RPC method and every fault switch sits beside the
+ * others it interacts with (the tip, batches, per-method windows); splitting would scatter them.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Block, BlockTx, Chain } from './chain.js';
-import { seededRandom } from '../rng.js';
+import { seededRandom } from '../util/rng.js';
 import { createLive, type Live, type LiveFaults, type LiveOptions } from './live.js';
 
 export interface Faults extends LiveFaults {

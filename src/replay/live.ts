@@ -19,9 +19,15 @@
  * - `blockSubscribe: false` makes it a node without block subscriptions (most providers).
  */
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type WebSocket from 'ws';
+import * as wsModule from 'ws';
 import { accountKeys, type Block, type BlockTx, type Chain } from './chain.js';
+
+// ws 8 exports the server class by name (its ESM entry has no WebSocket.Server); the installed
+// types are version 7's, which call the same class WebSocket.Server.
+const WebSocketServer = (wsModule as unknown as { WebSocketServer: typeof WebSocket.Server }).WebSocketServer;
 
 export interface LiveOptions {
   /** Milliseconds per slot on the replayed clock; 0: only `step()` moves it. Default 400. */
@@ -292,7 +298,8 @@ export function createLive(
         socket.end('HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      // An HTTP server's upgrade socket is a net.Socket; Node types it as the Duplex it extends.
+      wss.handleUpgrade(req, socket as Socket, head, (ws) => wss.emit('connection', ws, req));
     },
     close() {
       if (timer) clearTimeout(timer);

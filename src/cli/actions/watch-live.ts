@@ -4,19 +4,20 @@
  * The ingest log goes to the screen's notice line on a terminal (a log line would tear the
  * frame) and to stderr otherwise.
  */
-import { IngestError, runIngest, SLOT_SECONDS } from '../ingest/run.js';
-import { createLogger } from '../log/index.js';
-import { createMetrics } from '../metrics/index.js';
-import { RpcClient } from '../sources/rpc/client.js';
-import { EXIT, UsageError } from '../cli/errors.js';
-import { loadFlowConfig } from '../cli/flow-config-option.js';
-import { liveSourceFor, resolveLiveEndpoints } from '../cli/shared/live-endpoints.js';
-import { parseVenues } from '../cli/shared/venues.js';
-import { withWriter } from '../cli/with-db.js';
-import { loadWatch } from '../tui/load.js';
-import type { WatchSource, WatchWindow } from '../tui/feed.js';
-import type { WatchFilters } from '../tui/filters.js';
-import { createLiveFeed } from './live-feed.js';
+import type { EngineOptionsInput } from '../../core/flow/options.js';
+import { IngestError, runIngest, SLOT_SECONDS } from '../../ingest/run.js';
+import { createLogger } from '../../log/index.js';
+import { createMetrics } from '../../metrics/index.js';
+import { RpcClient } from '../../sources/rpc/client.js';
+import { EXIT, UsageError } from '../errors.js';
+import { loadFlowConfig } from '../flow-config-option.js';
+import { liveSourceFor, resolveLiveEndpoints } from '../shared/live-endpoints.js';
+import { parseVenues } from '../shared/venues.js';
+import { withWriter } from '../with-db.js';
+import { loadWatch } from '../../tui/load.js';
+import type { WatchSource, WatchWindow } from '../../tui/feed.js';
+import type { WatchFilters } from '../../tui/filters.js';
+import { createLiveFeed } from '../../watch/live-feed.js';
 
 export interface LiveWatchOptions {
   db?: string;
@@ -31,7 +32,11 @@ export interface LiveWatchOptions {
   /** Stored trades shown first. */
   initial: number;
   /** Labels the header as a replay (the demo). */
-  replay?: boolean;
+  replay?: { speed: number; note?: string };
+  /** Ends watch (exit 0) when it settles: the demo off a terminal, once the replay is over. */
+  until?: Promise<unknown>;
+  /** Flow engine options given directly (the demo), instead of --flow-config. */
+  flowOptions?: EngineOptionsInput;
 }
 
 /** A catch-up from the stored cursor longer than this is left to backfill, as ingest's default. */
@@ -40,9 +45,9 @@ const MAX_CATCH_UP_SECONDS = 3600;
 export async function runLiveWatch(o: LiveWatchOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const endpoints = resolveLiveEndpoints({ rpc: o.rpc, ws: o.ws, grpc: o.grpc, xToken: o.xToken }, env);
   const { rpcUrl, grpcUrl, xToken } = endpoints;
-  const flow = loadFlowConfig(o.flowConfig, env);
+  const flow = o.flowOptions ?? loadFlowConfig(o.flowConfig, env);
   const venues = parseVenues(undefined);
-  const source: WatchSource = o.replay ? { kind: 'replay', url: rpcUrl } : grpcUrl ? { kind: 'grpc', url: grpcUrl } : { kind: 'rpc', url: rpcUrl };
+  const source: WatchSource = o.replay ? { kind: 'replay', url: rpcUrl, ...o.replay } : grpcUrl ? { kind: 'grpc', url: grpcUrl } : { kind: 'rpc', url: rpcUrl };
 
   const { startWatch } = await loadWatch();
   const screen = !o.ndjson && process.stdout.isTTY === true;
@@ -84,6 +89,7 @@ export async function runLiveWatch(o: LiveWatchOptions, env: NodeJS.ProcessEnv =
         signal: stop.signal,
         onOutput: (out) => feed.output(out),
       });
+      void o.until?.then(() => handle.stop());
       // The pipeline ending on its own (a refused start, a lost source) ends the screen too.
       let failed: unknown = null;
       const ended = ingest.then(
