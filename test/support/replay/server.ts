@@ -317,7 +317,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
 
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const bound = (server.address() as AddressInfo).port;
-  const live: Live = createLive(chain, bound, () => current, () => rand(), renderForSubscription, liveOptions);
+  const live: Live = createLive(chain, bound, () => current, () => rand(), (block, cfg) => renderForSubscription(chain, block, cfg), liveOptions);
 
   return {
     url: `http://127.0.0.1:${bound}`,
@@ -374,12 +374,24 @@ function versionError(txs: BlockTx[], max: unknown): string | null {
   return null;
 }
 
-/** A block as blockSubscribe sends it: the same rendering, its own option names. */
-function renderForSubscription(block: Block, cfg: any): { block: object | null; err: string | null } {
+/** A block as blockSubscribe sends it (UTF-8 JSON in pieces): the same rendering, its own option names. */
+function renderForSubscription(chain: Chain, block: Block, cfg: any): { block: Buffer[] | null; err: string | null } {
   const tooNew = versionError(block.transactions, cfg.maxSupportedTransactionVersion);
   if (tooNew) return { block: null, err: tooNew };
-  return { block: renderBlock(block, { ...cfg, rewards: cfg.showRewards !== false }), err: null };
+  const out: any = renderBlock(block, { ...cfg, rewards: cfg.showRewards !== false });
+  if (out.transactions !== block.transactions) return { block: [Buffer.from(JSON.stringify(out))], err: null };
+  // Full transactions: their cached JSON; the same keys in the same order as JSON.stringify.
+  const { transactions: _txs, rewards, ...header } = out;
+  const parts: Buffer[] = [Buffer.from(`${JSON.stringify(header).slice(0, -1)},"transactions":[`)];
+  block.transactions.forEach((tx, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(...chain.txJson(tx));
+  });
+  parts.push(Buffer.from(`]${rewards ? `,"rewards":${JSON.stringify(rewards)}` : ''}}`));
+  return { block: parts, err: null };
 }
+
+const COMMA = Buffer.from(',');
 
 function renderBlock(block: Block, cfg: any): object {
   const { slot: _slot, transactions, ...header } = block;
