@@ -84,6 +84,9 @@ export async function runIngest(req: IngestRequest): Promise<IngestSummary> {
     if (startSlot !== null) metrics.setCursor(startSlot - 1);
     const pipeline = await createPipeline({
       store,
+      // A busy live stream is CPU-bound on this thread (frames parsed, decoded, run through the
+      // engine): SQLite on a thread of its own overlaps with that (see PipelineOptions.writerThread).
+      writerThread: true,
       engine: req.flow,
       decode: req.decode,
       onOutput: req.onOutput,
@@ -92,7 +95,7 @@ export async function runIngest(req: IngestRequest): Promise<IngestSummary> {
         log.warn('skipped a transaction that does not decode', { signature: firstSignature(env.tx), error: error.message });
       },
     });
-    const source = req.source({ programs: req.programs, commitment: req.commitment, fromSlot: startSlot });
+    const source = req.source({ programs: req.programs, commitment: req.commitment, fromSlot: startSlot, onNodeSlot: (slot) => metrics.setNodeSlot(slot) });
     const stopSource = () => void source.stop();
     req.signal.addEventListener('abort', stopSource, { once: true });
     const recordLive = liveEventRecorder(metrics, log, source.name);

@@ -9,7 +9,7 @@
  */
 import WebSocket from 'ws';
 import { redactText } from '../../util/redact.js';
-import { frameText } from './frame-text.js';
+import { jsonText } from '../../util/json-text.js';
 
 export interface PubsubOptions {
   /** A frame that could not be used; the text is given (possibly truncated) for salvage. */
@@ -86,7 +86,7 @@ export function openPubsub(url: string, opts: PubsubOptions): Promise<PubsubConn
       finish(lastError ?? `closed (code ${code}${text ? `, ${redactText(text)}` : ''})`);
       if (!opened) reject(new PubsubError(`cannot connect to ${redactText(url)}: closed before open`));
     });
-    ws.on('message', (data: WebSocket.Data) => onFrame(frameText(data as Buffer | ArrayBuffer | Buffer[] | string)));
+    ws.on('message', (data: WebSocket.Data) => onFrame(jsonText(data as Buffer | ArrayBuffer | Buffer[] | string)));
 
     function onFrame(text: string): void {
       let msg: any;
