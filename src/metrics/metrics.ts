@@ -63,6 +63,12 @@ export interface Metrics {
   /** The chain's tip as the live source hears it. */
   setTip(slot: number): void;
   /**
+   * The node's slot at our commitment, asked over HTTP. It raises the tip (never its
+   * freshness): a socket read behind its backlog delivers old slot notifications, and the lag
+   * must show how far behind the chain ingest really is, not how far behind its own socket.
+   */
+  setNodeSlot(slot: number): void;
+  /**
    * The stored cursor (last slot fully committed) and that slot's block time when known. Without
    * one, the last known block time stays: lag in seconds then reads high, never low.
    */
@@ -203,6 +209,9 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       // A tip never goes back: a lagging second subscription must not make lag look smaller.
       if (state.tip === null || slot >= state.tip) state.tip = slot;
       state.tipAtMs = now();
+    },
+    setNodeSlot(slot) {
+      if (state.tip !== null && slot > state.tip) state.tip = slot;
     },
     setCursor(slot, blockTime = null) {
       state.cursor = slot;

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { base58Encode } from '../core/decode/base58.js';
+import { base58Decode, base58Encode } from '../core/decode/base58.js';
 
 /** One transaction as it sits inside a getBlock result (full details, json encoding). */
 export interface BlockTx {
@@ -59,11 +59,18 @@ export interface Chain {
   lastSlot: number;
   /** Produced slots, ascending. */
   produced: number[];
-  blocks: Map<number, Block>;
-  bySignature: Map<string, { slot: number; index: number }>;
+  /** Built on each get (see buildChain): treat a block as a value, not an identity. */
+  blocks: ReadonlyMap<number, Block>;
+  bySignature: ReadonlyMap<string, { slot: number; index: number }>;
   /** Signatures mentioning an account, newest first (as getSignaturesForAddress pages them). */
-  byAddress: Map<string, string[]>;
+  byAddress: ReadonlyMap<string, readonly string[]>;
   blockTimeOf(slot: number): number;
+  /**
+   * A block transaction as UTF-8 JSON in pieces (concatenated, exactly JSON.stringify(tx)),
+   * from bytes serialised once per recording: a blockNotification of thousands of transactions
+   * costs a copy, not a serialisation (the soak bench's server must stay cheap).
+   */
+  txJson(tx: BlockTx): Buffer[];
 }
 
 /** Read getTransaction results from a directory of *.json files, in file-name order. */
@@ -81,70 +88,127 @@ function toBlockTx(raw: any): BlockTx {
   return { transaction: raw.transaction, meta: raw.meta, version };
 }
 
+/**
+ * The chain is computed, not stored: transaction g (in chain order) is copy floor(g / n) of
+ * recording g % n, block k holds transactions k·perBlock onwards, and a signature names its copy
+ * (see createCopier), so blocks, signature lookups and address listings are all answered on
+ * demand. A chain of tens of millions of transactions (an hour of the soak at 10,000 tx/s) holds
+ * only its recordings and its slot list.
+ */
 export function buildChain(txs: BlockTx[], opts: ChainOptions = {}): Chain {
   const firstSlot = opts.firstSlot ?? 312_000_000;
   const perBlock = Math.max(1, opts.txPerBlock ?? 4);
   const skipEvery = opts.skipEvery ?? 5;
   const genesisTime = opts.genesisTime ?? Date.UTC(2025, 5, 1) / 1000;
   const slotMs = opts.slotMs ?? 400;
-  const copies = Math.max(1, opts.copies ?? 1);
-
-  const all: BlockTx[] = [];
-  for (let c = 0; c < copies; c++) for (const tx of txs) all.push(c === 0 ? tx : copyOf(tx, c));
+  const copies = txs.length === 0 ? 0 : Math.max(1, opts.copies ?? 1);
+  const n = txs.length;
+  const total = n * copies;
 
   const blockTimeOf = (slot: number) => genesisTime + Math.floor(((slot - firstSlot) * slotMs) / 1000);
-  const blocks = new Map<number, Block>();
   const produced: number[] = [];
-  const bySignature = new Map<string, { slot: number; index: number }>();
-  const byAddressAsc = new Map<string, string[]>();
-
-  let slot = firstSlot;
-  let prev = firstSlot - 1;
-  let height = 280_000_000;
-  for (let i = 0; i < all.length; slot++) {
+  const blockIndex = new Map<number, number>();
+  for (let slot = firstSlot; produced.length * perBlock < total; slot++) {
     // The first slot is always produced so a range starting there is never empty.
     if (skipEvery > 0 && slot !== firstSlot && (slot - firstSlot) % skipEvery === skipEvery - 1) continue;
-    const chunk = all.slice(i, i + perBlock);
-    i += chunk.length;
+    blockIndex.set(slot, produced.length);
+    produced.push(slot);
+  }
+  for (let k = 0, slot = (produced.at(-1) ?? firstSlot - 1) + 1; k < (opts.trailingEmptySlots ?? 0); k++, slot++) {
+    blockIndex.set(slot, produced.length);
+    produced.push(slot);
+  }
+
+  const copier = createCopier(txs);
+  const txAt = (g: number): BlockTx => copier.copy(g % n, Math.floor(g / n));
+  const locate = (g: number) => ({ slot: produced[Math.floor(g / perBlock)], index: g % perBlock });
+
+  const recent = new Map<number, Block>();
+  function blockAt(slot: number): Block | undefined {
+    const k = blockIndex.get(slot);
+    if (k === undefined) return undefined;
+    const cached = recent.get(slot);
+    if (cached) return cached;
+    const transactions: BlockTx[] = [];
+    for (let g = k * perBlock; g < Math.min(total, (k + 1) * perBlock); g++) transactions.push(txAt(g));
+    const prev = k === 0 ? firstSlot - 1 : produced[k - 1];
     const block: Block = {
       slot,
       parentSlot: prev,
       blockhash: fakeHash(`block:${slot}`),
       previousBlockhash: fakeHash(`block:${prev}`),
-      blockHeight: height++,
+      blockHeight: 280_000_000 + k,
       blockTime: blockTimeOf(slot),
-      transactions: chunk,
+      transactions,
     };
-    blocks.set(slot, block);
-    produced.push(slot);
-    chunk.forEach((tx, index) => {
-      const sig = tx.transaction.signatures[0];
-      bySignature.set(sig, { slot, index });
-      for (const key of accountKeys(tx)) {
-        let list = byAddressAsc.get(key);
-        if (!list) byAddressAsc.set(key, (list = []));
-        if (list[list.length - 1] !== sig) list.push(sig);
-      }
-    });
-    prev = slot;
+    // A few recent blocks are kept: getTransaction after getTransaction in one block.
+    if (recent.size >= 8) recent.delete(recent.keys().next().value!);
+    recent.set(slot, block);
+    return block;
   }
-  for (let k = 0; k < (opts.trailingEmptySlots ?? 0); k++, slot++) {
-    const block: Block = {
-      slot,
-      parentSlot: prev,
-      blockhash: fakeHash(`block:${slot}`),
-      previousBlockhash: fakeHash(`block:${prev}`),
-      blockHeight: height++,
-      blockTime: blockTimeOf(slot),
-      transactions: [],
-    };
-    blocks.set(slot, block);
-    produced.push(slot);
-    prev = slot;
+
+  const blocks = lazyMap<number, Block>(produced.length, () => produced, blockAt);
+  const bySignature = lazyMap<string, { slot: number; index: number }>(
+    total,
+    function* () {
+      for (let g = 0; g < total; g++) yield txAt(g).transaction.signatures[0];
+    },
+    (sig) => {
+      const at = copier.find(sig);
+      if (at === null || at.copy >= copies) return undefined;
+      return locate(at.copy * n + at.recording);
+    },
+  );
+
+  // Which recordings mention each account (in first-mention order, as the listing used to be built).
+  const mentionedBy = new Map<string, number[]>();
+  txs.forEach((tx, i) => {
+    for (const key of accountKeys(tx)) {
+      let list = mentionedBy.get(key);
+      if (!list) mentionedBy.set(key, (list = []));
+      if (list[list.length - 1] !== i) list.push(i);
+    }
+  });
+  const listings = new Map<string, string[]>();
+  const byAddress = lazyMap<string, readonly string[]>(mentionedBy.size, () => mentionedBy.keys(), (addr) => {
+    const recordings = mentionedBy.get(addr);
+    if (!recordings) return undefined;
+    let list = listings.get(addr);
+    if (!list) {
+      list = [];
+      for (let c = copies - 1; c >= 0; c--) for (let j = recordings.length - 1; j >= 0; j--) list.push(copier.signature(recordings[j], c));
+      listings.set(addr, list);
+    }
+    return list;
+  });
+
+  const lastSlot = produced.length > 0 ? produced[produced.length - 1] : firstSlot - 1;
+  return { firstSlot, lastSlot, produced, blocks, bySignature, byAddress, blockTimeOf, txJson: copier.json };
+}
+
+/** A read-only Map over keys listed and values computed on demand. */
+function lazyMap<K, V>(size: number, keys: () => Iterable<K>, get: (key: K) => V | undefined): ReadonlyMap<K, V> {
+  function* entries(): IterableIterator<[K, V]> {
+    for (const k of keys()) yield [k, get(k)!];
   }
-  const byAddress = new Map<string, string[]>();
-  for (const [k, v] of byAddressAsc) byAddress.set(k, v.reverse());
-  return { firstSlot, lastSlot: prev, produced, blocks, bySignature, byAddress, blockTimeOf };
+  // Generators serve as the iterators (TypeScript types Map's as MapIterator, hence the cast).
+  const map = {
+    size,
+    get,
+    has: (k: K) => get(k) !== undefined,
+    entries,
+    *keys() {
+      yield* keys();
+    },
+    *values() {
+      for (const [, v] of entries()) yield v;
+    },
+    forEach(fn: (value: V, key: K, map: ReadonlyMap<K, V>) => void, self?: unknown) {
+      for (const [k, v] of entries()) fn.call(self, v, k, map as unknown as ReadonlyMap<K, V>);
+    },
+    [Symbol.iterator]: entries,
+  };
+  return map as unknown as ReadonlyMap<K, V>;
 }
 
 /** Every account a transaction mentions: its static keys and the ones its lookup tables loaded. */
@@ -156,11 +220,90 @@ export function accountKeys(tx: BlockTx): string[] {
   return keys;
 }
 
-/** A distinct but stable signature for copy `c` of a transaction (base58 of 64 bytes). */
-function copyOf(tx: BlockTx, c: number): BlockTx {
-  const [first, ...rest] = tx.transaction.signatures;
-  const sig = base58Encode(createHash('sha512').update(`${first}#${c}`).digest());
-  return { ...tx, transaction: { ...tx.transaction, signatures: [sig, ...rest] } };
+const ORIGIN = Symbol('recording');
+type Copied = BlockTx & { [ORIGIN]?: number };
+
+/**
+ * Copy c > 0 of a recording gets its own signature: the recording's 64 signature bytes with
+ * the last 8 replaced by c and the first 8 mixed with a hash of c. The first bytes vary because
+ * the store keys signatures on their leading base58 characters (src/store/sig-key.ts): copies
+ * that shared them would all collide. The middle bytes name the recording, the last the copy,
+ * so find() reads both back without any table of copies.
+ */
+function createCopier(txs: BlockTx[]) {
+  const base = txs.map((tx) => {
+    const first = tx.transaction.signatures[0];
+    let bytes: Uint8Array;
+    try {
+      bytes = base58Decode(first);
+    } catch {
+      bytes = new Uint8Array(0);
+    }
+    // A made-up signature (a test's) still needs 64 bytes to vary.
+    return bytes.length === 64 ? Buffer.from(bytes) : createHash('sha512').update(first).digest();
+  });
+  const byMiddle = new Map<string, number>();
+  base.forEach((b, i) => byMiddle.set(b.toString('hex', 8, 56), i));
+  const originals = new Map<string, number>();
+  txs.forEach((tx, i) => originals.set(tx.transaction.signatures[0], i));
+  // Serialised once per recording, split around the first signature.
+  const texts = txs.map((tx) => {
+    const text = JSON.stringify(tx);
+    const sig = JSON.stringify(tx.transaction.signatures[0]);
+    const at = text.indexOf(sig);
+    return { head: Buffer.from(text.slice(0, at)), tail: Buffer.from(text.slice(at + sig.length)) };
+  });
+
+  let mixFor = -1;
+  let mix: Buffer = Buffer.alloc(8);
+  function signature(recording: number, c: number): string {
+    if (c === 0) return txs[recording].transaction.signatures[0];
+    if (c !== mixFor) {
+      mix = createHash('sha256').update(`copy:${c}`).digest().subarray(0, 8);
+      mixFor = c;
+    }
+    const bytes = Buffer.from(base[recording]);
+    for (let i = 0; i < 8; i++) bytes[i] ^= mix[i];
+    bytes.writeBigUInt64BE(BigInt(c), 56);
+    return base58Encode(bytes);
+  }
+
+  return {
+    signature,
+    copy(recording: number, c: number): BlockTx {
+      const tx = txs[recording];
+      if (c === 0) return tx;
+      const [, ...rest] = tx.transaction.signatures;
+      const copied: Copied = { ...tx, transaction: { ...tx.transaction, signatures: [signature(recording, c), ...rest] } };
+      Object.defineProperty(copied, ORIGIN, { value: recording });
+      return copied;
+    },
+    /** The recording and copy a signature names, or null. */
+    find(sig: string): { recording: number; copy: number } | null {
+      const original = originals.get(sig);
+      if (original !== undefined) return { recording: original, copy: 0 };
+      let bytes: Buffer;
+      try {
+        bytes = Buffer.from(base58Decode(sig));
+      } catch {
+        return null;
+      }
+      if (bytes.length !== 64) return null;
+      const recording = byMiddle.get(bytes.toString('hex', 8, 56));
+      if (recording === undefined) return null;
+      const c = bytes.readBigUInt64BE(56);
+      if (c < 1n || c > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+      const copy = Number(c);
+      return signature(recording, copy) === sig ? { recording, copy } : null;
+    },
+    json(tx: BlockTx): Buffer[] {
+      const recording = (tx as Copied)[ORIGIN] ?? originals.get(tx.transaction.signatures[0]);
+      // Not one of this chain's transactions as built (a caller's own object): serialise it.
+      if (recording === undefined || (txs[recording] !== tx && (tx as Copied)[ORIGIN] === undefined)) return [Buffer.from(JSON.stringify(tx))];
+      const t = texts[recording];
+      return [t.head, Buffer.from(JSON.stringify(tx.transaction.signatures[0]), 'latin1'), t.tail];
+    },
+  };
 }
 
 function fakeHash(seed: string): string {

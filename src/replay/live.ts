@@ -38,6 +38,12 @@ export interface LiveOptions {
   autoStart?: boolean;
   /** Offer blockSubscribe (default true); false answers it 'Method not found', as most providers do. */
   blockSubscribe?: boolean;
+  /**
+   * Bytes a connection may have sent-but-unread before the server gives up on it and closes it:
+   * a node keeps a bounded notification queue (Agave's queue_capacity_bytes, 256 MiB by
+   * default) rather than buffer for a slow subscriber without end. Default 256 MiB.
+   */
+  queueBytes?: number;
 }
 
 export interface LiveFaults {
@@ -61,6 +67,8 @@ export interface LiveStats {
   drops: number;
   malformed: number;
   refused: number;
+  /** Connections closed for falling more than `queueBytes` behind. */
+  slowClosed: number;
 }
 
 export interface Live {
@@ -101,12 +109,14 @@ export function createLive(
   port: number,
   faults: () => LiveFaults,
   rand: () => number,
-  renderBlock: (block: Block, cfg: any) => { block: object | null; err: string | null },
+  /** A block as a subscription renders it: UTF-8 JSON in pieces (null with why when it cannot be sent). */
+  renderBlock: (block: Block, cfg: any) => { block: Buffer[] | null; err: string | null },
   opts: LiveOptions = {},
 ): Live {
   const wss = new WebSocketServer({ noServer: true });
   const conns = new Set<Conn>();
-  const stats: LiveStats = { connections: 0, subscriptions: 0, notifications: 0, drops: 0, malformed: 0, refused: 0 };
+  const stats: LiveStats = { connections: 0, subscriptions: 0, notifications: 0, drops: 0, malformed: 0, refused: 0, slowClosed: 0 };
+  const queueBytes = opts.queueBytes ?? 256 * 2 ** 20;
   const slotMs = opts.slotMs ?? 400;
   let next = chain.produced.findIndex((s) => s >= (opts.startSlot ?? chain.firstSlot));
   if (next < 0) next = chain.produced.length;
@@ -125,14 +135,21 @@ export function createLive(
     schedule();
   }
 
+  /** When the next block is due (ms): kept on a schedule, so the time spent emitting does not slow the clock. */
+  let dueAt = 0;
+
   function schedule(): void {
     if (slotMs <= 0 || next >= chain.produced.length) return;
     const gap = slot === null ? 1 : chain.produced[next] - slot;
-    timer = setTimeout(() => {
-      timer = null;
-      emitNext();
-      schedule();
-    }, gap * slotMs);
+    dueAt = (slot === null ? Date.now() : Math.max(dueAt, Date.now() - 10 * slotMs)) + gap * slotMs;
+    timer = setTimeout(
+      () => {
+        timer = null;
+        emitNext();
+        schedule();
+      },
+      Math.max(0, dueAt - Date.now()),
+    );
   }
 
   function emitNext(): void {
@@ -157,7 +174,9 @@ export function createLive(
         const txs = f.mentions ? block.transactions.filter((t) => accountKeys(t).includes(f.mentions!)) : block.transactions;
         if (f.mentions && txs.length === 0) continue;
         const { block: rendered, err } = renderBlock({ ...block, transactions: txs }, f.cfg);
-        notify(c, 'blockNotification', id, { context: { slot: block.slot }, value: { slot: block.slot, block: rendered, err } });
+        // Assembled from bytes: the block's JSON is already rendered (see Chain.txJson).
+        const value = [Buffer.from(`{"context":{"slot":${block.slot}},"value":{"slot":${block.slot},"block":`), ...(rendered ?? [Buffer.from('null')]), Buffer.from(`,"err":${JSON.stringify(err)}}}`)];
+        notify(c, 'blockNotification', id, value);
       }
     }
   }
@@ -167,6 +186,7 @@ export function createLive(
     return f.votes || !accountKeys(tx).includes(VOTE_PROGRAM);
   }
 
+  /** `result` is an object, or its UTF-8 JSON in pieces when the caller rendered it already. */
   function notify(c: Conn, method: string, subscription: number, result: unknown): void {
     const f = faults();
     if (f.wsDropRate && rand() < f.wsDropRate) {
@@ -175,19 +195,28 @@ export function createLive(
       return;
     }
     stats.notifications++;
-    let text = JSON.stringify({ jsonrpc: '2.0', method, params: { result, subscription } });
+    const head = `{"jsonrpc":"2.0","method":${JSON.stringify(method)},"params":{"result":`;
+    const tail = `,"subscription":${subscription}}}`;
+    let frame: string | Buffer = Array.isArray(result) ? Buffer.concat([Buffer.from(head), ...(result as Buffer[]), Buffer.from(tail)]) : head + JSON.stringify(result) + tail;
     if (f.wsMalformedRate && rand() < f.wsMalformedRate) {
       stats.malformed++;
-      text = text.slice(0, Math.floor(text.length / 2));
+      const text = frame.toString();
+      frame = text.slice(0, Math.floor(text.length / 2));
     }
-    send(c, text);
+    send(c, frame);
   }
 
-  function send(c: Conn, text: string): void {
+  /** A text frame (a Buffer holds UTF-8 text, sent as a text frame too). */
+  function send(c: Conn, text: string | Buffer): void {
     if (faults().wsSilent) return;
     const delay = faults().wsLatencyMs ?? 0;
     const go = () => {
-      if (c.ws.readyState === c.ws.OPEN) c.ws.send(text);
+      if (c.ws.readyState !== c.ws.OPEN) return;
+      c.ws.send(text, { binary: false });
+      if (c.ws.bufferedAmount > queueBytes) {
+        stats.slowClosed++;
+        c.ws.terminate();
+      }
     };
     // Same delay for every frame, so timers keep them in order.
     if (delay > 0) setTimeout(go, delay);

@@ -199,7 +199,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
     if (f.malformedRate && rand() < f.malformedRate) {
       stats.malformed += calls.length;
       record('malformed');
-      const text = JSON.stringify(payload);
+      const text = encode(payload).toString();
       return sendText(res, 200, text.slice(0, Math.floor(text.length / 2)), delay, 'application/json');
     }
     stats.served += calls.length;
@@ -257,7 +257,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
         const block = chain.blocks.get(slot)!;
         const tooNew = versionError(block.transactions, cfg.maxSupportedTransactionVersion);
         if (tooNew) return err(-32015, tooNew);
-        return ok(renderBlock(block, cfg));
+        return ok(new RawJson(blockJson(chain, block, cfg)));
       }
       case 'getTransaction': {
         const sig = String(p[0]);
@@ -322,7 +322,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
 
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const bound = (server.address() as AddressInfo).port;
-  const live: Live = createLive(chain, bound, () => current, () => rand(), renderForSubscription, liveOptions);
+  const live: Live = createLive(chain, bound, () => current, () => rand(), (block, cfg) => renderForSubscription(chain, block, cfg), liveOptions);
 
   return {
     url: `http://127.0.0.1:${bound}`,
@@ -379,12 +379,51 @@ function versionError(txs: BlockTx[], max: unknown): string | null {
   return null;
 }
 
-/** A block as blockSubscribe sends it: the same rendering, its own option names. */
-function renderForSubscription(block: Block, cfg: any): { block: object | null; err: string | null } {
+/** A result already rendered as UTF-8 JSON in pieces (a block with its transactions: see Chain.txJson). */
+class RawJson {
+  constructor(readonly parts: Buffer[]) {}
+}
+
+/** An answer or a batch of them as the body's bytes, RawJson results copied in as they are. */
+function encode(payload: unknown): Buffer {
+  const one = (a: any): Buffer[] =>
+    a?.result instanceof RawJson ? [Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(a.id)},"result":`), ...a.result.parts, CLOSE] : [Buffer.from(JSON.stringify(a))];
+  if (!Array.isArray(payload)) return Buffer.concat(one(payload));
+  const parts: Buffer[] = [OPEN_ARRAY];
+  payload.forEach((a, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(...one(a));
+  });
+  parts.push(CLOSE_ARRAY);
+  return Buffer.concat(parts);
+}
+
+/** A block as blockSubscribe sends it (UTF-8 JSON in pieces): the same rendering, its own option names. */
+function renderForSubscription(chain: Chain, block: Block, cfg: any): { block: Buffer[] | null; err: string | null } {
   const tooNew = versionError(block.transactions, cfg.maxSupportedTransactionVersion);
   if (tooNew) return { block: null, err: tooNew };
-  return { block: renderBlock(block, { ...cfg, rewards: cfg.showRewards !== false }), err: null };
+  return { block: blockJson(chain, block, { ...cfg, rewards: cfg.showRewards !== false }), err: null };
 }
+
+/** renderBlock's answer as UTF-8 JSON in pieces: JSON.stringify's text, full transactions copied from their cached bytes. */
+function blockJson(chain: Chain, block: Block, cfg: any): Buffer[] {
+  const out: any = renderBlock(block, cfg);
+  if (out.transactions !== block.transactions) return [Buffer.from(JSON.stringify(out))];
+  // Full transactions: their cached JSON; the same keys in the same order as JSON.stringify.
+  const { transactions: _txs, rewards, ...header } = out;
+  const parts: Buffer[] = [Buffer.from(`${JSON.stringify(header).slice(0, -1)},"transactions":[`)];
+  block.transactions.forEach((tx, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(...chain.txJson(tx));
+  });
+  parts.push(Buffer.from(`]${rewards ? `,"rewards":${JSON.stringify(rewards)}` : ''}}`));
+  return parts;
+}
+
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from('}');
+const OPEN_ARRAY = Buffer.from('[');
+const CLOSE_ARRAY = Buffer.from(']');
 
 function renderBlock(block: Block, cfg: any): object {
   const { slot: _slot, transactions, ...header } = block;
@@ -398,10 +437,10 @@ function renderBlock(block: Block, cfg: any): object {
 }
 
 function send(res: ServerResponse, status: number, body: unknown, delayMs: number, headers: Record<string, string> = {}): void {
-  sendText(res, status, JSON.stringify(body), delayMs, 'application/json', headers);
+  sendText(res, status, encode(body), delayMs, 'application/json', headers);
 }
 
-function sendText(res: ServerResponse, status: number, text: string, delayMs: number, type = 'text/plain', headers: Record<string, string> = {}): void {
+function sendText(res: ServerResponse, status: number, text: string | Buffer, delayMs: number, type = 'text/plain', headers: Record<string, string> = {}): void {
   const write = () => {
     if (res.destroyed) return;
     res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text), ...headers });

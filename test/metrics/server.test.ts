@@ -244,6 +244,25 @@ describe('GET /healthz', () => {
     expect(await health(server)).toEqual({ status: 503, body: { status: 'unhealthy', reason: 'tip not updated for 61 s' } });
   });
 
+  it("counts the node's slot (HTTP) in the lag, so a socket read behind its backlog cannot hide it; it never makes a deaf tip fresh", async () => {
+    let now = 1_700_000_000_000;
+    const metrics = createMetrics({ defaultMetrics: false, now: () => now });
+    const server = await serve(metrics, { maxLag: { slots: 150 } });
+    metrics.setLive(true);
+    metrics.setNodeSlot(5000); // before any slot notification: no tip to raise yet
+    expect((await health(server)).body.reason).toBe('no tip heard yet');
+    metrics.setTip(1000);
+    metrics.setCursor(990);
+    metrics.setNodeSlot(1400); // the socket still delivers slot 1000 while the node is at 1400
+    expect(await health(server)).toEqual({ status: 503, body: { status: 'unhealthy', reason: 'lag 410 slots > max 150 slots' } });
+    expect(metrics.snapshot().tip).toBe(1400);
+    metrics.setNodeSlot(1300); // a lower answer (another node behind the balancer) lowers nothing
+    expect(metrics.snapshot().tip).toBe(1400);
+    now += 61_000;
+    metrics.setNodeSlot(1500);
+    expect((await health(server)).body.reason).toBe('tip not updated for 61 s');
+  });
+
   it('measures a --max-lag in seconds from the cursor block time, estimating from slots until one is known', async () => {
     let now = 1_700_000_000_000;
     const metrics = createMetrics({ defaultMetrics: false, now: () => now });

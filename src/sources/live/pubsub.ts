@@ -9,6 +9,7 @@
  */
 import WebSocket from 'ws';
 import { redactText } from '../../util/redact.js';
+import { jsonText } from '../../util/json-text.js';
 
 export interface PubsubOptions {
   /** A frame that could not be used; the text is given (possibly truncated) for salvage. */
@@ -85,7 +86,7 @@ export function openPubsub(url: string, opts: PubsubOptions): Promise<PubsubConn
       finish(lastError ?? `closed (code ${code}${text ? `, ${redactText(text)}` : ''})`);
       if (!opened) reject(new PubsubError(`cannot connect to ${redactText(url)}: closed before open`));
     });
-    ws.on('message', (data: WebSocket.Data) => onFrame(frameText(data)));
+    ws.on('message', (data: WebSocket.Data) => onFrame(jsonText(data as Buffer | ArrayBuffer | Buffer[] | string)));
 
     function onFrame(text: string): void {
       let msg: any;
@@ -157,11 +158,4 @@ export function openPubsub(url: string, opts: PubsubOptions): Promise<PubsubConn
 interface Pausable {
   pause(): void;
   resume(): void;
-}
-
-function frameText(data: WebSocket.Data): string {
-  if (typeof data === 'string') return data;
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data as ArrayBuffer).toString('utf8');
 }

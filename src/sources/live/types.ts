@@ -37,6 +37,11 @@ export interface LiveSourceOptions {
   commitment: Commitment;
   /** Resume point when the source can replay (gRPC fromSlot); otherwise the loop fills by HTTP. */
   fromSlot?: number | null;
+  /**
+   * The node's slot at our commitment whenever the source asks it over HTTP, called at once
+   * (not queued behind events): the lag the metrics show must count a backlog in the socket.
+   */
+  onNodeSlot?: (slot: number) => void;
 }
 
 export interface LiveSource {

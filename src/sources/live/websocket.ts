@@ -75,7 +75,11 @@ export interface WebSocketSourceOptions extends LiveSourceOptions {
   /** A null getTransaction is asked again this many times, from this first delay (doubling). Defaults 4, 250 ms. */
   nullRetries?: number;
   nullBackoffMs?: number;
-  /** Queued events past which the socket stops being read. Default 20 000. */
+  /**
+   * Queued events past which the socket stops being read. Default 5 000: a parsed transaction
+   * is ~15 KB of heap (the recorded DEX transactions), so the queue holds at most ~75 MB, and
+   * at 10,000 tx/s still half a second of work.
+   */
   highWater?: number;
   random?: () => number;
 }
@@ -112,8 +116,8 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
   let wakeSleep: (() => void) | null = null;
 
   const queue = createEventQueue<LiveEvent>({
-    highWater: opts.highWater ?? 20_000,
-    lowWater: Math.floor((opts.highWater ?? 20_000) / 2),
+    highWater: opts.highWater ?? 5_000,
+    lowWater: Math.floor((opts.highWater ?? 5_000) / 2),
     onPressure: (p) => {
       paused = p;
       if (p) conn?.pause();
@@ -238,7 +242,10 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
     pollBusy = true;
     try {
       const slot = await rpc.call<number>('getSlot', [{ commitment: opts.commitment }]);
-      if (typeof slot === 'number') intake.commitSlot(slot);
+      if (typeof slot === 'number') {
+        intake.commitSlot(slot);
+        opts.onNodeSlot?.(slot);
+      }
     } catch {
       // The frontier waits; the client counts the failure.
     } finally {

@@ -4,6 +4,7 @@
  */
 import { RpcError, fromHttpStatus } from './errors.js';
 import { redactUrl } from '../../util/redact.js';
+import { jsonText } from '../../util/json-text.js';
 
 /**
  * fetch() refuses a URL with `user:password@` in it, which basic-auth RPC endpoints use: send the
@@ -44,13 +45,15 @@ export async function postJson(url: string, body: unknown, timeoutMs: number, ca
     } catch (err) {
       throw transportError(err, controller.signal.aborted, url, timeoutMs, cancel);
     }
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await res.text();
+      bytes = Buffer.from(await res.arrayBuffer());
     } catch (err) {
       throw transportError(err, controller.signal.aborted, url, timeoutMs, cancel);
     }
-    if (res.status !== 200) throw fromHttpStatus(res.status, text, res.headers.get('retry-after'));
+    if (res.status !== 200) throw fromHttpStatus(res.status, bytes.toString('utf8'), res.headers.get('retry-after'));
+    // A getBlock answer is megabytes: see jsonText for why not res.text().
+    const text = jsonText(bytes);
     try {
       return JSON.parse(text);
     } catch {
