@@ -21,13 +21,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type WebSocket from 'ws';
-import * as wsModule from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { accountKeys, type Block, type BlockTx, type Chain } from './chain.js';
 
-// ws 8 exports the server class by name (its ESM entry has no WebSocket.Server); the installed
-// types are version 7's, which call the same class WebSocket.Server.
-const WebSocketServer = (wsModule as unknown as { WebSocketServer: typeof WebSocket.Server }).WebSocketServer;
 
 export interface LiveOptions {
   /** Milliseconds per slot on the replayed clock; 0: only `step()` moves it. Default 400. */
