@@ -1,7 +1,58 @@
-/** Shared by the prune tests: child processes. */
+/** Shared by the prune tests: a database of the real corpus, row snapshots, child processes. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { createPipeline } from '../../src/core/pipeline.js';
+import { readRecorded } from '../../src/sources/recorded.js';
+import { openDatabase, sqliteStore } from '../../src/store/sqlite/index.js';
 import { ROOT } from '../cli/run.js';
+
+/**
+ * The 155 recorded mainnet transactions through the one pipeline: trades 2021–2026, metrics,
+ * tokens; the log checkpointed into the file so copies of it are whole.
+ */
+export async function buildCorpusDb(path: string): Promise<void> {
+  const db = openDatabase({ path });
+  const pipeline = await createPipeline({ store: sqliteStore(db), metricsIntervalMs: 0 });
+  const envelopes = [];
+  for await (const item of readRecorded([join(ROOT, 'fixtures', 'tx')])) if (item.kind === 'tx') envelopes.push({ tx: item.tx });
+  await pipeline.ingestTransactions(envelopes);
+  await pipeline.close();
+  db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  await db.close();
+}
+
+/** Builds the corpus database once (call in beforeAll); each call of the returned function is a fresh copy for one test. */
+export function corpusCopies(tmp: { file(name: string): string }, prefix: string): { build(): Promise<void>; copy(): string } {
+  const corpus = tmp.file(`${prefix}-corpus.db`);
+  let n = 0;
+  return {
+    build: () => buildCorpusDb(corpus),
+    copy() {
+      const p = tmp.file(`${prefix}-${++n}.db`);
+      copyFileSync(corpus, p);
+      return p;
+    },
+  };
+}
+
+export interface Snapshot {
+  trades: Map<number, number | null>; // id -> block_time
+  signals: Map<number, number>; // id -> block_time
+  metrics: Map<string, number>; // mint|window -> as_of
+  tokens: Map<string, number | null>; // mint -> last_seen_time
+}
+
+export function snapshot(sqlite: Database.Database): Snapshot {
+  const pairs = <K, V>(sql: string) => new Map((sqlite.prepare(sql).raw().all() as [K, V][]).map(([k, v]) => [k, v]));
+  return {
+    trades: pairs('SELECT id, block_time FROM trades'),
+    signals: pairs('SELECT id, block_time FROM signals'),
+    metrics: pairs(`SELECT mint || '|' || window, as_of FROM token_metrics`),
+    tokens: pairs('SELECT mint, last_seen_time FROM tokens'),
+  };
+}
 
 /** A child process with its output collected and a promise of its exit code (-1 when killed). */
 export interface Child {
