@@ -91,6 +91,19 @@ describe('signals', () => {
     expect(sigs).toEqual([]);
   });
 
+  it('the quote assets (USDT here) fire no signal on the breakout that fires for a token', () => {
+    const USDT = 'Es9vMFrzaCERmJfrF4H2FYD4KCoNkY11McCe8BenwNYB';
+    const asToken = signalsOf(breakoutScenario(60_000));
+    expect(asToken.filter((s) => s.type === 'BREAKOUT')).toHaveLength(1);
+    const asUsdt = breakoutScenario(60_000).map((t) => ({ ...t, baseMint: USDT }));
+    const e = createFlowEngine({ lagSlots: 0 });
+    const out = e.push(asUsdt);
+    const rest = e.flush();
+    expect([...out.signals, ...rest.signals]).toEqual([]);
+    // Its windows are still kept: top-flows --include-quotes ranks it.
+    expect([...out.metrics, ...rest.metrics].some((m) => m.mint === USDT)).toBe(true);
+  });
+
   it('on a busy synthetic market there are far fewer signals than trades', () => {
     const trades = synthTrades({ trades: 50_000, seed: 5, mints: 200, wallets: 3000 });
     const e = createFlowEngine();

@@ -31,6 +31,7 @@ import { compareTrades, type Trade } from '../trade.js';
 import { classify, NO_REASONS, newClassifierState, pool, poolKey, sortPending, sweepClassifier, takePending, type ClassifierState, type PoolState } from './classify.js';
 import { mergeOptions, type EngineOptionsInput } from './options.js';
 import { evaluateSignals, type SignalState } from './signals.js';
+import { isQuoteMint } from '../quote-mints.js';
 import { WINDOWS, type ClassifiedTrade, type FlowOutput, type Signal, type SignalType, type WindowMetrics } from './types.js';
 import { add, advance, isEmpty, newTokenWindows, snapshots, type TokenWindows } from './windows.js';
 
@@ -156,12 +157,17 @@ export function createFlowEngine(input: EngineOptionsInput = {}): FlowEngine {
 
   const emptyOut = (): FlowOutput => ({ trades: [], late: [], metrics: [], signals: [] });
 
+  // SOL and the stablecoins keep their windows (top-flows --include-quotes shows them) but fire
+  // no signal: a SOL ↔ USDC swap is money changing quote, not flow into a token, and a
+  // BREAKOUT on USDT is noise in every signal list. Blocklisted mints are quiet the same way.
+  const quiet = (mint: string) => o.blockedMints.has(mint) || isQuoteMint(mint);
+
   function evaluateSecond(out: FlowOutput): void {
     if (tradedThisSecond.size === 0) return;
     for (const tok of tradedThisSecond) {
       advance(tok.win, clock);
       const sigs: Signal[] = evaluateSignals(
-        tok.win, tok.signals, clock, tok.lastSlot, tok.lastSignature, o.signals, o.blockedMints.has(tok.win.mint),
+        tok.win, tok.signals, clock, tok.lastSlot, tok.lastSignature, o.signals, quiet(tok.win.mint),
       );
       for (const s of sigs) out.signals.push(s);
       counts.signals += sigs.length;

@@ -46,7 +46,7 @@ export interface EngineOptions {
   lagSlots: number;
   bot: BotOptions;
   signals: SignalOptions;
-  /** Mints whose signals are suppressed (their trades and metrics are still kept). */
+  /** Mints whose signals are suppressed (their trades and metrics are still kept); the quote assets always are. */
   blockedMints: ReadonlySet<string>;
 }
 
