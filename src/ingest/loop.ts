@@ -27,6 +27,8 @@ export interface IngestTarget {
 export interface GapFill {
   transactions: number;
   trades: number;
+  /** Of `transactions`, how many failed to decode (counted and skipped). */
+  decodeErrors: number;
   /** Slots that could not be fetched even by HTTP (recorded by the filler). */
   missing: Array<{ from: number; to: number; error: string }>;
 }

@@ -50,9 +50,18 @@ export function readCursor(db: string): number | null {
 }
 
 export function countTrades(db: string): number {
+  return countOf(db, 'SELECT count(*) AS n FROM trades');
+}
+
+/** Distinct transactions with a stored trade. */
+export function countSignatures(db: string): number {
+  return countOf(db, 'SELECT count(DISTINCT signature) AS n FROM trades');
+}
+
+function countOf(db: string, sql: string): number {
   const conn = new Database(db, { readonly: true, fileMustExist: true });
   try {
-    return Number((conn.prepare('SELECT count(*) AS n FROM trades').get() as { n: number }).n);
+    return Number((conn.prepare(sql).get() as { n: number }).n);
   } finally {
     conn.close();
   }

@@ -14,6 +14,7 @@ import { startReplay, type ReplayServer } from '../support/replay/index.js';
 import { solflowAsync } from '../cli/run.js';
 import {
   backfillInto,
+  countSignatures,
   countTrades,
   cursorReaches,
   dumpAllText,
@@ -93,6 +94,7 @@ describe('solflow ingest --ws', () => {
 
     // Run 3: restart again; a 5-second outage (upgrades refused), then on to the chain's end.
     const before = countTrades(db);
+    const sigsBefore = countSignatures(db);
     c = readCursor(db)!;
     run = start();
     c = await cursorReaches(db, c + 10, run);
@@ -124,6 +126,9 @@ describe('solflow ingest --ws', () => {
     const counted = metricValue(metrics.body, 'solflow_trades_written_total');
     expect(counted).toBe(countTrades(db) - before);
     expect(metricValue(metrics.body, 'solflow_cursor_slot')).toBe(readCursor(db));
+    // This run caught up over HTTP and refilled the outage's slots: the transactions it decoded
+    // there count too (every new transaction with a trade was decoded by this run).
+    expect(metricValue(metrics.body, 'solflow_transactions_decoded_total')).toBeGreaterThanOrEqual(countSignatures(db) - sigsBefore);
 
     // SIGTERM: exit 0 within a few seconds, the cursor saved past where it stood (the stop
     // releases what the engine held and records the slots it covered).
