@@ -20,6 +20,7 @@ const others: Array<[string, string]> = [
   ['decode-property.ts', 'benchDecodeProperty'],
   ['startup.ts', 'benchStartup'],
   ['watch-render.ts', 'benchWatchRender'],
+  ['watch-pipeline.ts', 'benchWatchPipeline'],
   ['ingest-soak.ts', 'benchIngestSoak'],
 ];
 for (const [file, fn] of others) {
