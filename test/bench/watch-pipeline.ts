@@ -20,8 +20,11 @@
  * onOutput, queueing to the writer; p50/p99); commit latency, from the start of the ingest call
  * that released trades to the writer's commit of them (polled every 2 ms, the same poller in
  * both runs; includes the writer's 100 ms flush timer); CPU per trade (the whole process: user
- * + system); the main thread's busy share; and with the screen, frames/s and the longest a
- * batch waited to reach the screen.
+ * + system); the main thread's busy share and the share of the wall clock inside ingest calls;
+ * and with the screen, frames/s and the longest a batch waited to reach the screen.
+ * Not included (the same with or without a screen): the source's socket and JSON parsing, and
+ * runIngest's loop and metrics bookkeeping around the pipeline. On a loaded machine "max" is
+ * bound by the share of a core the process gets, so compare it across repeats, not one pair.
  *
  *   npx tsx test/bench/watch-pipeline.ts     (alone; also run by `npm run bench`)
  * Knobs: BENCH_WATCH_PIPE_SECONDS (3 per run), BENCH_WATCH_PIPE_RATES (2000,5000,max),
@@ -108,6 +111,8 @@ interface Run {
   commitP99: number;
   cpuUsPerTrade: number;
   busy: number;
+  /** Share of the wall clock spent inside ingest calls. */
+  inIngest: number;
   /** Longest a producer timer came late (ms). */
   lateMax: number;
   framesPerSec: number | null;
@@ -231,6 +236,7 @@ async function runOnce(src: Source, rate: number | 'max', seconds: number, slotM
       commitP99: quantile(commits, 0.99),
       cpuUsPerTrade: (cpu.user + cpu.system) / Math.max(1, decoded),
       busy,
+      inIngest: calls.reduce((a, b) => a + b, 0) / 1000 / elapsed,
       lateMax,
       framesPerSec: screen ? frames : null,
       waitMax: screen ? waitMax : null,
@@ -278,7 +284,7 @@ export async function benchWatchPipeline(): Promise<Run[]> {
       `${seconds}s per run, a block every ${slotMs} ms (max: ${MAX_BLOCK_TRADES} trades a block, back to back); SQLite in a temp file; ` +
       `screen ${COLUMNS}×${ROWS} into a discarding terminal; load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   );
-  console.log('    rate/s   screen   decoded/s  committed/s  ingest call p50/p99 ms  commit p50/p99 ms  CPU µs/trade  busy  late max  frames/s  wait max');
+  console.log('    rate/s   screen   decoded/s  committed/s  ingest call p50/p99 ms  commit p50/p99 ms  CPU µs/trade  busy  in ingest  late max  frames/s  wait max');
   const runs: Run[] = [];
   for (const rate of rates) {
     // No screen first, then the screen: each on its own fresh store, same transactions.
@@ -290,7 +296,7 @@ export async function benchWatchPipeline(): Promise<Run[]> {
       console.log(
         `    ${r.label.padStart(6)}   ${(screen ? 'watch' : 'none').padEnd(6)}  ${r.decodedPerSec.toFixed(0).padStart(9)}  ${r.committedPerSec.toFixed(0).padStart(11)}  ` +
           `${(r.callP50.toFixed(1) + ' / ' + r.callP99.toFixed(1)).padStart(22)}  ${(r.commitP50.toFixed(0) + ' / ' + r.commitP99.toFixed(0)).padStart(17)}  ` +
-          `${r.cpuUsPerTrade.toFixed(0).padStart(12)}  ${(r.busy * 100).toFixed(0).padStart(3)}%  ${(r.lateMax.toFixed(0) + ' ms').padStart(8)}  ` +
+          `${r.cpuUsPerTrade.toFixed(0).padStart(12)}  ${(r.busy * 100).toFixed(0).padStart(3)}%  ${(r.inIngest * 100).toFixed(0).padStart(8)}%  ${(r.lateMax.toFixed(0) + ' ms').padStart(8)}  ` +
           `${r.framesPerSec === null ? '—'.padStart(8) : r.framesPerSec.toFixed(1).padStart(8)}  ${r.waitMax === null ? '—' : r.waitMax.toFixed(0) + ' ms'}`,
       );
     }
