@@ -31,7 +31,6 @@
  * BENCH_WATCH_PIPE_SLOT_MS (100).
  */
 import { spawn } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,35 +44,12 @@ import { openStore } from '../../src/store/open.js';
 import { loadWatch } from '../../src/tui/load.js';
 import { createLiveFeed } from '../../src/watch/live-feed.js';
 import { buildChain, FIXTURE_TX_DIR, loadTransactions, type BlockTx } from '../support/replay/index.js';
+import { COLUMNS, IdleStdin, ROWS, SinkTty } from './tty-sink.js';
 
-const COLUMNS = 120;
-const ROWS = 40;
 const MAX_BLOCK_TRADES = 1000;
 const POLL_MS = 2;
 const PRIME_BLOCKS = 12;
 
-/** A terminal that throws the frames away (counting bytes, so the writes are not optimised out). */
-class SinkTty extends EventEmitter {
-  isTTY = true;
-  columns = COLUMNS;
-  rows = ROWS;
-  bytes = 0;
-  write = (s: string): boolean => {
-    this.bytes += s.length;
-    return true;
-  };
-}
-
-class IdleStdin extends EventEmitter {
-  isTTY = false;
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
-  read = (): null => null;
-}
 
 const quantile = (xs: number[], q: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : 0);
 

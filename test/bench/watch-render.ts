@@ -17,7 +17,6 @@
  *   npx tsx test/bench/watch-render.ts       (alone)
  */
 import { spawn } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Text, render } from 'ink';
@@ -32,32 +31,9 @@ import { useCoalescedFeed } from '../../src/tui/use-coalesced-feed.js';
 import { WatchApp } from '../../src/tui/WatchApp.js';
 import { WatchScreen } from '../../src/tui/WatchScreen.js';
 import { fixtureScript } from '../tui/support.js';
+import { COLUMNS, IdleStdin, ROWS, SinkTty } from './tty-sink.js';
 
-const COLUMNS = 120;
-const ROWS = 40;
 
-/** A terminal that throws the frames away (counting bytes, so the writes are not optimised out). */
-class SinkTty extends EventEmitter {
-  isTTY = true;
-  columns = COLUMNS;
-  rows = ROWS;
-  bytes = 0;
-  write = (s: string): boolean => {
-    this.bytes += s.length;
-    return true;
-  };
-}
-
-class IdleStdin extends EventEmitter {
-  isTTY = false;
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
-  read = (): null => null;
-}
 
 let serial = 0;
 /** A real trade under a fresh signature: the tape keys rows by (signature, ixPath). */

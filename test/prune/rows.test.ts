@@ -15,20 +15,8 @@ import type { ClassifiedTrade, Signal, WindowMetrics } from '../../src/core/flow
 import type { Cutoffs, Retention } from '../../src/core/store/prune.js';
 import type { Store } from '../../src/core/store/types.js';
 import { openStore } from '../../src/store/index.js';
-import { decodedCorpusTrades } from '../decode/support.js';
 import { forEachBackend, freshDb, type FreshDb } from '../support/backends.js';
-
-const DAY = 86_400;
-const trades: ClassifiedTrade[] = decodedCorpusTrades().map((t) => ({ ...t, isBot: false, botReasons: [] }));
-const dated = trades.filter((t) => t.blockTime !== null);
-
-function metricsFor(t: ClassifiedTrade, window: '5m' | '1h'): WindowMetrics {
-  return {
-    mint: t.baseMint, window, asOf: t.blockTime!, asOfSlot: t.slot, buyVolume: 1, sellVolume: 0, buyCount: 1, sellCount: 0, netFlow: 1,
-    uniqueWallets: 1, uniqueBuyers: 1, uniqueSellers: 0, botVolume: 0, botTrades: 0, botWallets: 0, botShare: 0,
-    dcaVolume: 0, dcaBuyVolume: 0, dcaTrades: 0, dcaWallets: 0, dcaShare: 0,
-  };
-}
+import { DAY, dated, metricsFor, trades } from './corpus-rows.js';
 
 interface Snapshot {
   trades: Map<number, number | null>; // id -> block_time

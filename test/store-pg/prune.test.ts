@@ -11,23 +11,11 @@ import { openPostgres, type PgDb } from '../../src/store/postgres/connect.js';
 import { takeAdvisoryLock } from '../../src/store/postgres/lock.js';
 import { pgPrune } from '../../src/store/postgres/prune.js';
 import { createPgWriter } from '../../src/store/postgres/writer.js';
-import { decodedCorpusTrades } from '../decode/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres/database.js';
+import { DAY, dated, metricsFor, trades } from '../prune/corpus-rows.js';
 
-const DAY = 86_400;
 let tdb: TestDatabase;
 let db: PgDb;
-
-const trades: ClassifiedTrade[] = decodedCorpusTrades().map((t) => ({ ...t, isBot: false, botReasons: [] }));
-const dated = trades.filter((t) => t.blockTime !== null);
-
-function metricsFor(t: ClassifiedTrade, window: '5m' | '1h'): WindowMetrics {
-  return {
-    mint: t.baseMint, window, asOf: t.blockTime!, asOfSlot: t.slot, buyVolume: 1, sellVolume: 0, buyCount: 1, sellCount: 0, netFlow: 1,
-    uniqueWallets: 1, uniqueBuyers: 1, uniqueSellers: 0, botVolume: 0, botTrades: 0, botWallets: 0, botShare: 0,
-    dcaVolume: 0, dcaBuyVolume: 0, dcaTrades: 0, dcaWallets: 0, dcaShare: 0,
-  };
-}
 
 /** Fills the database from scratch: every corpus trade, a metrics row per mint and window at its last trade, a signal per transaction. */
 async function fill(): Promise<void> {
