@@ -105,6 +105,8 @@ export class AdaptiveRate {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private timerAt = Infinity;
   private hold: Hold | null = null;
+  /** Closed: callers are released at once, nothing is paced (no timer keeps the process up). */
+  private closed = false;
   private episode: Episode | null = null;
   private learned: number | null = null;
   /** The last rate sustained for GOOD_MS without a 429. */
@@ -173,6 +175,7 @@ export class AdaptiveRate {
 
   /** Release every waiting caller now (the client is closing; they will not send). */
   close(): void {
+    this.closed = true;
     this.clearTimer();
     this.hold = null;
     const q = this.queue;
@@ -188,6 +191,9 @@ export class AdaptiveRate {
    */
   acquire(n = 1, opts: { first?: boolean } = {}): Promise<Ticket> {
     return new Promise<Ticket>((resolve) => {
+      // Work still draining after close (a fill's remaining batches) goes straight on to the
+      // client's aborted answer; queued behind the pace it kept a stopped ingest up for seconds.
+      if (this.closed) return resolve({ sentAt: this.now(), rate: this.current, probe: false });
       // Nobody was waiting when the last slot came: an idle spell earns no catch-up.
       if (this.queue.length === 0 && !this.hold) this.nextAt = Math.max(this.nextAt, this.now());
       if (opts.first) this.queue.unshift({ n, resolve });

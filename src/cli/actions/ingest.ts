@@ -28,6 +28,7 @@ export interface IngestCliOptions {
   fromSlot?: string;
   catchUp?: boolean;
   maxCatchUp?: string;
+  rps?: string;
   metricsPort?: string;
   metricsHost?: string;
   maxLag?: string;
@@ -46,6 +47,8 @@ export async function runIngestCommand(opts: IngestCliOptions, env: NodeJS.Proce
   // parseDurationOption answers in seconds.
   const maxCatchUpSlots = Math.ceil(parseDurationOption('--max-catch-up', opts.maxCatchUp ?? '1h') / SLOT_SECONDS);
   const metricsPort = opts.metricsPort === undefined ? null : parsePort(opts.metricsPort);
+  const rps = opts.rps === undefined ? undefined : Number(opts.rps);
+  if (rps !== undefined && (!Number.isFinite(rps) || rps <= 0)) throw new UsageError('--rps must be a positive number');
   let maxLag;
   try {
     maxLag = parseMaxLag(opts.maxLag ?? '150');
@@ -66,7 +69,8 @@ export async function runIngestCommand(opts: IngestCliOptions, env: NodeJS.Proce
 
   const log = createLogger({ json: opts.json === true, level, secrets: xToken ? [xToken] : [] });
   const metrics = createMetrics();
-  const client = new RpcClient({ url: rpcUrl, onEvent: metrics.rpc.onEvent });
+  // A plan's published limit, when the user knows it: the rate learner never probes past it.
+  const client = new RpcClient({ url: rpcUrl, rps, onEvent: metrics.rpc.onEvent });
   metrics.rpc.follow(() => client.stats);
   const server =
     metricsPort === null
