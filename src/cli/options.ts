@@ -63,6 +63,14 @@ export function parsePositiveInt(option: string, text: string, max = 1_000_000):
   return n;
 }
 
+/** `--rps N`: a plan's calls-per-second limit, any positive number (12.5 is a real plan). */
+export function parseRps(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError('--rps must be a positive number');
+  return n;
+}
+
 export type OutputFormat = 'table' | 'json' | 'csv';
 
 /**

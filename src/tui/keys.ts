@@ -2,7 +2,6 @@
  * Keys to actions, pure. While the `/` prompt is open every printable key is text (so `q` can be
  * typed into a filter); Ctrl-C quits from anywhere.
  */
-import type { Key } from 'ink';
 import type { KeyFlags, WatchAction, WatchState } from './state.js';
 
 export type { KeyFlags } from './state.js';

@@ -2,11 +2,11 @@
  * The watch screen's state and every change to it, as a pure reducer: the components only
  * draw what this holds, and the keys only dispatch actions, so all behaviour is tested here.
  */
-import type { ClassifiedTrade, Signal } from '../core/flow/types.js';
+import type { ClassifiedTrade } from '../core/flow/types.js';
 import type { Batch } from './coalesce.js';
 import type { WatchAction, WatchState } from './state.js';
-import { WATCH_WINDOWS, type FlowSnapshot, type WatchStatus, type WatchWindow } from './feed.js';
-import { tradeKey, viewMatches, type ViewFilter } from './filters.js';
+import { WATCH_WINDOWS, type WatchWindow } from './feed.js';
+import { tradeKey, viewMatches } from './filters.js';
 import { keyAction } from './keys.js';
 
 export type { WatchState, WatchAction } from './state.js';

@@ -52,3 +52,12 @@ it('refuses an --rps that is not a positive number (exit 2, one line)', async ()
   expect(r.code).toBe(2);
   expect(r.stderr.trim()).toBe('solflow: --rps must be a positive number');
 });
+
+it('watch takes --rps with --rpc only, and checks it as ingest does', async () => {
+  const alone = await solflowAsync(['watch', '--rps', '5', '--db', join(dir, 'w.db')]);
+  expect(alone.code).toBe(2);
+  expect(alone.stderr.trim()).toBe('solflow: --ws, --x-token and --rps go with --rpc (watch tails the database without them)');
+  const bad = await solflowAsync(['watch', '--rpc', server.url, '--rps', '-1', '--ndjson', '--db', join(dir, 'w.db')]);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr.trim()).toBe('solflow: --rps must be a positive number');
+});

@@ -13,7 +13,7 @@ import type { Commitment } from '../../sources/types.js';
 import { redactUrl } from '../../util/redact.js';
 import { EXIT, UsageError } from '../errors.js';
 import { loadFlowConfig } from '../flow-config-option.js';
-import { parseDurationOption, parsePositiveInt } from '../options.js';
+import { parseDurationOption, parsePositiveInt, parseRps } from '../options.js';
 import { withWriter } from '../with-db.js';
 import { liveSourceFor, resolveLiveEndpoints } from '../shared/live-endpoints.js';
 import { parseVenues, venueDecoder } from '../shared/venues.js';
@@ -47,8 +47,7 @@ export async function runIngestCommand(opts: IngestCliOptions, env: NodeJS.Proce
   // parseDurationOption answers in seconds.
   const maxCatchUpSlots = Math.ceil(parseDurationOption('--max-catch-up', opts.maxCatchUp ?? '1h') / SLOT_SECONDS);
   const metricsPort = opts.metricsPort === undefined ? null : parsePort(opts.metricsPort);
-  const rps = opts.rps === undefined ? undefined : Number(opts.rps);
-  if (rps !== undefined && (!Number.isFinite(rps) || rps <= 0)) throw new UsageError('--rps must be a positive number');
+  const rps = parseRps(opts.rps);
   let maxLag;
   try {
     maxLag = parseMaxLag(opts.maxLag ?? '150');

@@ -27,6 +27,8 @@ export interface LiveWatchOptions {
   xToken?: string;
   ndjson?: boolean;
   flowConfig?: string;
+  /** HTTP calls per second at most (catch-up, gaps, getTransaction); default learned. */
+  rps?: number;
   filters: WatchFilters;
   window: WatchWindow;
   /** Stored trades shown first. */
@@ -58,7 +60,7 @@ export async function runLiveWatch(o: LiveWatchOptions, env: NodeJS.ProcessEnv =
     stream: screen ? { write: (line: string) => void (lastLog = line.trim()) } : process.stderr,
   });
   const metrics = createMetrics({ defaultMetrics: false });
-  const client = new RpcClient({ url: rpcUrl, onEvent: metrics.rpc.onEvent });
+  const client = new RpcClient({ url: rpcUrl, rps: o.rps, onEvent: metrics.rpc.onEvent });
   metrics.rpc.follow(() => client.stats);
   const stop = new AbortController();
   try {

@@ -10,7 +10,7 @@ import { loadWatch } from '../../tui/load.js';
 import { WATCH_WINDOWS, type WatchWindow } from '../../tui/feed.js';
 import type { WatchFilters } from '../../tui/filters.js';
 import { EXIT, UsageError } from '../errors.js';
-import { parseAddress, parsePositiveInt } from '../options.js';
+import { parseAddress, parsePositiveInt, parseRps } from '../options.js';
 
 export interface WatchCliOptions {
   db?: string;
@@ -30,6 +30,7 @@ export interface WatchCliOptions {
   dcaOnly?: boolean;
   window?: string;
   flowConfig?: string;
+  rps?: string;
   verbose?: boolean;
 }
 
@@ -64,12 +65,13 @@ export async function runWatchCommand(opts: WatchCliOptions, env: NodeJS.Process
   const window = parseWindow(opts.window);
   const backlog = opts.backlog === undefined ? null : parsePositiveInt('--backlog', opts.backlog, 100_000);
   if (opts.grpc !== undefined && opts.rpc === undefined) throw new UsageError('--grpc needs --rpc too (the HTTP endpoint catch-up and gaps are fetched from)');
-  if ((opts.ws !== undefined || opts.xToken !== undefined) && opts.rpc === undefined) throw new UsageError('--ws and --x-token go with --rpc (watch tails the database without them)');
+  if ((opts.ws !== undefined || opts.xToken !== undefined || opts.rps !== undefined) && opts.rpc === undefined) throw new UsageError('--ws, --x-token and --rps go with --rpc (watch tails the database without them)');
+  const rps = parseRps(opts.rps);
   // The screen starts with a screenful; --ndjson only with what is stored from now on.
   const initial = backlog ?? (opts.ndjson ? 0 : SCREENFUL);
   if (opts.rpc !== undefined) {
     const { runLiveWatch } = await import('./watch-live.js');
-    return runLiveWatch({ ...opts, rpc: opts.rpc, filters, window, initial }, env);
+    return runLiveWatch({ ...opts, rpc: opts.rpc, rps, filters, window, initial }, env);
   }
   return tailWatch(opts, filters, window, initial, env);
 }

@@ -23,6 +23,7 @@ export const registerWatch: CommandRegistrar = (program, setExit) => {
     .option('--no-bots', 'leave bot-flagged trades out')
     .option('--dca-only', 'only Jupiter DCA fills')
     .option('--window <w>', 'top-flows window at start: 5m, 15m, 1h or 4h (w cycles it)', '5m')
+    .option('--rps <n>', 'with --rpc/--grpc: ceiling on HTTP RPC calls per second (default: learned from the endpoint)')
     .option('--flow-config <file>', 'with --rpc/--grpc: bot-flag and signal thresholds from a JSON file (env SOLFLOW_FLOW_CONFIG)')
     .action(async (opts: WatchCliOptions, command: Command) => {
       const verbose = command.optsWithGlobals().verbose === true;

@@ -1,8 +1,8 @@
 /** `query bots`: wallets flagged as bots, with why. */
 import type { BotWallet } from '../../core/store/reports.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { withReader } from '../with-db.js';
-import { isoTime, shortKey } from '../format.js';
+import { shortKey } from '../format.js';
 import { parseFormat } from '../options.js';
 import type { Column } from '../output.js';
 import { isoOrNull, limitOf, note, objectOf, optionalAddress, printRows, solCell, solValue, span, type DataOpts, type TimeOpts } from './common.js';

@@ -1,8 +1,8 @@
 /** `query dca`: Jupiter DCA fills per token. */
 import type { DcaToken } from '../../core/store/reports.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { withReader } from '../with-db.js';
-import { isoTime, percent } from '../format.js';
+import { percent } from '../format.js';
 import { parseFormat } from '../options.js';
 import type { Column } from '../output.js';
 import { isoOrNull, limitOf, note, optionalAddress, printRows, solCell, solValue, span, tokenCell, type DataOpts, type TimeOpts } from './common.js';

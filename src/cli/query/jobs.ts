@@ -1,8 +1,7 @@
 /** `query jobs`: backfill jobs, their status, progress and gaps. */
 import type { JobRow } from '../../core/store/types.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { withReader } from '../with-db.js';
-import { isoTime } from '../format.js';
 import { parseFormat } from '../options.js';
 import type { Column } from '../output.js';
 import { limitOf, note, objectOf, printRows, type DataOpts } from './common.js';

@@ -1,5 +1,5 @@
 /** `query stats`: row counts, size, time and slots covered, schema version. */
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { withReader } from '../with-db.js';
 import { groupDigits, isoTime, makeTable } from '../format.js';
 import { parseFormat } from '../options.js';

@@ -6,7 +6,7 @@ import { isoTime, plural, shortKey } from '../format.js';
 import { parseAddress, parseFormat } from '../options.js';
 import { renderRows, type Column } from '../output.js';
 import { botDcaColumns, volumeColumns } from './columns.js';
-import { isoOrNull, limitOf, objectOf, note, out, printRows, solCell, solValue, span, type DataOpts, type TimeOpts } from './common.js';
+import { isoOrNull, limitOf, objectOf, out, printRows, solCell, solValue, span, type DataOpts, type TimeOpts } from './common.js';
 import { TOKEN_SECTIONS, type TokenSection } from './names.js';
 
 const TOKEN_SPAN_SECONDS = 4 * 3600;

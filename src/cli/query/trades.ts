@@ -7,7 +7,7 @@ import { withReader } from '../with-db.js';
 import { isoTime, formatAmount, mintLabel, plural, shortKey } from '../format.js';
 import { parseFormat, parseSignature } from '../options.js';
 import { renderRows, type Column } from '../output.js';
-import { forTable, isoOrNull, limitOf, note, optionalAddress, out, printRows, solCell, solValue, span, tokenCell, type DataOpts, type TimeOpts } from './common.js';
+import { forTable, isoOrNull, limitOf, note, optionalAddress, out, printRows, span, tokenCell, type DataOpts, type TimeOpts } from './common.js';
 
 export interface TradeOpts {
   mint?: string;

@@ -5,7 +5,7 @@ import type { Trade } from '../../core/trade.js';
 import type { Commitment } from '../../sources/types.js';
 import { UsageError } from '../errors.js';
 import { parseVenues, venueDecoder } from './venues.js';
-import { parseAddress, parsePositiveInt } from '../options.js';
+import { parseAddress, parsePositiveInt, parseRps } from '../options.js';
 import { parseLast, parseRange, type RangeSpec } from '../range.js';
 
 export interface BackfillOptions {
@@ -56,8 +56,7 @@ export function checkOptions(rangeArg: string | undefined, opts: BackfillOptions
   const programs = parseVenues(opts.program).names;
   const address = opts.address === undefined ? null : parseAddress('--address', opts.address);
   const concurrency = parsePositiveInt('--concurrency', opts.concurrency ?? '16', 256);
-  const rps = opts.rps === undefined ? undefined : Number(opts.rps);
-  if (rps !== undefined && (!Number.isFinite(rps) || rps <= 0)) throw new UsageError('--rps must be a positive number');
+  const rps = parseRps(opts.rps);
   const timeout = Number(opts.timeout ?? 30);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError('--timeout must be a positive number of seconds');
   const retries = Number(opts.retries ?? 5);

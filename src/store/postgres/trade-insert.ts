@@ -51,7 +51,6 @@ async function insertStaged(client: pg.PoolClient, rows: unknown[][]): Promise<{
 }
 
 export const pairKey = (signature: string, ixPath: string) => `${signature}\u0000${ixPath}`;
-const keyOf = (k: number | bigint, ixPath: string) => `${k}\u0000${ixPath}`;
 
 export interface TradeInput {
   t: QueuedTrade;

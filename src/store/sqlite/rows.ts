@@ -6,7 +6,6 @@ import type Database from 'better-sqlite3';
 import type { Trade } from '../../core/trade.js';
 import type { ClassifiedTrade } from '../../core/flow/types.js';
 import { sigKey } from '../sig-key.js';
-import { TRADE_COLUMNS } from '../trade-row.js';
 
 export { rowToTrade, TRADE_COLUMNS, type TradeRow } from '../trade-row.js';
 
