@@ -1,7 +1,8 @@
 /**
  * Start-up: how long `solflow --help`, `query stats`, `query top-flows` and `analyze --help` take
  * as a user runs them (the built CLI, a fresh process each time), against bare Node (`node -e 0`)
- * on the same machine, as a ratio. Each subcommand's code loads only when it runs, so --help
+ * on the same machine, as a ratio, and against the floor (startup-floor.mjs: the same libraries
+ * doing the least a stats command can). Each subcommand's code loads only when it runs, so --help
  * loads commander and the command specs; `query stats` adds the SQLite store and that one report
  * (no Kysely, no Postgres driver); `query top-flows` adds Kysely and the shared reports.
  *
@@ -16,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'solflow.js');
+const FLOOR = join(ROOT, 'test', 'bench', 'startup-floor.mjs');
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -42,9 +44,9 @@ const COMMANDS: Array<[label: string, args: string[]]> = [
   ['solflow analyze --help', ['analyze', '--help']],
 ];
 
-export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS ?? 15)): Promise<{ bareMs: number; ms: Record<string, number> }> {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
-    const b = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS ?? 15)): Promise<{ bareMs: number; floorMs: number; ms: Record<string, number> }> {
+  if (!existsSync(join(ROOT, 'dist', 'bundle', 'main.js'))) {
+    const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
     if (b.status !== 0) throw new Error('build failed');
   }
   const dir = mkdtempSync(join(tmpdir(), 'solflow-bench-startup-'));
@@ -54,20 +56,24 @@ export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS 
     if (fill.status !== 0) throw new Error(`could not fill ${db}: ${fill.stderr}`);
     // Interleaved, so a busy moment on the machine hits bare Node and every command alike.
     const bare: number[] = [];
+    const floor: number[] = [];
     const times = COMMANDS.map((): number[] => []);
     for (let i = 0; i < runs; i++) {
       bare.push(timeNode(['-e', '0'], 1));
+      floor.push(timeNode([FLOOR, 'stats', '--db', db], 1));
       COMMANDS.forEach(([, args], c) => times[c].push(timeNode([BIN, ...args.map((a) => a.replace('{db}', db))], 1)));
     }
     const bareMs = median(bare);
     const ms: Record<string, number> = {};
     console.log(`start-up (median of ${runs} fresh processes each, interleaved)`);
+    const floorMs = median(floor);
     console.log(`  ${'node -e 0'.padEnd(26)}${bareMs.toFixed(0).padStart(5)} ms`);
+    console.log(`  ${'floor: stack only'.padEnd(26)}${floorMs.toFixed(0).padStart(5)} ms   ${(floorMs / bareMs).toFixed(2)}x bare node   (commander + better-sqlite3 + cli-table3, startup-floor.mjs)`);
     COMMANDS.forEach(([label], c) => {
       ms[label] = median(times[c]);
-      console.log(`  ${label.padEnd(26)}${ms[label].toFixed(0).padStart(5)} ms   ${(ms[label] / bareMs).toFixed(2)}x bare node`);
+      console.log(`  ${label.padEnd(26)}${ms[label].toFixed(0).padStart(5)} ms   ${(ms[label] / bareMs).toFixed(2)}x bare node   ${(ms[label] / floorMs).toFixed(2)}x floor`);
     });
-    return { bareMs, ms };
+    return { bareMs, floorMs, ms };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

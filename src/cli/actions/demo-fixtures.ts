@@ -1,10 +1,9 @@
 /** Where the bundled real mainnet transactions are, in the source tree and in the package. */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packagePath } from '../../util/package-root.js';
 
-// dist/cli/actions/demo-fixtures.js (or src/… under vite-node) → package root
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures');
+const FIXTURES = packagePath('fixtures');
 
 export function bundledFixturesDir(): string {
   return join(FIXTURES, 'tx');

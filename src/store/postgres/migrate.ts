@@ -8,12 +8,12 @@
  * transaction-scoped advisory lock and re-read the version under it, as SQLite's IMMEDIATE
  * transaction does.
  */
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { packagePath } from '../../util/package-root.js';
 import { latestVersion, loadMigrations, SchemaVersionError, type Migration } from '../sqlite/migrate.js';
 
-/** sql/postgres/ at the package root; this file is src/store/postgres/ or dist/store/postgres/. */
-export const DEFAULT_PG_SQL_DIR = fileURLToPath(new URL('../../../sql/postgres/', import.meta.url));
+/** sql/postgres/ at the package root. */
+export const DEFAULT_PG_SQL_DIR = packagePath('sql', 'postgres');
 
 /** pg_advisory_xact_lock key for migrations: 'solflow' in ASCII, then 1. */
 const MIGRATE_LOCK = 0x736f6c666c6f7701n;

@@ -5,8 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
+import { packagePath } from '../../util/package-root.js';
 
 export interface Migration {
   version: number;
@@ -16,8 +16,8 @@ export interface Migration {
   readonly checksum: string;
 }
 
-/** sql/ sits at the package root; this file is src/store/ (tests) or dist/store/ (built). */
-export const DEFAULT_SQL_DIR = fileURLToPath(new URL('../../../sql/', import.meta.url));
+/** sql/ at the package root. */
+export const DEFAULT_SQL_DIR = packagePath('sql');
 
 export class SchemaVersionError extends Error {
   constructor(message: string) {

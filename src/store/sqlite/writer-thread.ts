@@ -79,8 +79,10 @@ const WAIT_SLICE_MS = 1000;
 
 
 /**
- * The worker script next to this module: the built .js, or under tsx/vitest (running the .ts
- * sources) the .ts file loaded through tsx's API, since a worker does not inherit the loader.
+ * The worker script next to this module: the built .js (dist/store/sqlite/ as tsc lays it out,
+ * or dist/bundle/, where the worker is an entry of its own beside every chunk), or under
+ * tsx/vitest (running the .ts sources) the .ts file loaded through tsx's API, since a worker
+ * does not inherit the loader.
  */
 function startWorker(data: WriterThreadData): Worker {
   const options = { workerData: data, transferList: [data.port] };
