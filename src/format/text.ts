@@ -9,7 +9,11 @@ export function shortKey(key: string | null | undefined, keep = 4): string {
   return key.length <= keep * 2 + 1 ? key : `${key.slice(0, keep)}…${key.slice(-keep)}`;
 }
 
-/** A raw integer amount at `decimals`, exact (no float), trimmed to `maxFraction` digits. */
+/**
+ * A raw integer amount at `decimals`, exact (no float), trimmed to `maxFraction` digits. An
+ * amount too small to show at that precision reads `<0.01` (`>-0.01` below zero), never `0`:
+ * a dust leg of a route is a trade, not nothing.
+ */
 export function formatAmount(raw: bigint, decimals: number, maxFraction = 6): string {
   const neg = raw < 0n;
   const abs = neg ? -raw : raw;
@@ -17,6 +21,10 @@ export function formatAmount(raw: bigint, decimals: number, maxFraction = 6): st
   const int = s.slice(0, s.length - decimals) || '0';
   let frac = decimals > 0 ? s.slice(s.length - decimals) : '';
   frac = frac.slice(0, maxFraction).replace(/0+$/, '');
+  if (abs > 0n && int === '0' && frac === '') {
+    const least = maxFraction > 0 ? `0.${'0'.repeat(maxFraction - 1)}1` : '1';
+    return neg ? `>-${least}` : `<${least}`;
+  }
   const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return (neg ? '-' : '') + grouped + (frac ? '.' + frac : '');
 }
