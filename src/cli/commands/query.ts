@@ -108,7 +108,7 @@ function dataCommand(parent: Command, name: string, description: string, default
     .option('--db <path>', 'SQLite database (env SOLFLOW_DB, default ./solflow.db)')
     .option('--format <format>', 'table, json or ndjson (the same: one object per line) or csv', 'table')
     .option('--json', 'same as --format json');
-  if (defaultLimit !== null) cmd.option('--limit <n>', `at most this many rows (default ${defaultLimit})`, String(defaultLimit));
+  if (defaultLimit !== null) cmd.option('--limit <n>', 'at most this many rows', String(defaultLimit));
   if (blockable) cmd.option('--include-blocked', 'include blocklisted mints');
   return cmd;
 }
