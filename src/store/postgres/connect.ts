@@ -79,8 +79,11 @@ export async function openPostgres(opts: PgOpenOptions): Promise<PgDb> {
       async close() {
         if (closed) return;
         closed = true;
-        // Kysely's destroy() ends the pool it was given.
+        // Kysely's destroy() ends the pool only once Kysely has run a query on it. A command that
+        // used the pool alone (query stats, query jobs) left its idle client open, and the process
+        // waited out pg's 10 s idle timeout before exiting.
         await kysely.destroy();
+        if (!pool.ending) await pool.end();
       },
     };
   } catch (err) {
