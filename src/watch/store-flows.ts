@@ -4,12 +4,12 @@
  * what those print for the same moment. The sparklines come from the stored trades themselves,
  * bucketed by the database in one bounded statement per refresh (storedSparks).
  */
+import { windowSeconds } from '../core/flow/slices.js';
 import type { Signal, SignalType, WindowName } from '../core/flow/types.js';
 import type { StoredSignal, TopFlowRow } from '../core/store/reports.js';
 import type { Store } from '../core/store/types.js';
 import type { FlowRow, FlowSnapshot, WatchWindow } from '../tui/feed.js';
 import { WATCH_WINDOWS } from '../tui/feed.js';
-import { windowSeconds } from '../tui/flow-rows.js';
 
 export const FLOW_ROWS = 20;
 
@@ -75,7 +75,7 @@ const BASE58 = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
 /**
  * Fills each row's `spark` in place: its net SOL flow (lamports, buys minus sells) per equal
  * slice of the window ending at the snapshot's asOf, oldest first, from the stored trades, as
- * netFlowSlices (tui/flow-rows.ts) buckets them for the live feed. One statement for every
+ * netFlowSlices (core/flow/slices.ts) buckets them for the live feed. One statement for every
  * window: per window a range read on trades_mint_time for the shown mints only, grouped by
  * the database, so at most rows × slices numbers come back however busy the window was.
  */

@@ -14,7 +14,7 @@ import type { ClassifiedTrade } from '../../src/core/flow/types.js';
 import type { Store } from '../../src/core/store/types.js';
 import { openStore } from '../../src/store/index.js';
 import type { WatchUpdate } from '../../src/tui/feed.js';
-import { netFlowSlices } from '../../src/tui/flow-rows.js';
+import { netFlowSlices, windowSeconds } from '../../src/core/flow/slices.js';
 import { SPARK_SLICES, sparkSql, storedFlows, storedSparks } from '../../src/watch/store-flows.js';
 import { createTailFeed } from '../../src/watch/tail-feed.js';
 import { retimedFixtureTrades } from '../tui/support.js';
@@ -56,7 +56,7 @@ describe.each(['sqlite', 'postgres'])('sparklines from the stored trades (%s)', 
     await storedSparks(reader, flows);
     const slicesUsed = new Map<string, Set<number>>();
     for (const snap of flows) {
-      const expected = netFlowSlices(stored, snap.asOf, snap.window, SPARK_SLICES);
+      const expected = netFlowSlices(stored, snap.asOf, windowSeconds(snap.window), SPARK_SLICES);
       const used = new Set<number>();
       for (const row of snap.rows) {
         expect(row.spark, `${snap.window} ${row.mint}`).toEqual(expected.get(row.mint) ?? null);
