@@ -23,7 +23,7 @@ import { liveEventRecorder } from '../metrics/index.js';
 import type { RpcClient } from '../sources/rpc/client.js';
 import type { LiveSource, LiveSourceOptions } from '../sources/live/types.js';
 import type { Commitment } from '../sources/types.js';
-import { runIngestLoop, type IngestEvent, type IngestLoopResult } from './loop.js';
+import { runIngestLoop, type GapFill, type IngestEvent, type IngestLoopResult } from './loop.js';
 
 export const INGEST_CURSOR = 'ingest';
 export const INGEST_LOCK = 'ingest';
@@ -82,15 +82,12 @@ export async function runIngest(req: IngestRequest): Promise<IngestSummary> {
   try {
     const startSlot = await chooseStart(req);
     if (startSlot !== null) metrics.setCursor(startSlot - 1);
-    // Live batches report their own failures; a gap fill's are counted here, where both pass.
-    let decodeFailures = 0;
     const pipeline = await createPipeline({
       store,
       engine: req.flow,
       decode: req.decode,
       onOutput: req.onOutput,
       onDecodeError: (env, error) => {
-        decodeFailures++;
         metrics.transactionFailed(error.name === 'MalformedTransactionError' ? 'malformed' : 'decode');
         log.warn('skipped a transaction that does not decode', { signature: firstSignature(env.tx), error: error.message });
       },
@@ -111,11 +108,7 @@ export async function runIngest(req: IngestRequest): Promise<IngestSummary> {
         target: pipeline,
         startSlot,
         signal: req.signal,
-        fillGap: async (from, to, reason) => {
-          const failedBefore = decodeFailures;
-          const fill = await fillGap(req, pipeline, from, to, reason);
-          return { ...fill, decodeErrors: decodeFailures - failedBefore };
-        },
+        fillGap: (from, to, reason) => fillGap(req, pipeline, from, to, reason),
         saveCursor: (slot) =>
           pipeline.writer.exclusive(async (tx) => {
             await tx.setCursor(INGEST_CURSOR, slot);
@@ -176,13 +169,13 @@ async function chooseStart(req: IngestRequest): Promise<number | null> {
  * A gap's slots over HTTP, once the node has them at our commitment (a gap reported at the tip
  * is younger than its confirmation: getBlocks would list it as empty).
  */
-async function fillGap(req: IngestRequest, pipeline: Pipeline, from: number, to: number, reason: string) {
+async function fillGap(req: IngestRequest, pipeline: Pipeline, from: number, to: number, reason: string): Promise<GapFill> {
   await waitForSlot(req.client, to, req.commitment, req.signal);
   const r = await fillRange({ client: req.client, pipeline, range: [from, to], commitment: req.commitment, shouldStop: () => req.signal.aborted });
   if (r.error) throw r.error;
   const missing = r.checkpoint.gaps.flatMap((g) => ('from' in g ? [{ from: g.from, to: g.to, error: g.error }] : [{ from: g.slot, to: g.slot, error: g.error }]));
   for (const m of missing) req.log.warn('slots could not be fetched', { from: m.from, to: m.to, error: m.error });
-  return { transactions: r.checkpoint.counts.transactions, trades: r.checkpoint.counts.trades, missing };
+  return { transactions: r.checkpoint.counts.transactions, trades: r.checkpoint.counts.trades, decodeErrors: r.decodeFailures, missing };
 }
 
 async function waitForSlot(client: RpcClient, slot: number, commitment: Commitment, signal: AbortSignal): Promise<void> {

@@ -41,6 +41,12 @@ export interface FillResult {
   stopped: boolean;
   /** What ended the run, if something did (the pipeline stays open: its owner closes it). */
   error: Error | null;
+  /**
+   * Transactions of this fill that did not decode (skipped, each also reported through the
+   * pipeline's onDecodeError): a caller sharing its pipeline with other work tells a fill's
+   * failures from the rest by this, not by counting around the call.
+   */
+  decodeFailures: number;
 }
 
 export async function fillRange(req: FillRequest): Promise<FillResult> {
@@ -48,10 +54,12 @@ export async function fillRange(req: FillRequest): Promise<FillResult> {
   const floor = req.resume?.pos ?? req.range[0] - 1;
   const oldGaps = req.resume?.gaps ?? [];
   let last: Checkpoint | null = null;
+  let decodeFailures = 0;
   let counts: BackfillCounts = { planned: 0, done: 0, blocks: 0, skippedSlots: 0, transactions: 0, trades: 0, failedTxs: 0 };
   const sink: BackfillSink = {
     async ingest(txs: SourceTx[], at) {
       const r = await pipeline.ingestTransactions(txs);
+      decodeFailures += r.decodeErrors;
       if (at.blockTime !== null) await pipeline.tick(at.blockTime, at.slot);
       return r.received;
     },
@@ -75,9 +83,9 @@ export async function fillRange(req: FillRequest): Promise<FillResult> {
     const result = req.address
       ? await runAddressBackfill(req.client, req.address, req.range, oldGaps, floor, sink, { ...runOpts, onListing: req.onListing })
       : await runSlotBackfill(req.client, req.range, oldGaps, floor, sink, runOpts);
-    return { checkpoint: result.checkpoint, stopped: result.stopped, error: null };
+    return { checkpoint: result.checkpoint, stopped: result.stopped, error: null, decodeFailures };
   } catch (err) {
-    return { checkpoint: last ?? { pos: floor, gaps: oldGaps, counts }, stopped: false, error: err as Error };
+    return { checkpoint: last ?? { pos: floor, gaps: oldGaps, counts }, stopped: false, error: err as Error, decodeFailures };
   }
 }
 

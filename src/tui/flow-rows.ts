@@ -1,10 +1,9 @@
 /**
  * For feeds, not the screen: the flow engine's (or token_metrics') numbers shaped and ranked
- * into the panel's rows, and per-slice net flow for its sparkline. Ranking only; every number
- * comes from the engine or the store.
+ * into the panel's rows. Ranking only; every number, sparklines' slices included
+ * (core/flow/slices.ts), comes from the engine or the store.
  */
-import type { ClassifiedTrade, Signal, WindowMetrics } from '../core/flow/types.js';
-import { WINDOWS } from '../core/flow/types.js';
+import type { Signal, WindowMetrics } from '../core/flow/types.js';
 import { isQuoteMint } from '../core/quote-mints.js';
 import type { FlowRow, FlowSnapshot, WatchWindow } from './feed.js';
 
@@ -42,25 +41,4 @@ export function rankFlows(metrics: readonly WindowMetrics[], window: WatchWindow
   }
   rows.sort((a, b) => b.netFlow - a.netFlow || (a.mint < b.mint ? -1 : a.mint > b.mint ? 1 : 0));
   return { window, asOf, rows: rows.slice(0, o.limit ?? 20) };
-}
-
-export const windowSeconds = (w: WatchWindow): number => WINDOWS.find((x) => x.name === w)!.seconds;
-
-/**
- * Net SOL flow (lamports, buys minus sells) per token in `slices` equal parts of the window
- * ending at `asOf`, oldest first. Only SOL-quoted trades count, as in the windows.
- */
-export function netFlowSlices(trades: Iterable<ClassifiedTrade>, asOf: number, window: WatchWindow, slices: number): Map<string, number[]> {
-  const span = windowSeconds(window);
-  const start = asOf - span;
-  const out = new Map<string, number[]>();
-  for (const t of trades) {
-    if (t.solAmount === null || t.blockTime === null || t.blockTime <= start || t.blockTime > asOf) continue;
-    // Integer arithmetic, as the database's bucketing (watch/store-flows.ts) does: the same slice for the same second.
-    const i = Math.min(slices - 1, Math.floor(((t.blockTime - start) * slices) / span));
-    let row = out.get(t.baseMint);
-    if (!row) out.set(t.baseMint, (row = new Array<number>(slices).fill(0)));
-    row[i] += (t.side === 'buy' ? 1 : -1) * Number(t.solAmount);
-  }
-  return out;
 }

@@ -7,4 +7,4 @@ export { startWatch, type StartWatchOptions, type WatchHandle } from './mount.js
 export { WatchApp, type WatchAppProps } from './WatchApp.js';
 export { writeTradeLines } from './write-lines.js';
 export { ndjsonLine, plainLine } from './lines.js';
-export { rankFlows, netFlowSlices } from './flow-rows.js';
+export { rankFlows } from './flow-rows.js';

@@ -4,12 +4,13 @@
  * engine's own window metrics (rankFlows), and the status comes from the ingest metrics (lag
  * behind the chain tip).
  */
+import { netFlowSlices, windowSeconds } from '../core/flow/slices.js';
 import type { ClassifiedTrade, FlowOutput, Signal, WindowMetrics } from '../core/flow/types.js';
 import type { MetricsSnapshot } from '../metrics/metrics.js';
 import type { FlowSnapshot, WatchFeed, WatchSource, WatchStatus, WatchUpdate } from '../tui/feed.js';
 import { WATCH_WINDOWS } from '../tui/feed.js';
 import { tradeKey } from '../tui/filters.js';
-import { netFlowSlices, rankFlows, windowSeconds } from '../tui/flow-rows.js';
+import { rankFlows } from '../tui/flow-rows.js';
 import { createRate } from './rate.js';
 import { createSeen } from './seen.js';
 import { FLOW_ROWS, SPARK_SLICES } from './store-flows.js';
@@ -90,7 +91,7 @@ export function createLiveFeed(o: LiveFeedOptions): LiveFeed {
     while (drop < recent.length && (recent[drop].blockTime ?? 0) <= cut) drop++;
     if (drop) recent.splice(0, drop);
     for (const snap of snaps) {
-      const slices = netFlowSlices(recent, snap.asOf, snap.window, SPARK_SLICES);
+      const slices = netFlowSlices(recent, snap.asOf, windowSeconds(snap.window), SPARK_SLICES);
       for (const r of snap.rows) r.spark = slices.get(r.mint) ?? null;
     }
     return snaps;

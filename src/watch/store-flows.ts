@@ -2,14 +2,14 @@
  * The flows panel and the signals strip as the database holds them (token_metrics, signals),
  * through the same reports `query top-flows` and `query signals` answer: what watch shows is
  * what those print for the same moment. The sparklines come from the stored trades themselves,
- * bucketed by the database in one bounded statement per refresh (storedSparks).
+ * bucketed by the database in one bounded statement per refresh (the flowSlices report).
  */
+import { windowSeconds } from '../core/flow/slices.js';
 import type { Signal, SignalType, WindowName } from '../core/flow/types.js';
-import type { StoredSignal, TopFlowRow } from '../core/store/reports.js';
+import type { FlowSliceSpan, StoredSignal, TopFlowRow } from '../core/store/reports.js';
 import type { Store } from '../core/store/types.js';
 import type { FlowRow, FlowSnapshot, WatchWindow } from '../tui/feed.js';
 import { WATCH_WINDOWS } from '../tui/feed.js';
-import { windowSeconds } from '../tui/flow-rows.js';
 
 export const FLOW_ROWS = 20;
 
@@ -69,48 +69,19 @@ export async function recentSignals(store: Store, limit: number): Promise<Signal
 /** Net-flow slices per sparkline (the live feed draws as many). */
 export const SPARK_SLICES = 16;
 
-/** Only base58 reaches the statement text (querySql takes no parameters). */
-const BASE58 = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
-
-/**
- * Fills each row's `spark` in place: its net SOL flow (lamports, buys minus sells) per equal
- * slice of the window ending at the snapshot's asOf, oldest first, from the stored trades, as
- * netFlowSlices (tui/flow-rows.ts) buckets them for the live feed. One statement for every
- * window: per window a range read on trades_mint_time for the shown mints only, grouped by
- * the database, so at most rows × slices numbers come back however busy the window was.
- */
-export async function storedSparks(store: Store, flows: readonly FlowSnapshot[], slices = SPARK_SLICES): Promise<void> {
-  for (const f of flows) for (const r of f.rows) r.spark = null;
-  const sql = sparkSql(flows, slices);
-  if (sql === null) return;
-  const result = await store.querySql(sql);
-  const byMint = flows.map(() => new Map<string, number[]>());
-  for await (const [w, mint, slice, net] of result.rows) {
-    const m = byMint[Number(w)];
-    let row = m.get(String(mint));
-    if (!row) m.set(String(mint), (row = new Array<number>(slices).fill(0)));
-    row[Number(slice)] += Number(net);
-  }
-  flows.forEach((f, w) => {
-    for (const r of f.rows) r.spark = byMint[w].get(r.mint) ?? null;
-  });
+/** What storedSparks asks the store for: per snapshot, its rows' mints over its window. */
+export function sparkSpans(flows: readonly FlowSnapshot[]): FlowSliceSpan[] {
+  return flows.map((f) => ({ mints: f.asOf > 0 ? f.rows.map((r) => r.mint) : [], asOf: f.asOf, spanSeconds: windowSeconds(f.window) }));
 }
 
-/** The statement storedSparks runs (null when no window has a row): w, base_mint, slice, net. */
-export function sparkSql(flows: readonly FlowSnapshot[], slices = SPARK_SLICES): string | null {
-  const parts: string[] = [];
+/**
+ * Fills each row's `spark` in place: its net SOL flow per slice of the window ending at the
+ * snapshot's asOf, from the stored trades (the store's flowSlices report: one statement for
+ * every window), bucketed as the live feed buckets (core/flow/slices.ts).
+ */
+export async function storedSparks(store: Store, flows: readonly FlowSnapshot[], slices = SPARK_SLICES): Promise<void> {
+  const bySpan = await store.reports.flowSlices({ spans: sparkSpans(flows), slices });
   flows.forEach((f, w) => {
-    const mints = f.rows.map((r) => r.mint).filter((m) => BASE58.test(m));
-    if (mints.length === 0 || !Number.isSafeInteger(f.asOf) || f.asOf <= 0) return;
-    const span = windowSeconds(f.window);
-    const start = f.asOf - span;
-    // Slice i holds (start + i·span/slices, …]; a trade at asOf itself goes in the last slice.
-    parts.push(
-      `SELECT ${w} AS w, base_mint, CASE WHEN block_time = ${f.asOf} THEN ${slices - 1} ELSE (block_time - ${start}) * ${slices} / ${span} END AS slice,` +
-        ` SUM(CASE WHEN side = 'buy' THEN sol_amount ELSE -sol_amount END) AS net` +
-        ` FROM trades WHERE base_mint IN (${mints.map((m) => `'${m}'`).join(', ')})` +
-        ` AND block_time > ${start} AND block_time <= ${f.asOf} AND sol_amount IS NOT NULL GROUP BY 1, 2, 3`,
-    );
+    for (const r of f.rows) r.spark = bySpan[w].get(r.mint)?.map(Number) ?? null;
   });
-  return parts.length ? parts.join(' UNION ALL ') : null;
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ClassifiedTrade } from '../../src/core/flow/types.js';
 import { tradeToJson, type Trade } from '../../src/core/trade.js';
 import { flagsOf, flagsText, platformName } from '../../src/tui/flags.js';
-import { netFlowSlices, rankFlows } from '../../src/tui/flow-rows.js';
+import { netFlowSlices, windowSeconds } from '../../src/core/flow/slices.js';
+import { rankFlows } from '../../src/tui/flow-rows.js';
 import { tapeColumns } from '../../src/tui/layout.js';
 import { ndjsonLine, plainLine } from '../../src/tui/lines.js';
 import { sourceLabel } from '../../src/tui/source-label.js';
@@ -115,7 +116,7 @@ describe('flows for feeds', () => {
 
   it('slice net SOL flow so the slices add up to the window', () => {
     const asOf = all[all.length - 1].blockTime!;
-    const slices = netFlowSlices(all, asOf, '1h', 12);
+    const slices = netFlowSlices(all, asOf, windowSeconds('1h'), 12);
     for (const [mint, row] of slices) {
       const expected = all
         .filter((t) => t.baseMint === mint && t.solAmount !== null && t.blockTime! > asOf - 3600)

@@ -11,10 +11,11 @@
 import { EventEmitter } from 'node:events';
 import { decodeTransaction } from '../../src/core/decode/index.js';
 import { createFlowEngine, type ClassifiedTrade, type Signal, type WindowMetrics } from '../../src/core/flow/index.js';
+import { netFlowSlices, windowSeconds } from '../../src/core/flow/slices.js';
 import type { Trade } from '../../src/core/trade.js';
 import type { WatchFeed, WatchStatus, WatchUpdate } from '../../src/tui/feed.js';
 import { WATCH_WINDOWS } from '../../src/tui/feed.js';
-import { netFlowSlices, rankFlows } from '../../src/tui/flow-rows.js';
+import { rankFlows } from '../../src/tui/flow-rows.js';
 import { decodedCorpusTrades, loadTx } from '../decode/support.js';
 
 export const SLOT0 = 300_000_000;
@@ -99,7 +100,7 @@ export function fixtureScript(perUpdate = 8): Script {
       signals: out.signals,
       status,
       flows: WATCH_WINDOWS.map((w) => {
-        const spark = netFlowSlices(trades, asOf, w, 12);
+        const spark = netFlowSlices(trades, asOf, windowSeconds(w), 12);
         return rankFlows([...latest.values()], w, { lastSignal: (m) => lastSignal.get(m) ?? null, spark: (m) => spark.get(m) ?? null });
       }),
     });

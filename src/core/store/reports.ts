@@ -98,6 +98,19 @@ export interface SpanFlowsQuery extends Blockable, QuoteFilter, TimeSpan {
   limit: number;
 }
 
+/** One span of a FlowSlicesQuery: (asOf - spanSeconds, asOf] in unix seconds, for these mints only. */
+export interface FlowSliceSpan {
+  mints: readonly string[];
+  asOf: number;
+  spanSeconds: number;
+}
+
+export interface FlowSlicesQuery {
+  spans: readonly FlowSliceSpan[];
+  /** Equal parts each span is cut into (core/flow/slices.ts's arithmetic). */
+  slices: number;
+}
+
 export interface TokenInfo {
   mint: string;
   symbol: string | null;
@@ -268,6 +281,12 @@ export interface Reports {
    * only SOL-quoted trades (sol_amount), as the windows do; shares are of gross SOL volume.
    */
   flowsOverSpan(q: SpanFlowsQuery): Promise<SpanFlowRow[]>;
+  /**
+   * Per span (in the order given), each of its mints that has SOL-quoted trades in it: net SOL
+   * flow (lamports, buys minus sells) per slice, oldest first, as core/flow/slices.ts buckets a
+   * live feed's trades. The blocklist is not applied: the caller names the mints.
+   */
+  flowSlices(q: FlowSlicesQuery): Promise<Map<string, bigint[]>[]>;
   /**
    * The wallet with the most stored transactions (ties: more trades, then address), null on an
    * empty store.

@@ -11,6 +11,7 @@ import { botWallets } from './bots.js';
 import { storeClock } from './clock.js';
 import { dcaByToken } from './dca.js';
 import { findSignals, signalTypes } from './signals.js';
+import { flowSlices } from './flow-slices.js';
 import { flowsOverSpan } from './span-flows.js';
 import { tokenInfo, tokenWindows, topTraders } from './token.js';
 import { topFlows } from './top-flows.js';
@@ -27,6 +28,7 @@ export function sharedReports(db: Db, dialect: ReportSql): SharedReports {
     storeClock: () => storeClock(db),
     topFlows: (q) => topFlows(db, q),
     flowsOverSpan: (q) => flowsOverSpan(db, dialect, q),
+    flowSlices: (q) => flowSlices(db, q),
     mostActiveWallet: () => mostActiveWallet(db),
     tokenInfo: (mint) => tokenInfo(db, mint),
     tokenWindows: (mint, opts) => tokenWindows(db, mint, opts),

@@ -9,7 +9,7 @@ export type BackendReports = Pick<Reports, 'storeStats' | 'walletTrades' | 'last
 export type SharedReports = Omit<Reports, keyof BackendReports>;
 
 export const SHARED_REPORTS = [
-  'storeClock', 'topFlows', 'flowsOverSpan', 'mostActiveWallet', 'tokenInfo', 'tokenWindows', 'topTraders', 'findTrades',
+  'storeClock', 'topFlows', 'flowsOverSpan', 'flowSlices', 'mostActiveWallet', 'tokenInfo', 'tokenWindows', 'topTraders', 'findTrades',
   'botWallets', 'dcaByToken', 'findSignals', 'signalTypes',
 ] as const satisfies readonly (keyof SharedReports)[];
 
