@@ -52,6 +52,7 @@ import { openPubsub, PubsubError, type PubsubConnection } from './pubsub.js';
 import { createEventQueue } from './event-queue.js';
 import { createFetcher, MAX_TX_VERSION } from './fetch.js';
 import { createIntake, emptyStats, type Mode, type WebSocketStats } from './intake.js';
+import { createFrameReader } from './frame-reader.js';
 import { redialDelay } from './backoff.js';
 
 export interface WebSocketSourceOptions extends LiveSourceOptions {
@@ -81,6 +82,11 @@ export interface WebSocketSourceOptions extends LiveSourceOptions {
    * at 10,000 tx/s still half a second of work.
    */
   highWater?: number;
+  /**
+   * Read frames (JSON, and a block notification's decode) on a worker thread: they are most of
+   * what a block-mode source costs, and there they overlap with the pipeline. Default true.
+   */
+  readerThread?: boolean;
   random?: () => number;
 }
 
@@ -140,7 +146,6 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
   const programs = new Set(opts.programs);
   let attempt = 0;
   const intake = createIntake({
-    programs,
     commitment: opts.commitment,
     fromSlot: opts.fromSlot ?? null,
     marginSlots: opts.marginSlots ?? 4,
@@ -151,6 +156,13 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
     onPulse: () => (lastSlotAt = Date.now()),
     onLive: () => (attempt = 0),
     onUnattributable: (why) => declareDead?.(why),
+  });
+
+  const reader = createFrameReader({
+    programs,
+    thread: opts.readerThread ?? true,
+    // Frames it held are lost, and no slot says which: give the connection up (its gap refetches).
+    onFailure: (why) => declareDead?.(why),
   });
 
   async function subscribeAll(c: PubsubConnection): Promise<void> {
@@ -195,7 +207,7 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
         const died = new Promise<string>((resolve) => (declareDead = resolve));
         intake.connecting();
         lastSlotAt = Date.now();
-        const opening = openPubsub(opts.wsUrl, { timeoutMs, onMalformed: intake.onMalformed });
+        const opening = openPubsub(opts.wsUrl, { timeoutMs, onMalformed: intake.onMalformed, reader });
         // stop() (or nothing else) must not wait out a hanging handshake.
         const c = await Promise.race([opening, died.then((why) => Promise.reject(new Error(why)))]).catch((e) => {
           opening.then((late) => late.terminate(), () => {});
@@ -309,6 +321,7 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
       stopped = true;
       for (const t of timers) clearInterval(t);
       fetcher.close();
+      reader.close();
       declareDead?.('stopped');
       conn?.terminate();
       wakeSleep?.();
