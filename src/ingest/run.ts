@@ -88,9 +88,6 @@ export async function runIngest(req: IngestRequest): Promise<IngestSummary> {
       store,
       engine: req.flow,
       decode: req.decode,
-      // SQLite's inserts and commits were a sixth of ingest's main-thread CPU in the soak
-      // profile; on a thread of their own they overlap with reading and decoding the stream.
-      writerThread: true,
       onOutput: req.onOutput,
       onDecodeError: (env, error) => {
         decodeFailures++;
