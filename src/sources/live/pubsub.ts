@@ -5,7 +5,8 @@
  * frame never throws out of the connection.
  *
  * A subscription's handler is registered while its reply is being handled, before the next frame
- * is read, so a notification that follows the reply on the wire is never orphaned.
+ * is (the reader answers in arrival order), so a notification that follows the reply on the wire
+ * is never orphaned.
  */
 import WebSocket from 'ws';
 import { redactText } from '../../util/redact.js';

@@ -39,8 +39,9 @@
  * are retried the same way). Only an endpoint that rejects the subscriptions themselves
  * (method not found, invalid params) ends the stream with an error.
  *
- * This file keeps the connection (dial, subscribe, heartbeat, redial); intake.ts turns what
- * arrives into events.
+ * This file keeps the connection (dial, subscribe, heartbeat, redial); frame-reader.ts reads
+ * the frames (on a worker thread: a block's JSON and decode are most of ingest's CPU); intake.ts
+ * turns what arrives into events.
  *
  * Without `fromSlot`, the source's duties start at the first slot notification it sees; with
  * it, the slots from `fromSlot` to that one are reported as a gap first.
