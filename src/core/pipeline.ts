@@ -27,13 +27,28 @@ import type { EngineOptionsInput } from './flow/options.js';
 import type { ClassifiedTrade, FlowOutput, WindowMetrics } from './flow/types.js';
 import { WINDOWS } from './flow/types.js';
 import type { Trade } from './trade.js';
-import { decodeTransaction, type RawTransaction } from './decode/index.js';
+import { decodeTransaction, firstSignature, type RawTransaction } from './decode/index.js';
+import { outcomeError, type DecodedTx } from './decode/outcome.js';
 import type { FlagUpdate, Store, Writer, WriterCounters, WriterOptions } from './store/types.js';
 
 export interface TxEnvelope {
   tx: RawTransaction;
   /** Position of the transaction in its block, when the source knows it (getBlock). */
   txIndex?: number | null;
+}
+
+/**
+ * A transaction its source decoded already (with the default decoder: `decode` below is not
+ * applied to it), handed over as its trades or its error.
+ */
+export interface DecodedEnvelope {
+  decoded: DecodedTx;
+  txIndex?: number | null;
+}
+
+/** The signature an envelope is about, for reports ('?' when the transaction carries none). */
+export function envelopeSignature(env: TxEnvelope | DecodedEnvelope): string {
+  return 'decoded' in env ? env.decoded.signature : (firstSignature(env.tx) ?? '?');
 }
 
 export interface PipelineOptions {
@@ -61,7 +76,7 @@ export interface PipelineOptions {
   /** Listeners (watch TUI, /metrics): everything the engine produced per ingest call. */
   onOutput?: (out: FlowOutput) => void;
   /** A transaction that failed to decode; ingestion continues. */
-  onDecodeError?: (envelope: TxEnvelope, error: Error) => void;
+  onDecodeError?: (envelope: TxEnvelope | DecodedEnvelope, error: Error) => void;
 }
 
 export interface IngestResult {
@@ -85,7 +100,7 @@ export interface PipelineSummary {
 export interface Pipeline {
   /** For writes that must follow the queued trades (a job's cursor): writer.exclusive(). */
   readonly writer: Writer;
-  ingestTransactions(envelopes: Iterable<TxEnvelope>): Promise<IngestResult>;
+  ingestTransactions(envelopes: Iterable<TxEnvelope | DecodedEnvelope>): Promise<IngestResult>;
   /** `adopt`: the trades are handed over and may be annotated in place (see PushOptions). */
   ingestTrades(trades: readonly Trade[], opts?: PushOptions): Promise<IngestResult>;
   /** Live: the chain is at (blockTime, slot) even if nothing traded (idle decay, lag release). */
@@ -151,12 +166,22 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
       let errors = 0;
       for (const env of envelopes) {
         let decoded: Trade[];
-        try {
-          decoded = decode(env.tx);
-        } catch (err) {
-          errors++;
-          opts.onDecodeError?.(env, err as Error);
-          continue;
+        if ('decoded' in env) {
+          const error = outcomeError(env.decoded);
+          if (error) {
+            errors++;
+            opts.onDecodeError?.(env, error);
+            continue;
+          }
+          decoded = (env.decoded as { trades: Trade[] }).trades;
+        } else {
+          try {
+            decoded = decode(env.tx);
+          } catch (err) {
+            errors++;
+            opts.onDecodeError?.(env, err as Error);
+            continue;
+          }
         }
         for (const t of decoded) {
           if (t.txIndex === null && env.txIndex !== undefined && env.txIndex !== null) t.txIndex = env.txIndex;

@@ -15,10 +15,11 @@
  */
 import type { LiveEvent, LiveSource } from '../sources/live/types.js';
 import type { SourceTx } from '../sources/types.js';
+import type { DecodedEnvelope } from '../core/pipeline.js';
 
 /** What the loop needs of the pipeline (src/core/pipeline.ts). */
 export interface IngestTarget {
-  ingestTransactions(envelopes: Iterable<SourceTx>): Promise<{ received: number; decodeErrors: number }>;
+  ingestTransactions(envelopes: Iterable<SourceTx | DecodedEnvelope>): Promise<{ received: number; decodeErrors: number }>;
   tick(blockTime: number, slot: number | null): Promise<void>;
   /** Every trade at or below this slot has been handed to the writer. */
   committedSlot(): number | null;
@@ -93,7 +94,7 @@ export async function runIngestLoop(o: IngestLoopOptions): Promise<IngestLoopRes
   let covered: number | null = o.startSlot === null ? null : o.startSlot - 1;
   /** Highest slot fetched over HTTP: the source's copies of those slots are dropped. */
   let filledTo = -1;
-  let pending: SourceTx[] = [];
+  let pending: Array<SourceTx | DecodedEnvelope> = [];
   let pendingSince = 0;
   let lastCursorAt = 0;
   let saved: number | null = null;
@@ -144,7 +145,7 @@ export async function runIngestLoop(o: IngestLoopOptions): Promise<IngestLoopRes
       case 'tx':
         if (ev.slot <= filledTo) break;
         if (pending.length === 0) pendingSince = Date.now();
-        pending.push({ tx: ev.tx, txIndex: ev.txIndex });
+        pending.push('tx' in ev ? { tx: ev.tx, txIndex: ev.txIndex } : { decoded: ev.decoded, txIndex: ev.txIndex });
         if (pending.length >= flushCount || Date.now() - pendingSince >= flushMs) await flush();
         break;
       case 'watermark':

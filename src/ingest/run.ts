@@ -10,10 +10,10 @@
  * after kill -9 neither loses nor repeats a trade.
  */
 import type { Pipeline } from '../core/pipeline.js';
-import { createPipeline } from '../core/pipeline.js';
+import { createPipeline, envelopeSignature } from '../core/pipeline.js';
 import type { EngineOptionsInput } from '../core/flow/options.js';
 import type { FlowOutput } from '../core/flow/types.js';
-import { firstSignature, type RawTransaction } from '../core/decode/index.js';
+import type { RawTransaction } from '../core/decode/index.js';
 import type { Trade } from '../core/trade.js';
 import { LockHeldError, type Store, type StoreLock } from '../core/store/types.js';
 import { fillRange } from '../jobs/fill.js';
@@ -89,7 +89,7 @@ export async function runIngest(req: IngestRequest): Promise<IngestSummary> {
       onOutput: req.onOutput,
       onDecodeError: (env, error) => {
         metrics.transactionFailed(error.name === 'MalformedTransactionError' ? 'malformed' : 'decode');
-        log.warn('skipped a transaction that does not decode', { signature: firstSignature(env.tx), error: error.message });
+        log.warn('skipped a transaction that does not decode', { signature: envelopeSignature(env), error: error.message });
       },
     });
     const source = req.source({ programs: req.programs, commitment: req.commitment, fromSlot: startSlot, onNodeSlot: (slot) => metrics.setNodeSlot(slot) });

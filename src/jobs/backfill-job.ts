@@ -10,8 +10,8 @@
  */
 import { hostname } from 'node:os';
 import type { EngineOptionsInput } from '../core/flow/options.js';
-import { createPipeline, type PipelineSummary, type TxEnvelope } from '../core/pipeline.js';
-import { firstSignature, type RawTransaction } from '../core/decode/index.js';
+import { createPipeline, envelopeSignature, type PipelineSummary } from '../core/pipeline.js';
+import type { RawTransaction } from '../core/decode/index.js';
 import type { Trade } from '../core/trade.js';
 import { LockHeldError, type JobRow, type JobStatus, type Store, type StoreLock } from '../core/store/types.js';
 import type { BackfillCounts, Checkpoint, Gap } from '../sources/backfill.js';
@@ -85,7 +85,6 @@ export function backfillJobKey(r: Pick<BackfillJobRequest, 'rangeText' | 'addres
 /** The cursor at `pos`, held by this process. */
 const cursorAt = (pos: number): BackfillJobCursor => ({ pos, pid: process.pid, host: hostname() });
 
-const signatureOf = (tx: RawTransaction): string => firstSignature(tx) ?? '?';
 
 /**
  * The slots a request covers, as the job would run it: a resumed job's own range, else resolved
@@ -159,10 +158,10 @@ async function execute(
     store,
     decode: req.decode,
     engine: req.flow,
-    onDecodeError: (env: TxEnvelope, error: Error) => {
+    onDecodeError: (env, error) => {
       decodeFailures++;
-      const signature = signatureOf(env.tx);
-      failures.push(store.jobs.recordFailure(job.id, { signature, slot: env.tx.slot ?? null, stage: 'decode', error: error.message }));
+      const signature = envelopeSignature(env);
+      failures.push(store.jobs.recordFailure(job.id, { signature, slot: ('tx' in env ? env.tx.slot : null) ?? null, stage: 'decode', error: error.message }));
       hooks.onDecodeError?.(signature, error);
     },
   });

@@ -3,9 +3,9 @@
  * pipeline: no network and no job row, since re-reading the same files is the resume. The
  * writer runs on its own thread: reading files is CPU-bound (see PipelineOptions.writerThread).
  */
-import { firstSignature, type RawTransaction } from '../core/decode/index.js';
+import type { RawTransaction } from '../core/decode/index.js';
 import type { EngineOptionsInput } from '../core/flow/options.js';
-import { createPipeline, type TxEnvelope } from '../core/pipeline.js';
+import { createPipeline, envelopeSignature, type TxEnvelope } from '../core/pipeline.js';
 import type { Store } from '../core/store/types.js';
 import type { Trade } from '../core/trade.js';
 import { readRecorded } from '../sources/recorded.js';
@@ -26,7 +26,6 @@ export interface FileIngestResult {
   problems: string[];
 }
 
-const signatureOf = (tx: RawTransaction): string => firstSignature(tx) ?? '?';
 
 export async function ingestFiles(store: Store, req: FileIngestRequest): Promise<FileIngestResult> {
   const problems: string[] = [];
@@ -35,7 +34,7 @@ export async function ingestFiles(store: Store, req: FileIngestRequest): Promise
     decode: req.decode,
     engine: req.flow,
     writerThread: true,
-    onDecodeError: (env, error) => problems.push(`${signatureOf(env.tx)}: ${error.message}`),
+    onDecodeError: (env, error) => problems.push(`${envelopeSignature(env)}: ${error.message}`),
   });
   let transactions = 0;
   let trades = 0;

@@ -16,6 +16,11 @@ import { createWebSocketSource, type WebSocketSource, type WebSocketSourceOption
 import type { LiveEvent } from '../../src/sources/live/types.js';
 import { DEFAULT_LABELS_FILE } from '../../src/core/labels.js';
 import { startReplay, type ReplayOptions, type ReplayServer } from '../support/replay/index.js';
+import { decodeOutcome } from '../../src/core/decode/outcome.js';
+import type { RawTransaction } from '../../src/core/decode/index.js';
+
+/** A tx event's signature, raw (logs mode) or decoded where it was read (block mode). */
+const sigOf = (e: Extract<LiveEvent, { kind: 'tx' }>): string => ('tx' in e ? ((e.tx.transaction as any).signatures[0] as string) : e.decoded.signature);
 
 const PROGRAMS = Object.entries(DEFAULT_LABELS_FILE.programs ?? {})
   .filter(([, p]) => p.kind === 'dex' || p.kind === 'router' || p.kind === 'dca' || p.kind === 'limit')
@@ -143,6 +148,9 @@ interface Expected {
   signature: string;
 }
 
+/** The raw transactions of the last backfillOf walk, by signature. */
+const walked = new Map<string, RawTransaction>();
+
 /** What backfill's getBlock walk gives for [from, to]: venue transactions that did not fail. */
 async function backfillOf(url: string, from: number, to: number): Promise<Expected[]> {
   const programs = new Set(PROGRAMS);
@@ -154,7 +162,9 @@ async function backfillOf(url: string, from: number, to: number): Promise<Expect
       const raw = t.tx as any;
       if (raw.meta?.err != null) continue;
       const keys: string[] = [...raw.transaction.message.accountKeys.map((k: any) => (typeof k === 'string' ? k : k.pubkey)), ...(raw.meta?.loadedAddresses?.writable ?? []), ...(raw.meta?.loadedAddresses?.readonly ?? [])];
-      if (keys.some((k) => programs.has(k))) out.push({ slot: o.slot, txIndex: t.txIndex!, signature: raw.transaction.signatures[0] });
+      if (!keys.some((k) => programs.has(k))) continue;
+      out.push({ slot: o.slot, txIndex: t.txIndex!, signature: raw.transaction.signatures[0] });
+      walked.set(raw.transaction.signatures[0], raw);
     }
   }
   return out;
@@ -173,7 +183,7 @@ async function expectComplete(run: Run, { lateGaps = false } = {}): Promise<{ em
   const gaps = run.of('gap');
   const inGap = (slot: number) => gaps.some((g) => slot >= g.from && slot <= g.to);
   const emitted = run.of('tx').filter((e) => e.slot <= wm);
-  const sigs = emitted.map((e) => (e.tx.transaction as any).signatures[0] as string);
+  const sigs = emitted.map(sigOf);
   expect(new Set(sigs).size).toBe(sigs.length);
   const got = emitted.map((e, i) => ({ slot: e.slot, txIndex: e.txIndex, signature: sigs[i] }));
   if (lateGaps) {
@@ -213,6 +223,14 @@ describe('WebSocket live source', { timeout: 60_000 }, () => {
     // Block times ride on the watermarks that land on a block.
     expect(run.of('watermark').some((w) => w.blockTime !== null)).toBe(true);
     expect(run.s.stats.byMethod.getTransaction ?? 0).toBe(0);
+    // Decoded where the frame was read (the frame worker): what decoding the getBlock walk's
+    // copy gives, trade for trade.
+    const txs = run.of('tx');
+    for (const e of txs) {
+      if (!('decoded' in e)) throw new Error('a block-mode transaction not decoded by the reader');
+      expect(e.decoded).toEqual(decodeOutcome(walked.get(e.decoded.signature)!));
+    }
+    expect(txs.some((e) => 'decoded' in e && 'trades' in e.decoded && e.decoded.trades.length > 0)).toBe(true);
   });
 
   it('logs fallback: one subscription per program, getTransaction + per-slot positions, duplicates across programs dropped', async () => {
@@ -357,7 +375,7 @@ describe('WebSocket live source', { timeout: 60_000 }, () => {
     await connected(run);
     await finish(run);
     await expectComplete(run);
-    expect(run.of('tx').some((e) => (e.tx.transaction as any).signatures[0] === late)).toBe(true);
+    expect(run.of('tx').some((e) => sigOf(e) === late)).toBe(true);
     expect(run.of('gap')).toEqual([{ kind: 'gap', from: neverAt.slot, to: neverAt.slot, reason: expect.stringMatching(/still null after 4 tries/) }]);
     expect(run.src.stats.nullRetries).toBe(2 + 3);
   });

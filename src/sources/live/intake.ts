@@ -12,7 +12,8 @@ import type { Commitment } from '../types.js';
 import type { LiveEvent } from './types.js';
 import { SlotBook } from './slot-book.js';
 import type { Fetcher } from './fetch.js';
-import { readBlock, readLogs, readSlot, salvage, venueTransactions } from './frames.js';
+import { readLogs, readSlot, salvage } from './frames.js';
+import type { DigestedBlock } from './frame-digest.js';
 
 export type Mode = 'block' | 'logs';
 
@@ -42,7 +43,6 @@ export function emptyStats(): WebSocketStats {
 }
 
 export interface IntakeOptions {
-  programs: ReadonlySet<string>;
   commitment: Commitment;
   fromSlot: number | null;
   marginSlots: number;
@@ -72,7 +72,7 @@ export interface Intake {
 }
 
 export function createIntake(opts: IntakeOptions): Intake {
-  const { stats, fetcher, programs, emit } = opts;
+  const { stats, fetcher, emit } = opts;
   const margin = opts.marginSlots;
   let book: SlotBook | null = null;
   /** Bumped when a connection dies: answers for the old one are dropped. */
@@ -207,8 +207,9 @@ export function createIntake(opts: IntakeOptions): Intake {
     });
   }
 
+  /** The reader has digested the notification (frame-digest.ts): null when it named no slot or transactions. */
   function onBlock(result: unknown): void {
-    const block = readBlock(result);
+    const block = result as DigestedBlock | null;
     if (!block) return skip('block notification without a slot or transactions');
     whenLive(() => {
       if (block.slot < liveFrom) {
@@ -220,10 +221,9 @@ export function createIntake(opts: IntakeOptions): Intake {
       if (block.err !== null) {
         book!.fail(block.slot, `block ${block.slot}: ${redactText(block.err)}`);
       } else {
-        const { txs, failed } = venueTransactions(block, programs);
-        stats.failedTxs += failed;
-        stats.notified += txs.length;
-        book!.block(block.slot, block.blockTime, txs);
+        stats.failedTxs += block.failed;
+        stats.notified += block.txs.length;
+        book!.block(block.slot, block.blockTime, block.txs);
       }
       advance();
     });

@@ -5,18 +5,28 @@
  * frame never throws out of the connection.
  *
  * A subscription's handler is registered while its reply is being handled, before the next frame
- * is read, so a notification that follows the reply on the wire is never orphaned.
+ * is (the reader answers in arrival order), so a notification that follows the reply on the wire
+ * is never orphaned.
  */
 import WebSocket from 'ws';
 import { redactText } from '../../util/redact.js';
-import { jsonText } from '../../util/json-text.js';
+import type { FrameReader } from './frame-reader.js';
+import type { FrameDigest } from './frame-digest.js';
 
 export interface PubsubOptions {
   /** A frame that could not be used; the text is given (possibly truncated) for salvage. */
   onMalformed: (text: string, why: string) => void;
   /** Deadline for the upgrade and for each request's reply, ms. */
   timeoutMs: number;
+  /** Turns frames into JSON (and block notifications into digests), in order. */
+  reader: FrameReader;
 }
+
+/**
+ * Frames read and not yet answered by the reader past which the socket stops being read: a
+ * busy block is megabytes, and a reader that falls behind must not queue the stream in memory.
+ */
+const MAX_READER_BACKLOG = 4;
 
 export interface PubsubConnection {
   /** Resolves with the result; rejects with a PubsubError (an error reply, a timeout, a close). */
@@ -86,16 +96,30 @@ export function openPubsub(url: string, opts: PubsubOptions): Promise<PubsubConn
       finish(lastError ?? `closed (code ${code}${text ? `, ${redactText(text)}` : ''})`);
       if (!opened) reject(new PubsubError(`cannot connect to ${redactText(url)}: closed before open`));
     });
-    ws.on('message', (data: WebSocket.Data) => onFrame(jsonText(data as Buffer | ArrayBuffer | Buffer[] | string)));
-
-    function onFrame(text: string): void {
-      let msg: any;
-      try {
-        msg = JSON.parse(text);
-      } catch {
-        return opts.onMalformed(text, 'not JSON');
+    /** pause() asked by the owner; the reader's backlog pauses on its own. */
+    let pausedByOwner = false;
+    let pausedForReader = false;
+    const pausable = ws as unknown as Pausable;
+    ws.on('message', (data: WebSocket.Data) => {
+      opts.reader.read(data as Buffer | ArrayBuffer | Buffer[] | string, onDigest);
+      if (!pausedForReader && opts.reader.backlog >= MAX_READER_BACKLOG) {
+        pausedForReader = true;
+        pausable.pause();
       }
-      if (!msg || typeof msg !== 'object') return opts.onMalformed(text, 'not an object');
+    });
+
+    function onDigest(d: FrameDigest): void {
+      if (pausedForReader && opts.reader.backlog < MAX_READER_BACKLOG) {
+        pausedForReader = false;
+        if (!pausedByOwner && closedWith === null) pausable.resume();
+      }
+      // An answer for a frame of a connection given up since: nothing listens any more.
+      if (closedWith !== null) return;
+      if (!d.ok) return opts.onMalformed(d.text, d.why);
+      onFrame(d.msg as any);
+    }
+
+    function onFrame(msg: any): void {
       if (typeof msg.id === 'number' && pending.has(msg.id)) {
         const p = pending.get(msg.id)!;
         pending.delete(msg.id);
@@ -113,8 +137,9 @@ export function openPubsub(url: string, opts: PubsubOptions): Promise<PubsubConn
         handlers.get(sub)?.(msg.params.result);
         return;
       }
-      // A reply with an error and no id (e.g. a parse error the server reports) or anything else.
-      opts.onMalformed(text, msg.error ? `error without a request: ${redactText(String(msg.error.message ?? ''))}` : 'unknown frame');
+      // A reply with an error and no id (e.g. a parse error the server reports) or anything else,
+      // as text again for salvage (the reader left such a frame as it came).
+      opts.onMalformed(JSON.stringify(msg), msg.error ? `error without a request: ${redactText(String(msg.error.message ?? ''))}` : 'unknown frame');
     }
 
     function send<T>(method: string, params: unknown[], onNotification?: (r: unknown) => void): Promise<T> {
@@ -143,8 +168,14 @@ export function openPubsub(url: string, opts: PubsubOptions): Promise<PubsubConn
         request: (method, params) => send(method, params),
         subscribe: (method, params, onNotification) => send<number>(method, params, onNotification),
         // ws 8 has pause/resume; the installed @types/ws (7.x) does not declare them.
-        pause: () => (ws as unknown as Pausable).pause(),
-        resume: () => (ws as unknown as Pausable).resume(),
+        pause: () => {
+          pausedByOwner = true;
+          pausable.pause();
+        },
+        resume: () => {
+          pausedByOwner = false;
+          if (!pausedForReader) pausable.resume();
+        },
         terminate: () => {
           ws.terminate();
           finish('closed by us');

@@ -12,12 +12,12 @@
  * every later one, so the watermark never passes work in flight.
  */
 import type { RawTransaction } from '../../core/decode/index.js';
-import type { LiveEvent } from './types.js';
+import type { LiveEvent, TxPayload } from './types.js';
 
 interface SlotEntry {
   slot: number;
   /** Signatures in arrival order; null until fetched. */
-  txs: Map<string, RawTransaction | null>;
+  txs: Map<string, TxPayload | null>;
   unfetched: number;
   /** Signature -> position in the block; null while unknown. */
   positions: Map<string, number> | null;
@@ -66,7 +66,7 @@ export class SlotBook {
   fetched(slot: number, signature: string, tx: RawTransaction): void {
     const e = this.open.get(slot);
     if (!e || e.txs.get(signature) !== null) return;
-    e.txs.set(signature, tx);
+    e.txs.set(signature, { tx });
     e.unfetched--;
     if (tx.blockTime != null) e.blockTime ??= tx.blockTime;
   }
@@ -86,7 +86,7 @@ export class SlotBook {
   }
 
   /** A whole block at once (blockSubscribe): transactions already in position order. */
-  block(slot: number, blockTime: number | null, txs: ReadonlyArray<{ txIndex: number; tx: RawTransaction }>): Noted {
+  block(slot: number, blockTime: number | null, txs: ReadonlyArray<{ txIndex: number } & TxPayload>): Noted {
     if (blockTime !== null) this.noteTime(slot, blockTime);
     if (slot <= this.floorSlot) return txs.length > 0 ? 'settled' : 'duplicate';
     if (txs.length === 0) return 'new';
@@ -94,10 +94,10 @@ export class SlotBook {
     const e = this.entry(slot);
     e.positions = new Map();
     e.blockTime = blockTime;
-    for (const { txIndex, tx } of txs) {
-      const sig = (tx.transaction as { signatures: string[] }).signatures[0];
-      e.txs.set(sig, tx);
-      e.positions.set(sig, txIndex);
+    for (const t of txs) {
+      const sig = 'tx' in t ? (t.tx.transaction as { signatures: string[] }).signatures[0] : t.decoded.signature;
+      e.txs.set(sig, 'tx' in t ? { tx: t.tx } : { decoded: t.decoded });
+      e.positions.set(sig, t.txIndex);
     }
     return 'new';
   }
@@ -174,7 +174,7 @@ export class SlotBook {
         // Fetched, but not in the block we were given: a fork. The whole slot is refetched.
         return [{ kind: 'gap', from: e.slot, to: e.slot, reason: `transaction ${sig} is not in the block of slot ${e.slot}` }];
       }
-      txs.push({ kind: 'tx', slot: e.slot, txIndex, tx: tx! });
+      txs.push({ kind: 'tx', slot: e.slot, txIndex, ...tx! });
     }
     return txs.sort((a, b) => (a as { txIndex: number }).txIndex - (b as { txIndex: number }).txIndex);
   }

@@ -9,13 +9,14 @@
  * machinery.
  */
 import type { RawTransaction } from '../../core/decode/index.js';
+import type { DecodedTx } from '../../core/decode/outcome.js';
 import type { Commitment } from '../types.js';
 
 export type LiveEvent =
   /** The chain's tip as the source sees it (slot notification, gRPC slot update). */
   | { kind: 'tip'; slot: number }
   /** A venue transaction, with its position in the block when the source knows it. */
-  | { kind: 'tx'; slot: number; txIndex: number | null; tx: RawTransaction }
+  | ({ kind: 'tx'; slot: number; txIndex: number | null } & TxPayload)
   /**
    * Every venue transaction at or below `slot` has been emitted (or reported in a gap): the
    * ingest loop may advance its cursor to here once the pipeline has committed them.
@@ -30,6 +31,12 @@ export type LiveEvent =
   | { kind: 'connected'; mode: string }
   /** Something received was dropped: a malformed frame, an undecodable update. Counted, logged, skipped. */
   | { kind: 'skip'; reason: string; signature?: string; slot?: number };
+
+/**
+ * A venue transaction as a source hands it on: raw, or already decoded where it was read (the
+ * WebSocket source's block notifications: frame-digest.ts).
+ */
+export type TxPayload = { tx: RawTransaction } | { decoded: DecodedTx };
 
 export interface LiveSourceOptions {
   /** Venue program ids to follow. */

@@ -39,8 +39,9 @@
  * are retried the same way). Only an endpoint that rejects the subscriptions themselves
  * (method not found, invalid params) ends the stream with an error.
  *
- * This file keeps the connection (dial, subscribe, heartbeat, redial); intake.ts turns what
- * arrives into events.
+ * This file keeps the connection (dial, subscribe, heartbeat, redial); frame-reader.ts reads
+ * the frames (on a worker thread: a block's JSON and decode are most of ingest's CPU); intake.ts
+ * turns what arrives into events.
  *
  * Without `fromSlot`, the source's duties start at the first slot notification it sees; with
  * it, the slots from `fromSlot` to that one are reported as a gap first.
@@ -52,6 +53,7 @@ import { openPubsub, PubsubError, type PubsubConnection } from './pubsub.js';
 import { createEventQueue } from './event-queue.js';
 import { createFetcher, MAX_TX_VERSION } from './fetch.js';
 import { createIntake, emptyStats, type Mode, type WebSocketStats } from './intake.js';
+import { createFrameReader } from './frame-reader.js';
 import { redialDelay } from './backoff.js';
 
 export interface WebSocketSourceOptions extends LiveSourceOptions {
@@ -81,6 +83,11 @@ export interface WebSocketSourceOptions extends LiveSourceOptions {
    * at 10,000 tx/s still half a second of work.
    */
   highWater?: number;
+  /**
+   * Read frames (JSON, and a block notification's decode) on a worker thread: they are most of
+   * what a block-mode source costs, and there they overlap with the pipeline. Default true.
+   */
+  readerThread?: boolean;
   random?: () => number;
 }
 
@@ -140,7 +147,6 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
   const programs = new Set(opts.programs);
   let attempt = 0;
   const intake = createIntake({
-    programs,
     commitment: opts.commitment,
     fromSlot: opts.fromSlot ?? null,
     marginSlots: opts.marginSlots ?? 4,
@@ -151,6 +157,13 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
     onPulse: () => (lastSlotAt = Date.now()),
     onLive: () => (attempt = 0),
     onUnattributable: (why) => declareDead?.(why),
+  });
+
+  const reader = createFrameReader({
+    programs,
+    thread: opts.readerThread ?? true,
+    // Frames it held are lost, and no slot says which: give the connection up (its gap refetches).
+    onFailure: (why) => declareDead?.(why),
   });
 
   async function subscribeAll(c: PubsubConnection): Promise<void> {
@@ -195,7 +208,7 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
         const died = new Promise<string>((resolve) => (declareDead = resolve));
         intake.connecting();
         lastSlotAt = Date.now();
-        const opening = openPubsub(opts.wsUrl, { timeoutMs, onMalformed: intake.onMalformed });
+        const opening = openPubsub(opts.wsUrl, { timeoutMs, onMalformed: intake.onMalformed, reader });
         // stop() (or nothing else) must not wait out a hanging handshake.
         const c = await Promise.race([opening, died.then((why) => Promise.reject(new Error(why)))]).catch((e) => {
           opening.then((late) => late.terminate(), () => {});
@@ -309,6 +322,7 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
       stopped = true;
       for (const t of timers) clearInterval(t);
       fetcher.close();
+      reader.close();
       declareDead?.('stopped');
       conn?.terminate();
       wakeSleep?.();

@@ -18,9 +18,8 @@
  * The pipeline uses it where the source is CPU-bound (backfill --from, demo); why not for an
  * RPC backfill is in PipelineOptions.writerThread.
  */
-import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { receiveMessageOnPort, MessageChannel, type MessagePort } from 'node:worker_threads';
+import { startWorker } from '../../util/start-worker.js';
 import type Database from 'better-sqlite3';
 import type { ClassifiedTrade, Signal, WindowMetrics } from '../../core/flow/types.js';
 import type { Trade } from '../../core/trade.js';
@@ -77,23 +76,6 @@ const HANDOVER_MS = 20;
 /** How often a blocked wait looks up from Atomics.wait to check the thread is still there. */
 const WAIT_SLICE_MS = 1000;
 
-
-/**
- * The worker script next to this module: the built .js (dist/store/sqlite/ as tsc lays it out,
- * or dist/bundle/, where the worker is an entry of its own beside every chunk), or under
- * tsx/vitest (running the .ts sources) the .ts file loaded through tsx's API, since a worker
- * does not inherit the loader.
- */
-function startWorker(data: WriterThreadData): Worker {
-  const options = { workerData: data, transferList: [data.port] };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./writer-worker.js', import.meta.url), options);
-  // tsx/esm/api's import build sits beside the require build that require.resolve finds.
-  const tsx = new URL('./index.mjs', pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api'))).href;
-  const script = new URL('./writer-worker.ts', import.meta.url).href;
-  const code = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(script)}, ${JSON.stringify(import.meta.url)}))`;
-  return new Worker(code, { ...options, eval: true });
-}
-
 /**
  * `sqlite` is the caller's own connection to `path`: exclusive() runs on it, after the thread
  * has committed everything before.
@@ -109,7 +91,7 @@ export function createThreadedWriter(sqlite: Database.Database, path: string, op
     port: channel.port2,
     signal: signal.buffer as SharedArrayBuffer,
   };
-  const worker = startWorker(data);
+  const worker = startWorker(import.meta.url, 'writer-worker', { workerData: data, transferList: [data.port] });
   // Wait for the thread to be up before the caller starts its work: otherwise the first flush()
   // stalls the caller mid-run for the thread's start-up (measured 240-300 ms under tsx).
   const startedBy = Date.now() + 60_000;

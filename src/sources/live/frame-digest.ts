@@ -1,0 +1,54 @@
+/**
+ * One pubsub frame, read: bytes to JSON, and a blockNotification's block further to what the
+ * source keeps of it — the venue transactions, decoded. The same function runs on the frame
+ * worker (frame-reader.ts) or, without one, on the connection's thread.
+ *
+ * Why the block is decoded here rather than in the pipeline: a block notification is megabytes
+ * of JSON of which the source keeps only the trades; parsing it, the garbage it leaves and the
+ * decode were most of ingest's CPU. On a thread of their own they overlap with the flow engine
+ * and the writer, and what crosses back is the trades, a small fraction of the frame.
+ */
+import { decodeOutcome, type DecodedTx } from '../../core/decode/outcome.js';
+import { jsonText } from '../../util/json-text.js';
+import { readBlock, venueTransactions } from './frames.js';
+
+/** What the source keeps of a block notification (readBlock's answer, transactions decoded). */
+export interface DigestedBlock {
+  slot: number;
+  err: string | null;
+  blockTime: number | null;
+  /** The venue transactions that did not fail, in position order. */
+  txs: Array<{ txIndex: number; decoded: DecodedTx }>;
+  /** Venue transactions that failed (left out). */
+  failed: number;
+}
+
+export type FrameDigest =
+  /** The frame's JSON; a blockNotification's params.result is a DigestedBlock (null: unreadable). */
+  | { ok: true; msg: object }
+  | { ok: false; text: string; why: string };
+
+export type FrameBytes = Buffer | ArrayBuffer | Buffer[] | string;
+
+export function digestFrame(data: FrameBytes, programs: ReadonlySet<string>): FrameDigest {
+  const text = jsonText(data);
+  let msg: any;
+  try {
+    msg = JSON.parse(text);
+  } catch {
+    return { ok: false, text, why: 'not JSON' };
+  }
+  if (!msg || typeof msg !== 'object') return { ok: false, text, why: 'not an object' };
+  // Only a notification pubsub.ts will route; any other frame stays as it came, for salvage.
+  if (msg.method === 'blockNotification' && msg.params && typeof msg.params === 'object' && typeof msg.params.subscription === 'number' && 'result' in msg.params) {
+    msg.params.result = digestBlock(msg.params.result, programs);
+  }
+  return { ok: true, msg };
+}
+
+function digestBlock(result: unknown, programs: ReadonlySet<string>): DigestedBlock | null {
+  const block = readBlock(result);
+  if (!block) return null;
+  const { txs, failed } = venueTransactions(block, programs);
+  return { slot: block.slot, err: block.err, blockTime: block.blockTime, txs: txs.map((t) => ({ txIndex: t.txIndex, decoded: decodeOutcome(t.tx) })), failed };
+}

@@ -1,0 +1,20 @@
+/**
+ * Start a worker thread on a module that sits beside the caller: the built .js (beside it in
+ * dist/ as tsc lays it out, or in dist/bundle/, where each worker is an esbuild entry of its own
+ * in the one flat directory of chunks — package.json's build lists them), or under tsx/vitest
+ * (running the .ts sources) the .ts file loaded through tsx's API, since a worker does not
+ * inherit the loader.
+ */
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+/** `callerUrl`: the caller's import.meta.url; `name`: the worker module's file name without extension. */
+export function startWorker(callerUrl: string, name: string, options: WorkerOptions): Worker {
+  if (!callerUrl.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, callerUrl), options);
+  // tsx/esm/api's import build sits beside the require build that require.resolve finds.
+  const tsx = new URL('./index.mjs', pathToFileURL(createRequire(callerUrl).resolve('tsx/esm/api'))).href;
+  const script = new URL(`./${name}.ts`, callerUrl).href;
+  const code = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(script)}, ${JSON.stringify(callerUrl)}))`;
+  return new Worker(code, { ...options, eval: true });
+}
