@@ -1,6 +1,8 @@
 /**
  * `solflow demo --watch` end to end in a real terminal (tmux, 140x40): the bundled transactions
- * replayed as a chain on 127.0.0.1 through the live pipeline. The screen must say it is a
+ * replayed as a chain on 127.0.0.1 through the live pipeline, run as a user runs it: the built
+ * CLI (bin/solflow.js, the bundle with its frame and writer workers; `npm test` builds first).
+ * The screen must say it is a
  * replay, and within a minute show the tape with flags (BOT, a platform) and a signal in
  * the strip; q exits 0 with the terminal restored.
  */
@@ -10,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/replay/index.js';
-import { CLI_ARGS, waitFor } from './support.js';
+import { waitFor } from './support.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `solflow-demo-watch-test-${process.pid}`;
@@ -38,7 +40,7 @@ function signalLines(text: string): string[] {
 describe.skipIf(!hasTmux)('demo --watch in tmux', () => {
   it('replays the bundle live: labelled a replay, the tape with flags, a signal within a minute; q exits 0', async () => {
     const exitFile = join(root, 'exit');
-    const cmd = [process.execPath, ...CLI_ARGS, 'demo', '--watch'].map(shellQuote).join(' ');
+    const cmd = [process.execPath, join(REPO_ROOT, 'bin', 'solflow.js'), 'demo', '--watch'].map(shellQuote).join(' ');
     tmux('new-session', '-d', '-s', 'd', '-x', '140', '-y', '40', '-c', REPO_ROOT, `sh -c ${shellQuote(`${cmd}; echo $? > ${exitFile}; sleep 120`)}`);
     tmux('set-option', '-t', 'd', 'status', 'off');
 
