@@ -71,8 +71,12 @@ export interface PipelineOptions {
    * last one: at 1 s they cost a backfill more than its trades did.
    */
   metricsIntervalMs?: number;
-  /** The decoder; tests and alternative sources may inject another. */
-  decode?: (tx: RawTransaction) => Trade[];
+  /**
+   * Only trades of these venues (`--program`); absent or null: every venue. Applied to every
+   * transaction's trades, whether the pipeline decoded it or its source did (the WebSocket
+   * source's frame worker), so both paths keep the same trades.
+   */
+  venues?: ReadonlySet<string> | null;
   /** Listeners (watch TUI, /metrics): everything the engine produced per ingest call. */
   onOutput?: (out: FlowOutput) => void;
   /** A transaction that failed to decode; ingestion continues. */
@@ -119,7 +123,7 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
   const { store } = opts;
   if (store.readonly) throw new Error('the ingest pipeline needs a writable database');
   const metricsIntervalMs = opts.metricsIntervalMs ?? 5000;
-  const decode = opts.decode ?? ((tx: RawTransaction) => decodeTransaction(tx));
+  const venues = opts.venues ?? null;
   const engineInput: EngineOptionsInput = {
     ...opts.engine,
     blockedMints: opts.engine?.blockedMints ?? (await store.blocklist.mints()),
@@ -176,7 +180,7 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
           decoded = (env.decoded as { trades: Trade[] }).trades;
         } else {
           try {
-            decoded = decode(env.tx);
+            decoded = decodeTransaction(env.tx);
           } catch (err) {
             errors++;
             opts.onDecodeError?.(env, err as Error);
@@ -184,6 +188,7 @@ export async function createPipeline(opts: PipelineOptions): Promise<Pipeline> {
           }
         }
         for (const t of decoded) {
+          if (venues && !venues.has(t.venue)) continue;
           if (t.txIndex === null && env.txIndex !== undefined && env.txIndex !== null) t.txIndex = env.txIndex;
           trades.push(t);
         }

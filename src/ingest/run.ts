@@ -13,8 +13,6 @@ import type { Pipeline } from '../core/pipeline.js';
 import { createPipeline, envelopeSignature } from '../core/pipeline.js';
 import type { EngineOptionsInput } from '../core/flow/options.js';
 import type { FlowOutput } from '../core/flow/types.js';
-import type { RawTransaction } from '../core/decode/index.js';
-import type { Trade } from '../core/trade.js';
 import { LockHeldError, type Store, type StoreLock } from '../core/store/types.js';
 import { fillRange } from '../jobs/fill.js';
 import type { Logger } from '../log/index.js';
@@ -54,7 +52,8 @@ export interface IngestRequest {
   /** A catch-up longer than this many slots is refused (use backfill). */
   maxCatchUpSlots: number;
   flow?: EngineOptionsInput;
-  decode?: (tx: RawTransaction) => Trade[];
+  /** Only trades of these venues (--program); null: every venue. */
+  venues?: ReadonlySet<string> | null;
   metrics: Metrics;
   log: Logger;
   signal: AbortSignal;
@@ -85,7 +84,7 @@ export async function runIngest(req: IngestRequest): Promise<IngestSummary> {
     const pipeline = await createPipeline({
       store,
       engine: req.flow,
-      decode: req.decode,
+      venues: req.venues,
       onOutput: req.onOutput,
       onDecodeError: (env, error) => {
         metrics.transactionFailed(error.name === 'MalformedTransactionError' ? 'malformed' : 'decode');

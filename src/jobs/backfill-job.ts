@@ -11,8 +11,6 @@
 import { hostname } from 'node:os';
 import type { EngineOptionsInput } from '../core/flow/options.js';
 import { createPipeline, envelopeSignature, type PipelineSummary } from '../core/pipeline.js';
-import type { RawTransaction } from '../core/decode/index.js';
-import type { Trade } from '../core/trade.js';
 import { LockHeldError, type JobRow, type JobStatus, type Store, type StoreLock } from '../core/store/types.js';
 import type { BackfillCounts, Checkpoint, Gap } from '../sources/backfill.js';
 import type { RpcClient } from '../sources/rpc/client.js';
@@ -35,7 +33,8 @@ export interface BackfillJobRequest {
   /** Flow-engine thresholds (defaults when undefined). */
   flow?: EngineOptionsInput;
   /** The decoder (tests and --program filters); the pipeline's own when undefined. */
-  decode?: (tx: RawTransaction) => Trade[];
+  /** Only trades of these venues (--program); null: every venue. */
+  venues?: ReadonlySet<string> | null;
 }
 
 export interface BackfillJobParams {
@@ -156,7 +155,7 @@ async function execute(
   const failures: Promise<void>[] = [];
   const pipeline = await createPipeline({
     store,
-    decode: req.decode,
+    venues: req.venues,
     engine: req.flow,
     onDecodeError: (env, error) => {
       decodeFailures++;

@@ -7,14 +7,14 @@ import type { RawTransaction } from '../core/decode/index.js';
 import type { EngineOptionsInput } from '../core/flow/options.js';
 import { createPipeline, envelopeSignature, type TxEnvelope } from '../core/pipeline.js';
 import type { Store } from '../core/store/types.js';
-import type { Trade } from '../core/trade.js';
 import { readRecorded } from '../sources/recorded.js';
 
 export interface FileIngestRequest {
   paths: string[];
   /** Only transactions this accepts are ingested (a --range over recorded files). */
   accept?: (tx: RawTransaction) => boolean;
-  decode?: (tx: RawTransaction) => Trade[];
+  /** Only trades of these venues (--program); null: every venue. */
+  venues?: ReadonlySet<string> | null;
   flow?: EngineOptionsInput;
 }
 
@@ -31,7 +31,7 @@ export async function ingestFiles(store: Store, req: FileIngestRequest): Promise
   const problems: string[] = [];
   const pipeline = await createPipeline({
     store,
-    decode: req.decode,
+    venues: req.venues,
     engine: req.flow,
     writerThread: true,
     onDecodeError: (env, error) => problems.push(`${envelopeSignature(env)}: ${error.message}`),

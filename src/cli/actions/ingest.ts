@@ -16,7 +16,7 @@ import { loadFlowConfig } from '../flow-config-option.js';
 import { parseDurationOption, parsePositiveInt, parseRps } from '../options.js';
 import { withWriter } from '../with-db.js';
 import { liveSourceFor, resolveLiveEndpoints } from '../shared/live-endpoints.js';
-import { parseVenues, venueDecoder } from '../shared/venues.js';
+import { parseVenues } from '../shared/venues.js';
 
 export interface IngestCliOptions {
   rpc?: string;
@@ -64,7 +64,6 @@ export async function runIngestCommand(opts: IngestCliOptions, env: NodeJS.Proce
   const endpoints = resolveLiveEndpoints({ rpc: opts.rpc, ws: opts.ws ?? env.SOLFLOW_WS_URL, grpc: opts.grpc ?? env.SOLFLOW_GRPC_URL, xToken: opts.xToken }, env);
   const { rpcUrl, wsUrl, grpcUrl, xToken } = endpoints;
   const flow = loadFlowConfig(opts.flowConfig, env);
-  const decode = venueDecoder(venues.names);
 
   const log = createLogger({ json: opts.json === true, level, secrets: xToken ? [xToken] : [] });
   const metrics = createMetrics();
@@ -110,7 +109,7 @@ export async function runIngestCommand(opts: IngestCliOptions, env: NodeJS.Proce
         catchUp: opts.catchUp !== false,
         maxCatchUpSlots,
         flow,
-        decode,
+        venues: venues.names,
         metrics,
         log,
         signal: stop.signal,

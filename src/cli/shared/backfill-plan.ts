@@ -1,10 +1,8 @@
 /** Backfill options checked into a plan before any I/O (shared by backfill and analyze --fetch). */
-import type { RawTransaction } from '../../core/decode/index.js';
 import type { EngineOptionsInput } from '../../core/flow/options.js';
-import type { Trade } from '../../core/trade.js';
 import type { Commitment } from '../../sources/types.js';
 import { UsageError } from '../errors.js';
-import { parseVenues, venueDecoder } from './venues.js';
+import { parseVenues } from './venues.js';
 import { parseAddress, parsePositiveInt, parseRps } from '../options.js';
 import { parseLast, parseRange, type RangeSpec } from '../range.js';
 
@@ -64,9 +62,4 @@ export function checkOptions(rangeArg: string | undefined, opts: BackfillOptions
   const commitment = (opts.commitment ?? 'finalized') as Commitment;
   if (commitment !== 'confirmed' && commitment !== 'finalized') throw new UsageError('--commitment must be confirmed or finalized (getBlock serves nothing less)');
   return { spec, rangeText, programs, address, concurrency, rps, timeoutMs: timeout * 1000, retries, commitment };
-}
-
-/** --program's venue filter over the pipeline's decoder (undefined: every venue, the pipeline's own). */
-export function decoderFor(plan: Pick<Plan, 'programs'>): ((tx: RawTransaction) => Trade[]) | undefined {
-  return venueDecoder(plan.programs);
 }

@@ -15,7 +15,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { defaultIo, type Io } from '../io.js';
 import { loadFlowConfig } from '../flow-config-option.js';
 import { withWriter } from '../with-db.js';
-import { checkOptions, decoderFor, type BackfillOptions, type Plan } from './backfill-plan.js';
+import { checkOptions, type BackfillOptions, type Plan } from './backfill-plan.js';
 import { EXIT_INTERRUPTED, interruptFlag, printDryRun, printSummary, Progress } from './backfill-output.js';
 
 export async function runBackfillCommand(rangeArg: string | undefined, opts: BackfillOptions, io: Io = defaultIo()): Promise<number> {
@@ -40,7 +40,7 @@ function asUsage(err: unknown): unknown {
 }
 
 function jobRequest(plan: Plan): BackfillJobRequest {
-  return { range: plan.spec!, rangeText: plan.rangeText, address: plan.address, programs: plan.programs, commitment: plan.commitment, flow: plan.flow, decode: decoderFor(plan) };
+  return { range: plan.spec!, rangeText: plan.rangeText, address: plan.address, programs: plan.programs, commitment: plan.commitment, flow: plan.flow, venues: plan.programs };
 }
 
 async function runFromRpc(plan: Plan, opts: BackfillOptions, url: string, io: Io): Promise<number> {
@@ -130,7 +130,7 @@ async function runFromFiles(plan: Plan, opts: BackfillOptions, io: Io): Promise<
     io.out(`would read recorded transactions from ${opts.from}${spec ? ` (only ${plan.rangeText})` : ''}; nothing is written`);
     return EXIT.ok;
   }
-  const r = await withWriter(opts.db, (store) => ingestFiles(store, { paths: [opts.from!], accept, decode: decoderFor(plan), flow: plan.flow }), { env: io.env });
+  const r = await withWriter(opts.db, (store) => ingestFiles(store, { paths: [opts.from!], accept, venues: plan.programs, flow: plan.flow }), { env: io.env });
   const report = { source: opts.from, transactions: r.transactions, trades: r.trades, tradesWritten: r.tradesWritten, problems: r.problems.length };
   if (opts.json) io.out(JSON.stringify(report));
   else io.err(`read ${r.transactions} transactions from ${opts.from}: ${r.trades} trades, ${r.tradesWritten} new in the database`);

@@ -3,9 +3,7 @@
  * every command that takes the option (backfill, analyze --fetch, ingest, watch --rpc); the
  * program ids a live source follows; the decoder that keeps only those venues' trades.
  */
-import { decodeTransaction, type RawTransaction } from '../../core/decode/index.js';
 import { defaultLabels } from '../../core/labels.js';
-import type { Trade } from '../../core/trade.js';
 import { UsageError } from '../errors.js';
 
 export interface Venues {
@@ -23,9 +21,4 @@ export function parseVenues(option: string | undefined): Venues {
   const unknown = [...names].filter((n) => !known.has(n));
   if (unknown.length) throw new UsageError(`unknown --program ${unknown.join(', ')}; known: ${[...known].sort().join(', ')}`);
   return { names, programIds: dex.filter(([, p]) => names.has(p.name)).map(([id]) => id) };
-}
-
-/** The pipeline's decoder narrowed to these venues (undefined: every venue, the pipeline's own). */
-export function venueDecoder(names: ReadonlySet<string> | null): ((tx: RawTransaction) => Trade[]) | undefined {
-  return names ? (tx: RawTransaction) => decodeTransaction(tx).filter((t) => names.has(t.venue)) : undefined;
 }
