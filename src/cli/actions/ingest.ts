@@ -29,6 +29,7 @@ export interface IngestCliOptions {
   catchUp?: boolean;
   maxCatchUp?: string;
   rps?: string;
+  decodeThreads?: string;
   metricsPort?: string;
   metricsHost?: string;
   maxLag?: string;
@@ -48,6 +49,7 @@ export async function runIngestCommand(opts: IngestCliOptions, env: NodeJS.Proce
   const maxCatchUpSlots = Math.ceil(parseDurationOption('--max-catch-up', opts.maxCatchUp ?? '1h') / SLOT_SECONDS);
   const metricsPort = opts.metricsPort === undefined ? null : parsePort(opts.metricsPort);
   const rps = parseRps(opts.rps);
+  const decodeThreads = opts.decodeThreads === undefined ? undefined : parsePositiveInt('--decode-threads', opts.decodeThreads, 16);
   let maxLag;
   try {
     maxLag = parseMaxLag(opts.maxLag ?? '150');
@@ -102,7 +104,7 @@ export async function runIngestCommand(opts: IngestCliOptions, env: NodeJS.Proce
       const summary = await runIngest({
         store,
         client,
-        source: liveSourceFor(endpoints, client),
+        source: liveSourceFor(endpoints, client, decodeThreads),
         programs: venues.programIds,
         commitment,
         fromSlot,

@@ -18,6 +18,7 @@ export const registerIngest: CommandRegistrar = (program, setExit) => {
     .option('--no-catch-up', 'start at the live tip; leave what lies before it to `solflow backfill`')
     .option('--max-catch-up <duration>', 'refuse a catch-up from the stored cursor longer than this (30m, 2h…); use backfill for more', '1h')
     .option('--rps <n>', 'ceiling on HTTP RPC calls per second (catch-up, gaps, getTransaction); default: learned from the endpoint')
+    .option('--decode-threads <n>', 'threads that parse and decode block notifications (WebSocket source); default: one per core, at most 4')
     .option('--metrics-port <port>', 'serve Prometheus /metrics and /healthz on this port')
     .option('--metrics-host <host>', 'address for the metrics server', '127.0.0.1')
     .option('--max-lag <lag>', '/healthz turns 503 past this lag: slots (150) or a duration (90s, 2m)', '150')

@@ -43,7 +43,13 @@ export function resolveLiveEndpoints(o: LiveEndpointOptions, env: NodeJS.Process
   return { rpcUrl, wsUrl, grpcUrl, xToken: o.xToken ?? env.SOLFLOW_GRPC_X_TOKEN ?? undefined };
 }
 
-/** What runIngest's `source` option wants: the chosen source, given its start slot. */
-export function liveSourceFor(e: LiveEndpoints, client: RpcClient): (o: LiveSourceOptions) => LiveSource {
-  return (o) => (e.grpcUrl ? createGrpcSource({ ...o, endpoint: e.grpcUrl, xToken: e.xToken }) : createWebSocketSource({ ...o, wsUrl: e.wsUrl!, rpc: client }));
+/**
+ * What runIngest's `source` option wants: the chosen source, given its start slot.
+ * `decodeThreads`: the WebSocket source's frame workers (default: one per core, at most 4).
+ */
+export function liveSourceFor(e: LiveEndpoints, client: RpcClient, decodeThreads?: number): (o: LiveSourceOptions) => LiveSource {
+  return (o) =>
+    e.grpcUrl
+      ? createGrpcSource({ ...o, endpoint: e.grpcUrl, xToken: e.xToken })
+      : createWebSocketSource({ ...o, wsUrl: e.wsUrl!, rpc: client, ...(decodeThreads === undefined ? {} : { readerThreads: decodeThreads }) });
 }

@@ -1,13 +1,16 @@
 /**
- * Reads pubsub frames into FrameDigests (frame-digest.ts), on a worker thread or on the calling
- * one, and answers in the order the frames were read either way: every frame goes through the
- * same queue, so a slot notification is never handled ahead of a block that arrived before it.
+ * Reads pubsub frames into FrameDigests (frame-digest.ts), on worker threads or on the calling
+ * one, and answers in the order the frames were read either way: a frame's digest is passed on
+ * only after those of every frame read before it, whichever worker read them, so a slot
+ * notification is never handled ahead of a block that arrived before it. Several workers let
+ * one connection's blocks be parsed and decoded side by side, the costliest part of ingest.
  *
- * The worker is shared by the source's connections; a connection drops the answers that come
- * back after it closed. If the worker dies, the frames it held are lost: `onFailure` is told
- * (the source gives the connection up, and its reconnect gap refetches those slots) and later
- * frames are read on the calling thread.
+ * The workers are shared by the source's connections; a connection drops the answers that come
+ * back after it closed. If a worker dies, the frames the workers held are lost: `onFailure` is
+ * told (the source gives the connection up, and its reconnect gap refetches those slots) and
+ * later frames are read on the calling thread.
  */
+import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../util/start-worker.js';
 import { digestFrame, type FrameBytes, type FrameDigest } from './frame-digest.js';
@@ -17,14 +20,18 @@ export interface FrameReader {
   read(data: FrameBytes, done: (d: FrameDigest) => void): void;
   /** Frames read and not answered yet. */
   readonly backlog: number;
+  /** Threads reading (0: the calling one). */
+  readonly threads: number;
+  /** Settles once every worker has started (frames read before then are read inline). */
+  ready(): Promise<void>;
   close(): void;
 }
 
 export interface FrameReaderOptions {
   programs: ReadonlySet<string>;
-  /** Read on a worker thread. */
-  thread: boolean;
-  /** The worker died; what it held is lost. */
+  /** Worker threads to read on, each taking the next frame when it holds the fewest; 0 reads on the calling thread. */
+  threads: number;
+  /** A worker died; what the workers held is lost. */
   onFailure?: (why: string) => void;
 }
 
@@ -39,64 +46,128 @@ export interface FrameWorkerData {
  */
 const YOUNG_GENERATION_MB = 128;
 
+/** One per core, at most 4: past that the main thread (socket, flow engine, writer) is the limit. */
+export function defaultFrameThreads(): number {
+  return Math.min(4, availableParallelism());
+}
+
+/** A frame handed to a worker: answered when its digest is back, passed on in arrival order. */
+interface Pending {
+  done: (d: FrameDigest) => void;
+  digest: FrameDigest | null;
+}
+
+interface FrameThread {
+  worker: Worker;
+  ready: boolean;
+  /** Its frames, oldest first: a worker answers in the order it was given them. */
+  held: Pending[];
+}
+
 export function createFrameReader(opts: FrameReaderOptions): FrameReader {
   const { programs } = opts;
   const inline: FrameReader = {
     read: (data, done) => done(digestFrame(data, programs)),
     backlog: 0,
+    threads: 0,
+    ready: () => Promise.resolve(),
     close() {},
   };
-  if (!opts.thread) return inline;
+  if (opts.threads < 1) return inline;
 
-  let worker: Worker | null = startWorker(import.meta.url, 'frame-worker', {
-    workerData: { programs: [...programs] } satisfies FrameWorkerData,
-    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-  });
-  worker.unref();
-  /**
-   * Until the worker has started (tens of ms; seconds under tsx on a loaded machine) frames are
-   * read here, so a subscription's reply does not wait for it; nothing is queued then, so the
-   * order holds.
-   */
-  let ready = false;
-  const waiting: Array<(d: FrameDigest) => void> = [];
-  worker.on('message', (d: FrameDigest | 'ready') => {
-    if (d === 'ready') ready = true;
-    else waiting.shift()?.(d);
-  });
+  /** Every frame given to a worker, in arrival order. */
+  let order: Pending[] = [];
+  let pool: FrameThread[] = [];
+  let started = 0;
+  let onStarted: () => void = () => {};
+  const allStarted = new Promise<void>((resolve) => (onStarted = resolve));
   const failed = (why: string) => {
-    if (!worker) return;
-    worker = null;
-    waiting.length = 0;
+    if (pool.length === 0) return;
+    // Frames from one worker are lost and the others' answers would come out of order around
+    // the hole: drop them all, read on this thread from now on, and let the source refetch.
+    for (const t of pool) void t.worker.terminate();
+    pool = [];
+    order = [];
+    onStarted();
     opts.onFailure?.(why);
   };
-  worker.on('error', (err) => failed(`the frame worker failed: ${err.message}`));
-  worker.on('exit', (code) => failed(`the frame worker exited (code ${code})`));
+  const passOn = () => {
+    let n = 0;
+    while (n < order.length && order[n].digest !== null) n++;
+    if (n === 0) return;
+    const answered = order.slice(0, n);
+    order = order.slice(n);
+    for (const p of answered) p.done(p.digest!);
+  };
+  for (let i = 0; i < opts.threads; i++) {
+    const t: FrameThread = {
+      worker: startWorker(import.meta.url, 'frame-worker', {
+        workerData: { programs: [...programs] } satisfies FrameWorkerData,
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      }),
+      ready: false,
+      held: [],
+    };
+    t.worker.unref();
+    t.worker.on('message', (d: FrameDigest | 'ready') => {
+      if (d === 'ready') {
+        t.ready = true;
+        if (++started === opts.threads) onStarted();
+      }
+      else if (pool.includes(t)) {
+        t.held.shift()!.digest = d;
+        passOn();
+      }
+    });
+    t.worker.on('error', (err) => failed(`a frame worker failed: ${err.message}`));
+    t.worker.on('exit', (code) => failed(`a frame worker exited (code ${code})`));
+    pool.push(t);
+  }
+
+  /** The started worker holding the fewest frames. */
+  const pick = (): FrameThread | null => {
+    let best: FrameThread | null = null;
+    for (const t of pool) if (t.ready && (best === null || t.held.length < best.held.length)) best = t;
+    return best;
+  };
 
   return {
     read(data, done) {
-      if (!worker || !ready) return inline.read(data, done);
-      waiting.push(done);
-      if (typeof data === 'string') return worker.postMessage(data);
+      const t = pick();
+      /**
+       * Until a worker has started (tens of ms; seconds under tsx on a loaded machine) frames
+       * are read here, so a subscription's reply does not wait for it; nothing is held by a
+       * worker then, so the order holds.
+       */
+      if (t === null) return inline.read(data, done);
+      const pending: Pending = { done, digest: null };
+      order.push(pending);
+      t.held.push(pending);
+      if (typeof data === 'string') return t.worker.postMessage(data);
       const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       // A big frame is a buffer of its own (ws assembles it so): moved to the worker, not copied
       // (copying cost the main thread a quarter of its time). Bytes that share their memory
       // with others (a small frame in a pool, a slice of a socket read) are copied.
       if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer)) {
-        return worker.postMessage(bytes, [bytes.buffer]);
+        return t.worker.postMessage(bytes, [bytes.buffer]);
       }
       const own = new Uint8Array(bytes.length);
       own.set(bytes);
-      worker.postMessage(own, [own.buffer]);
+      t.worker.postMessage(own, [own.buffer]);
     },
     get backlog() {
-      return waiting.length;
+      return order.length;
     },
+    get threads() {
+      return pool.length;
+    },
+    ready: () => allStarted,
     close() {
-      const w = worker;
-      worker = null;
-      waiting.length = 0;
-      void w?.terminate();
+      onStarted();
+      const closing = pool;
+      pool = [];
+      order = [];
+      for (const t of closing) void t.worker.terminate();
     },
   };
 }

@@ -23,8 +23,9 @@ export interface PubsubOptions {
 }
 
 /**
- * Frames read and not yet answered by the reader past which the socket stops being read: a
- * busy block is megabytes, and a reader that falls behind must not queue the stream in memory.
+ * Frames read and not yet answered by the reader, per reading thread, past which the socket
+ * stops being read: a busy block is megabytes, and a reader that falls behind must not queue
+ * the stream in memory.
  */
 const MAX_READER_BACKLOG = 4;
 
@@ -99,17 +100,18 @@ export function openPubsub(url: string, opts: PubsubOptions): Promise<PubsubConn
     /** pause() asked by the owner; the reader's backlog pauses on its own. */
     let pausedByOwner = false;
     let pausedForReader = false;
+    const readerLimit = () => MAX_READER_BACKLOG * Math.max(1, opts.reader.threads);
     const pausable = ws as unknown as Pausable;
     ws.on('message', (data: WebSocket.Data) => {
       opts.reader.read(data as Buffer | ArrayBuffer | Buffer[] | string, onDigest);
-      if (!pausedForReader && opts.reader.backlog >= MAX_READER_BACKLOG) {
+      if (!pausedForReader && opts.reader.backlog >= readerLimit()) {
         pausedForReader = true;
         pausable.pause();
       }
     });
 
     function onDigest(d: FrameDigest): void {
-      if (pausedForReader && opts.reader.backlog < MAX_READER_BACKLOG) {
+      if (pausedForReader && opts.reader.backlog < readerLimit()) {
         pausedForReader = false;
         if (!pausedByOwner && closedWith === null) pausable.resume();
       }

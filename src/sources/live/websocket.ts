@@ -53,7 +53,7 @@ import { openPubsub, PubsubError, type PubsubConnection } from './pubsub.js';
 import { createEventQueue } from './event-queue.js';
 import { createFetcher, MAX_TX_VERSION } from './fetch.js';
 import { createIntake, emptyStats, type Mode, type WebSocketStats } from './intake.js';
-import { createFrameReader } from './frame-reader.js';
+import { createFrameReader, defaultFrameThreads } from './frame-reader.js';
 import { redialDelay } from './backoff.js';
 
 export interface WebSocketSourceOptions extends LiveSourceOptions {
@@ -84,10 +84,11 @@ export interface WebSocketSourceOptions extends LiveSourceOptions {
    */
   highWater?: number;
   /**
-   * Read frames (JSON, and a block notification's decode) on a worker thread: they are most of
-   * what a block-mode source costs, and there they overlap with the pipeline. Default true.
+   * Worker threads that read frames (JSON, and a block notification's decode): they are most of
+   * what a block-mode source costs, and there they overlap with the pipeline and each other.
+   * 0 reads on the calling thread. Default: defaultFrameThreads().
    */
-  readerThread?: boolean;
+  readerThreads?: number;
   random?: () => number;
 }
 
@@ -161,7 +162,7 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
 
   const reader = createFrameReader({
     programs,
-    thread: opts.readerThread ?? true,
+    threads: opts.readerThreads ?? defaultFrameThreads(),
     // Frames it held are lost, and no slot says which: give the connection up (its gap refetches).
     onFailure: (why) => declareDead?.(why),
   });
