@@ -17,7 +17,9 @@ program
     const { n } = conn.prepare('SELECT count(*) AS n FROM trades').get();
     conn.close();
     const Table = require('cli-table3');
-    const table = new Table({ head: ['stat', 'value'] });
+    // Uncoloured, as solflow draws a table off a terminal: cli-table3's default red header loads
+    // @colors/colors (~12 ms), which solflow's tables do not.
+    const table = new Table({ head: ['stat', 'value'], style: { head: [], border: [] } });
     table.push(['trades', String(n)]);
     process.stdout.write(table.toString() + '\n');
   });
