@@ -24,9 +24,26 @@ export type { CommandRegistrar } from './commands/types.js';
 const { Command, CommanderError } = createRequire(import.meta.url)('commander') as typeof CommanderModule;
 type Command = CommanderModule.Command;
 
-const REGISTRARS: CommandRegistrar[] = [registerDemo, registerDecode, registerBackfill, registerIngest, registerWatch, registerAnalyze, registerQuery, registerBlocklist, registerPrune, registerFlowConfig];
+/** Each top-level command by name, in the order --help lists them. */
+const REGISTRARS: ReadonlyArray<[name: string, register: CommandRegistrar]> = [
+  ['demo', registerDemo],
+  ['decode', registerDecode],
+  ['backfill', registerBackfill],
+  ['ingest', registerIngest],
+  ['watch', registerWatch],
+  ['analyze', registerAnalyze],
+  ['query', registerQuery],
+  ['blocklist', registerBlocklist],
+  ['prune', registerPrune],
+  ['flow-config', registerFlowConfig],
+];
 
-export function buildProgram(setExit: (code: number) => void): Command {
+/**
+ * `only`: the command the user named, when it is one: the others are not registered, since
+ * building every command's options is a few ms of a start-up users feel (test/bench/startup.ts).
+ * Anything else (no command, `help`, a typo to suggest for) gets them all.
+ */
+export function buildProgram(setExit: (code: number) => void, only?: string): Command {
   const program = new Command('solflow')
     .description('Solana DEX trade flow: decode swaps, store them in SQLite, follow SOL flow per token.')
     .option('--verbose', 'print stack traces and debug detail')
@@ -34,7 +51,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
     .exitOverride();
-  for (const register of REGISTRARS) register(program, setExit);
+  const named = REGISTRARS.filter(([name]) => name === only);
+  for (const [, register] of named.length ? named : REGISTRARS) register(program, setExit);
   const examples = program.commands
     .map((c) => exampleOf(c))
     .filter((e): e is string => Boolean(e))
@@ -46,11 +64,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
+/** The first argument that is not a global option: the command, if the user named one. */
+function commandNamed(args: string[]): string | undefined {
+  return args.find((a) => !a.startsWith('-'));
+}
+
 export async function run(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = buildProgram((code) => {
     exitCode = code;
-  });
+  }, commandNamed(argv.slice(2)));
   // The subcommand that ran (top level: `query`, not `stats`), for messages that name it.
   let commandName = 'solflow';
   program.hook('preAction', (_program, action) => {
