@@ -65,6 +65,9 @@ export function ixDisc(ix: Ix): string {
  * logged. Only a fallback: logs are cut off after 10 kB, and a truncated tail attributes
  * nothing. Built once per transaction, on demand.
  */
+const INVOKE = /^Program (\S+) invoke \[\d+\]$/;
+const RETURN = /^Program \S+ (success|failed)/;
+
 function logEvents(view: TxView): Map<number, AnchorEvent[]> {
   if (view.logEvents) return view.logEvents as Map<number, AnchorEvent[]>;
   const out = new Map<number, AnchorEvent[]>();
@@ -74,7 +77,8 @@ function logEvents(view: TxView): Map<number, AnchorEvent[]> {
     if (line.startsWith('Program data: ')) {
       const top = stack[stack.length - 1];
       if (top === undefined) continue;
-      const bytes = new Uint8Array(Buffer.from(line.slice(14), 'base64'));
+      // The Buffer itself, not a copy: the events live only as long as this decode.
+      const bytes: Uint8Array = Buffer.from(line.slice(14), 'base64');
       if (bytes.length < 8) continue;
       const ix = view.ixs[top];
       const list = out.get(top) ?? [];
@@ -83,7 +87,9 @@ function logEvents(view: TxView): Map<number, AnchorEvent[]> {
       continue;
     }
     if (line === 'Log truncated') break;
-    const inv = /^Program (\S+) invoke \[\d+\]$/.exec(line);
+    // Most lines are neither an invoke nor a return; the cheap tests keep them off the regexes.
+    if (!line.startsWith('Program ')) continue;
+    const inv = line.endsWith(']') ? INVOKE.exec(line) : null;
     if (inv) {
       let found = -1;
       for (let j = cursor; j < view.ixs.length && j < cursor + 16; j++) {
@@ -97,7 +103,7 @@ function logEvents(view: TxView): Map<number, AnchorEvent[]> {
       cursor = found + 1;
       continue;
     }
-    if (/^Program \S+ (success|failed)/.test(line)) stack.pop();
+    if ((line.includes(' success') || line.includes(' failed')) && RETURN.test(line)) stack.pop();
   }
   view.logEvents = out;
   return out;

@@ -72,7 +72,7 @@ function walk(ctx: DecodeContext): Leg[] {
       below |= swapBelow[c];
       pending[c] = null;
     }
-    if (moves.length > 1) moves.sort((a, b) => a.ixId - b.ixId);
+    if (!inIxOrder(moves)) moves.sort((a, b) => a.ixId - b.ixId);
 
     const label = labels.programs.get(ix.programId);
     let legs: Leg[] | null = null;
@@ -98,6 +98,15 @@ function walk(ctx: DecodeContext): Leg[] {
   return out;
 }
 
+/**
+ * Own movement, then each child's in child order, is nearly always execution order already;
+ * checking is cheaper than the sort's copy (the sort is stable, so skipping it changes nothing).
+ */
+function inIxOrder(moves: Movement[]): boolean {
+  for (let k = 1; k < moves.length; k++) if (moves[k - 1].ixId > moves[k].ixId) return false;
+  return true;
+}
+
 function findSharedOwners(view: TxView, labels: Labels, movements: Map<number, Movement>): Set<string> {
   const seen = new Map<string, number>();
   const shared = new Set<string>();
@@ -110,13 +119,17 @@ function findSharedOwners(view: TxView, labels: Labels, movements: Map<number, M
       p = view.ixs[p].parent;
     }
     if (p < 0) continue;
-    for (const owner of [m.fromOwner, m.toOwner]) {
-      const at = seen.get(owner);
-      if (at === undefined) seen.set(owner, p);
-      else if (at !== p) shared.add(owner);
-    }
+    noteOwner(seen, shared, m.fromOwner, p);
+    noteOwner(seen, shared, m.toOwner, p);
   }
   return shared;
+}
+
+/** Record that `owner` moved tokens under swap instruction `p`; a second instruction makes it shared. */
+function noteOwner(seen: Map<string, number>, shared: Set<string>, owner: string, p: number): void {
+  const at = seen.get(owner);
+  if (at === undefined) seen.set(owner, p);
+  else if (at !== p) shared.add(owner);
 }
 
 /**
