@@ -52,6 +52,8 @@ function mayHoldSwap(view: TxView, labels: Labels): boolean {
   return false;
 }
 
+const NO_MOVES: Movement[] = [];
+
 function walk(ctx: DecodeContext): Leg[] {
   const { view, labels, movements } = ctx;
   const n = view.ixs.length;
@@ -61,14 +63,16 @@ function walk(ctx: DecodeContext): Leg[] {
 
   for (let i = n - 1; i >= 0; i--) {
     const ix = view.ixs[i];
-    let moves: Movement[] = [];
     const own = movements.get(i);
-    if (own) moves.push(own);
+    // Move lists are passed up, not copied: most instructions hold the shared empty NO_MOVES, and
+    // the only list ever sorted in place is one this instruction built or took over from a child.
+    let moves: Movement[] = own ? [own] : NO_MOVES;
     pairSplitSwaps(ctx, ix, pending, legsAt, swapBelow);
     let below = 0;
     for (const c of ix.children) {
       const cm = pending[c];
-      if (cm && cm.length) moves = moves.length ? moves.concat(cm) : cm.slice();
+      // A child's list is handed up whole (its slot is cleared below), so it can be taken as is.
+      if (cm && cm.length) moves = moves.length ? moves.concat(cm) : cm;
       below |= swapBelow[c];
       pending[c] = null;
     }
