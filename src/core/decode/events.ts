@@ -87,9 +87,12 @@ function logEvents(view: TxView): Map<number, AnchorEvent[]> {
       continue;
     }
     if (line === 'Log truncated') break;
-    // Most lines are neither an invoke nor a return; the cheap tests keep them off the regexes.
+    // Most lines are neither an invoke nor a return (program logs): the word after the program
+    // id tells, so only invokes and returns reach the regexes (which still decide, as before).
     if (!line.startsWith('Program ')) continue;
-    const inv = line.endsWith(']') ? INVOKE.exec(line) : null;
+    const word = line.indexOf(' ', 8) + 1;
+    if (word <= 9) continue;
+    const inv = line.startsWith('invoke [', word) ? INVOKE.exec(line) : null;
     if (inv) {
       let found = -1;
       for (let j = cursor; j < view.ixs.length && j < cursor + 16; j++) {
@@ -103,7 +106,7 @@ function logEvents(view: TxView): Map<number, AnchorEvent[]> {
       cursor = found + 1;
       continue;
     }
-    if ((line.includes(' success') || line.includes(' failed')) && RETURN.test(line)) stack.pop();
+    if ((line.startsWith('success', word) || line.startsWith('failed', word)) && RETURN.test(line)) stack.pop();
   }
   view.logEvents = out;
   return out;
