@@ -92,11 +92,12 @@ function logEvents(view: TxView): Map<number, AnchorEvent[]> {
     if (!line.startsWith('Program ')) continue;
     const word = line.indexOf(' ', 8) + 1;
     if (word <= 9) continue;
-    const inv = line.startsWith('invoke [', word) ? INVOKE.exec(line) : null;
-    if (inv) {
+    if (line.startsWith('invoke [', word) && INVOKE.test(line)) {
+      // The regex's capture, without its match array: the program id runs up to `word`'s space.
+      const program = line.slice(8, word - 1);
       let found = -1;
       for (let j = cursor; j < view.ixs.length && j < cursor + 16; j++) {
-        if (view.ixs[j].programId === inv[1]) {
+        if (view.ixs[j].programId === program) {
           found = j;
           break;
         }
