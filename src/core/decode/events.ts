@@ -74,7 +74,11 @@ function logEvents(view: TxView): Map<number, AnchorEvent[]> {
   const stack: number[] = [];
   let cursor = 0;
   for (const line of view.logs) {
-    if (line.startsWith('Program data: ')) {
+    if (!line.startsWith('Program ')) {
+      if (line === 'Log truncated') break;
+      continue;
+    }
+    if (line.startsWith('data: ', 8)) {
       const top = stack[stack.length - 1];
       if (top === undefined) continue;
       // The Buffer itself, not a copy: the events live only as long as this decode.
@@ -86,10 +90,8 @@ function logEvents(view: TxView): Map<number, AnchorEvent[]> {
       out.set(top, list);
       continue;
     }
-    if (line === 'Log truncated') break;
     // Most lines are neither an invoke nor a return (program logs): the word after the program
     // id tells, so only invokes and returns reach the regexes (which still decide, as before).
-    if (!line.startsWith('Program ')) continue;
     const word = line.indexOf(' ', 8) + 1;
     if (word <= 9) continue;
     if (line.startsWith('invoke [', word) && INVOKE.test(line)) {
