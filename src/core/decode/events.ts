@@ -71,6 +71,9 @@ const RETURN = /^Program \S+ (success|failed)/;
 function logEvents(view: TxView): Map<number, AnchorEvent[]> {
   if (view.logEvents) return view.logEvents as Map<number, AnchorEvent[]>;
   const out = new Map<number, AnchorEvent[]>();
+  view.logEvents = out;
+  // Most transactions log no event at all: then there is nothing to attribute.
+  if (!hasDataLine(view.logs)) return out;
   const stack: number[] = [];
   let cursor = 0;
   for (const line of view.logs) {
@@ -111,8 +114,12 @@ function logEvents(view: TxView): Map<number, AnchorEvent[]> {
     }
     if ((line.startsWith('success', word) || line.startsWith('failed', word)) && RETURN.test(line)) stack.pop();
   }
-  view.logEvents = out;
   return out;
+}
+
+function hasDataLine(logs: string[]): boolean {
+  for (const line of logs) if (line.startsWith('Program data: ')) return true;
+  return false;
 }
 
 /** Events of `ix`: self-CPI first, the logs only when the program emitted none that way. */
