@@ -60,14 +60,14 @@ export function ixDisc(ix: Ix): string {
   return hex(b, 0, 8);
 }
 
+const INVOKE = /^Program (\S+) invoke \[\d+\]$/;
+const RETURN = /^Program \S+ (success|failed)/;
+
 /**
  * `Program data:` log events, attributed to the instruction that was executing when each was
  * logged. Only a fallback: logs are cut off after 10 kB, and a truncated tail attributes
  * nothing. Built once per transaction, on demand.
  */
-const INVOKE = /^Program (\S+) invoke \[\d+\]$/;
-const RETURN = /^Program \S+ (success|failed)/;
-
 function logEvents(view: TxView): Map<number, AnchorEvent[]> {
   if (view.logEvents) return view.logEvents as Map<number, AnchorEvent[]>;
   const out = new Map<number, AnchorEvent[]>();
