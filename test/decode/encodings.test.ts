@@ -1,6 +1,6 @@
 import bs58 from 'bs58';
 import { describe, expect, it } from 'vitest';
-import { base58Decode, base58Encode } from '../../src/core/decode/base58.js';
+import { base58Decode, base58Encode, pubkeyAt } from '../../src/core/decode/base58.js';
 import { decodeTransaction } from '../../src/core/decode/index.js';
 import type { RawTransaction } from '../../src/core/decode/rawtx.js';
 import { loadTx, manifest, realSignatures, sig } from './support.js';
@@ -14,6 +14,24 @@ describe('base58', () => {
       expect(text).toBe(bs58.encode(s));
       expect(Array.from(base58Decode(text))).toEqual(Array.from(s));
     }
+  });
+  it('agrees with the reference at every length and leading-zero count (the limbs take 3 bytes / 4 digits per step)', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff;
+    for (let n = 0; n <= 130; n++) {
+      for (let zeros = 0; zeros <= Math.min(n, 3); zeros++) {
+        for (const fill of ['random', 'max', 'one'] as const) {
+          const b = Uint8Array.from({ length: n }, (_, i) => (i < zeros ? 0 : fill === 'max' ? 255 : fill === 'one' ? (i === n - 1 ? 1 : 0) : next()));
+          const text = bs58.encode(b);
+          expect(base58Encode(b)).toBe(text);
+          expect(Buffer.from(base58Decode(text)).equals(Buffer.from(b))).toBe(true);
+        }
+      }
+    }
+  });
+  it('reads a public key at any offset, also one cut short by the end of the bytes', () => {
+    const b = Uint8Array.from({ length: 80 }, (_, i) => (i * 97 + 13) & 0xff);
+    for (let off = 0; off <= 80; off++) expect(pubkeyAt(b, off)).toBe(bs58.encode(b.subarray(off, off + 32)));
   });
   it('rejects characters outside the alphabet', () => {
     expect(() => base58Decode('abc0')).toThrow(/invalid base58/);

@@ -4,6 +4,7 @@
  */
 import type { Trade } from '../trade.js';
 import type { DecodeContext, Leg } from './context.js';
+import type { Ix } from './txview.js';
 
 export function annotate(ctx: DecodeContext, trades: Trade[], legs: Leg[]): void {
   if (trades.length === 0) return;
@@ -44,7 +45,7 @@ export function annotate(ctx: DecodeContext, trades: Trade[], legs: Leg[]): void
     // A router invoked as a separate top-level instruction (e.g. a bot's wrapper) is not an
     // ancestor; the outer instruction's program still tells which platform sent the swap.
     if (!programPlatform) {
-      const outer = view.ixs.find((x) => x.inner === 0 && x.outer === legs[i].ix.outer);
+      const outer = outerIx(view.ixs, legs[i].ix.outer);
       const label = outer ? labels.programs.get(outer.programId) : undefined;
       if (label?.kind === 'platform') programPlatform = label.platform ?? label.name;
     }
@@ -54,4 +55,10 @@ export function annotate(ctx: DecodeContext, trades: Trade[], legs: Leg[]): void
     t.platform = programPlatform ?? feePlatform ?? routerPlatform;
     t.jitoTip = jitoTip;
   }
+}
+
+/** The top-level instruction `outer` (a loop, not a closure per trade). */
+function outerIx(ixs: readonly Ix[], outer: number): Ix | undefined {
+  for (const x of ixs) if (x.inner === 0 && x.outer === outer) return x;
+  return undefined;
 }

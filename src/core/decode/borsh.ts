@@ -69,8 +69,20 @@ export class ByteReader {
   }
 }
 
+/** Lowercase hex of every byte value. */
+const HEX_CODES: number[][] = Array.from({ length: 256 }, (_, v) => Array.from(v.toString(16).padStart(2, '0'), (c) => c.charCodeAt(0)));
+const hexScratch: number[] = [];
+
+/** Lowercase hex of bytes [start, end): discriminators, read for every event and instruction. */
 export function hex(b: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end && i < b.length; i++) s += (b[i] < 16 ? '0' : '') + b[i].toString(16);
-  return s;
+  const stop = Math.min(end, b.length);
+  // One flat string from char codes, instead of a chain of two-character concatenations.
+  let n = 0;
+  for (let i = start; i < stop; i++) {
+    const pair = HEX_CODES[b[i]];
+    hexScratch[n++] = pair[0];
+    hexScratch[n++] = pair[1];
+  }
+  hexScratch.length = n;
+  return String.fromCharCode.apply(null, hexScratch);
 }

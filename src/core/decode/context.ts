@@ -114,10 +114,14 @@ const U64_LIMIT = 1n << 64n;
  * sums fit a u64, so one that does not comes from a damaged payload.
  */
 function checkU64(leg: Leg): void {
-  for (const [name, v] of [['in', leg.inAmount], ['out', leg.outAmount], ['fee', leg.fee ?? 0n]] as const) {
-    if (v < 0n || v >= U64_LIMIT) {
-      throw new MalformedTransactionError(`${leg.venue} leg at ${ixPath(leg.anchor ?? leg.ix)}: ${name} amount ${v} is not a u64 (damaged event payload)`);
-    }
+  checkAmount(leg, 'in', leg.inAmount);
+  checkAmount(leg, 'out', leg.outAmount);
+  checkAmount(leg, 'fee', leg.fee ?? 0n);
+}
+
+function checkAmount(leg: Leg, name: string, v: bigint): void {
+  if (v < 0n || v >= U64_LIMIT) {
+    throw new MalformedTransactionError(`${leg.venue} leg at ${ixPath(leg.anchor ?? leg.ix)}: ${name} amount ${v} is not a u64 (damaged event payload)`);
   }
 }
 

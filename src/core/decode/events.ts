@@ -60,6 +60,9 @@ export function ixDisc(ix: Ix): string {
   return hex(b, 0, 8);
 }
 
+const INVOKE = /^Program (\S+) invoke \[\d+\]$/;
+const RETURN = /^Program \S+ (success|failed)/;
+
 /**
  * `Program data:` log events, attributed to the instruction that was executing when each was
  * logged. Only a fallback: logs are cut off after 10 kB, and a truncated tail attributes
@@ -68,13 +71,21 @@ export function ixDisc(ix: Ix): string {
 function logEvents(view: TxView): Map<number, AnchorEvent[]> {
   if (view.logEvents) return view.logEvents as Map<number, AnchorEvent[]>;
   const out = new Map<number, AnchorEvent[]>();
+  view.logEvents = out;
+  // Most transactions log no event at all: then there is nothing to attribute.
+  if (!hasDataLine(view.logs)) return out;
   const stack: number[] = [];
   let cursor = 0;
   for (const line of view.logs) {
-    if (line.startsWith('Program data: ')) {
+    if (!line.startsWith('Program ')) {
+      if (line === 'Log truncated') break;
+      continue;
+    }
+    if (line.startsWith('data: ', 8)) {
       const top = stack[stack.length - 1];
       if (top === undefined) continue;
-      const bytes = new Uint8Array(Buffer.from(line.slice(14), 'base64'));
+      // The Buffer itself, not a copy: the events live only as long as this decode.
+      const bytes: Uint8Array = Buffer.from(line.slice(14), 'base64');
       if (bytes.length < 8) continue;
       const ix = view.ixs[top];
       const list = out.get(top) ?? [];
@@ -82,12 +93,16 @@ function logEvents(view: TxView): Map<number, AnchorEvent[]> {
       out.set(top, list);
       continue;
     }
-    if (line === 'Log truncated') break;
-    const inv = /^Program (\S+) invoke \[\d+\]$/.exec(line);
-    if (inv) {
+    // Most lines are neither an invoke nor a return (program logs): the word after the program
+    // id tells, so only invokes and returns reach the regexes (which still decide, as before).
+    const word = line.indexOf(' ', 8) + 1;
+    if (word <= 9) continue;
+    if (line.startsWith('invoke [', word) && INVOKE.test(line)) {
+      // The regex's capture, without its match array: the program id runs up to `word`'s space.
+      const program = line.slice(8, word - 1);
       let found = -1;
       for (let j = cursor; j < view.ixs.length && j < cursor + 16; j++) {
-        if (view.ixs[j].programId === inv[1]) {
+        if (view.ixs[j].programId === program) {
           found = j;
           break;
         }
@@ -97,10 +112,14 @@ function logEvents(view: TxView): Map<number, AnchorEvent[]> {
       cursor = found + 1;
       continue;
     }
-    if (/^Program \S+ (success|failed)/.test(line)) stack.pop();
+    if ((line.startsWith('success', word) || line.startsWith('failed', word)) && RETURN.test(line)) stack.pop();
   }
-  view.logEvents = out;
   return out;
+}
+
+function hasDataLine(logs: string[]): boolean {
+  for (const line of logs) if (line.startsWith('Program data: ')) return true;
+  return false;
 }
 
 /** Events of `ix`: self-CPI first, the logs only when the program emitted none that way. */

@@ -52,6 +52,8 @@ function mayHoldSwap(view: TxView, labels: Labels): boolean {
   return false;
 }
 
+const NO_MOVES: Movement[] = [];
+
 function walk(ctx: DecodeContext): Leg[] {
   const { view, labels, movements } = ctx;
   const n = view.ixs.length;
@@ -61,18 +63,20 @@ function walk(ctx: DecodeContext): Leg[] {
 
   for (let i = n - 1; i >= 0; i--) {
     const ix = view.ixs[i];
-    let moves: Movement[] = [];
     const own = movements.get(i);
-    if (own) moves.push(own);
+    // Move lists are passed up, not copied: most instructions hold the shared empty NO_MOVES, and
+    // the only list ever sorted in place is one this instruction built or took over from a child.
+    let moves: Movement[] = own ? [own] : NO_MOVES;
     pairSplitSwaps(ctx, ix, pending, legsAt, swapBelow);
     let below = 0;
     for (const c of ix.children) {
       const cm = pending[c];
-      if (cm && cm.length) moves = moves.length ? moves.concat(cm) : cm.slice();
+      // A child's list is handed up whole (its slot is cleared below), so it can be taken as is.
+      if (cm && cm.length) moves = moves.length ? moves.concat(cm) : cm;
       below |= swapBelow[c];
       pending[c] = null;
     }
-    if (moves.length > 1) moves.sort((a, b) => a.ixId - b.ixId);
+    if (!inIxOrder(moves)) moves.sort((a, b) => a.ixId - b.ixId);
 
     const label = labels.programs.get(ix.programId);
     let legs: Leg[] | null = null;
@@ -98,6 +102,15 @@ function walk(ctx: DecodeContext): Leg[] {
   return out;
 }
 
+/**
+ * Own movement, then each child's in child order, is nearly always execution order already;
+ * checking is cheaper than the sort's copy (the sort is stable, so skipping it changes nothing).
+ */
+function inIxOrder(moves: Movement[]): boolean {
+  for (let k = 1; k < moves.length; k++) if (moves[k - 1].ixId > moves[k].ixId) return false;
+  return true;
+}
+
 function findSharedOwners(view: TxView, labels: Labels, movements: Map<number, Movement>): Set<string> {
   const seen = new Map<string, number>();
   const shared = new Set<string>();
@@ -110,13 +123,17 @@ function findSharedOwners(view: TxView, labels: Labels, movements: Map<number, M
       p = view.ixs[p].parent;
     }
     if (p < 0) continue;
-    for (const owner of [m.fromOwner, m.toOwner]) {
-      const at = seen.get(owner);
-      if (at === undefined) seen.set(owner, p);
-      else if (at !== p) shared.add(owner);
-    }
+    noteOwner(seen, shared, m.fromOwner, p);
+    noteOwner(seen, shared, m.toOwner, p);
   }
   return shared;
+}
+
+/** Record that `owner` moved tokens under swap instruction `p`; a second instruction makes it shared. */
+function noteOwner(seen: Map<string, number>, shared: Set<string>, owner: string, p: number): void {
+  const at = seen.get(owner);
+  if (at === undefined) seen.set(owner, p);
+  else if (at !== p) shared.add(owner);
 }
 
 /**

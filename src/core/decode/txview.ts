@@ -33,6 +33,7 @@ export interface Ix {
   inner: number;
   depth: number;
   parent: number;
+  /** Ids of the instructions this one invoked directly, ascending. Never mutate: leaves share one empty array. */
   children: number[];
   bytes: Uint8Array | null;
 }
@@ -137,8 +138,8 @@ export function buildTxView(raw: RawTransaction): TxView {
     const d = Number(post[i]) - Number(pre[i]);
     if (d !== 0) view.lamportDelta.set(keys[i], (view.lamportDelta.get(keys[i]) ?? 0) + d);
   }
-  readTokenBalances(view, meta.preTokenBalances ?? [], -1n);
-  readTokenBalances(view, meta.postTokenBalances ?? [], 1n);
+  readTokenBalances(view, meta.preTokenBalances ?? [], -1);
+  readTokenBalances(view, meta.postTokenBalances ?? [], 1);
   readComputeUnitPrice(view, message);
   return view;
 }
@@ -160,22 +161,26 @@ function readComputeUnitPrice(view: TxView, message: RawMessage): void {
   }
 }
 
-function readTokenBalances(view: TxView, balances: RawTokenBalance[], sign: bigint): void {
+function readTokenBalances(view: TxView, balances: RawTokenBalance[], sign: 1 | -1): void {
   for (const b of balances) {
     const key = view.keys[b.accountIndex];
     if (key === undefined) continue;
-    if (!view.tokenAccounts.has(key)) view.tokenAccounts.set(key, { mint: b.mint, owner: b.owner ?? null });
-    else if (b.owner && !view.tokenAccounts.get(key)!.owner) view.tokenAccounts.get(key)!.owner = b.owner;
+    const known = view.tokenAccounts.get(key);
+    if (!known) view.tokenAccounts.set(key, { mint: b.mint, owner: b.owner ?? null });
+    else if (b.owner && !known.owner) known.owner = b.owner;
     view.mintDecimals.set(b.mint, b.uiTokenAmount.decimals);
     if (b.programId === 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb') view.token2022Mints.add(b.mint);
-    const amount = BigInt(b.uiTokenAmount.amount) * sign;
-    const next = (view.tokenDelta.get(key) ?? 0n) + amount;
-    view.tokenDelta.set(key, next);
+    const amount = BigInt(b.uiTokenAmount.amount);
+    const prev = view.tokenDelta.get(key);
+    view.tokenDelta.set(key, prev === undefined ? (sign === 1 ? amount : -amount) : sign === 1 ? prev + amount : prev - amount);
   }
-  if (sign === 1n) {
+  if (sign === 1) {
     for (const [k, v] of view.tokenDelta) if (v === 0n) view.tokenDelta.delete(k);
   }
 }
+
+/** Most instructions invoke nothing: they all share this array instead of each owning an empty one. */
+const NO_CHILDREN: number[] = [];
 
 function isCompiled(ix: RawInstruction): ix is RawCompiledInstruction {
   return typeof (ix as RawCompiledInstruction).programIdIndex === 'number';
@@ -193,7 +198,7 @@ function toIx(
     const programId = keys[raw.programIdIndex];
     const accounts = new Array<string>(raw.accounts.length);
     for (let i = 0; i < raw.accounts.length; i++) accounts[i] = keys[raw.accounts[i]];
-    return { id, programId, accounts, data: raw.data ?? '', parsed: null, outer, inner, depth: 0, parent: -1, children: [], bytes: null };
+    return { id, programId, accounts, data: raw.data ?? '', parsed: null, outer, inner, depth: 0, parent: -1, children: NO_CHILDREN, bytes: null };
   }
   const p = raw as RawParsedInstruction;
   const parsed =
@@ -210,10 +215,12 @@ function toIx(
     inner,
     depth: 0,
     parent: -1,
-    children: [],
+    children: NO_CHILDREN,
     bytes: null,
   };
 }
+
+const NO_INNER: RawInstruction[] = [];
 
 function flattenInstructions(
   message: RawMessage,
@@ -228,7 +235,7 @@ function flattenInstructions(
   for (let o = 0; o < message.instructions.length; o++) {
     ixs.push(toIx(message.instructions[o], keys, ixs.length, o, 0));
     heights.push(1);
-    const inner = innerByOuter.get(o) ?? [];
+    const inner = innerByOuter.get(o) ?? NO_INNER;
     for (let k = 0; k < inner.length; k++) {
       ixs.push(toIx(inner[k], keys, ixs.length, o, k + 1));
       const h = inner[k].stackHeight;
@@ -251,7 +258,11 @@ function flattenInstructions(
     while (stack.length > 0 && stack.length >= ix.depth) stack.pop();
     const parent = stack.length > 0 ? stack[stack.length - 1] : -1;
     ix.parent = parent;
-    if (parent >= 0) ixs[parent].children.push(i);
+    if (parent >= 0) {
+      const p = ixs[parent];
+      if (p.children === NO_CHILDREN) p.children = [i];
+      else p.children.push(i);
+    }
     stack.push(i);
   }
   return ixs;

@@ -52,8 +52,9 @@ function array(v: unknown, where: Where): unknown[] {
 }
 
 function optionalArray(v: unknown, where: Where): unknown[] {
-  return absent(v) ? [] : array(v, where);
+  return absent(v) ? EMPTY : array(v, where);
 }
+const EMPTY: unknown[] = [];
 
 function string(v: unknown, where: Where): string {
   if (typeof v !== 'string') fail(where, `expected a string, got ${shown(v)}`);
@@ -65,16 +66,33 @@ const isIndex = (v: unknown, limit: number) => Number.isInteger(v) && (v as numb
 /** A u64 given as a JSON number or a decimal string. */
 function isU64(v: unknown): boolean {
   if (typeof v === 'number') return Number.isInteger(v) && v >= 0 && v < U64_LIMIT;
-  return typeof v === 'string' && DECIMAL.test(v) && (v.length < 20 || BigInt(v) < 1n << 64n);
+  return typeof v === 'string' && isDecimal(v) && (v.length < 20 || BigInt(v) < 1n << 64n);
 }
-const DECIMAL = /^\d{1,20}$/;
+
+/** /^\d{1,20}$/ without the regex: balances hold dozens of these per transaction. */
+function isDecimal(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > 20) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** The position of the first character outside the alphabet; else -1. */
+function firstNonBase58(s: string): number {
+  for (let i = 0; i < s.length; i++) if (base58Digit(s.charCodeAt(i)) < 0) return i;
+  return -1;
+}
+
+/** The regex (compiled to native code) clears a valid payload of hundreds of characters fastest. */
 const BASE58 = /^[1-9A-HJ-NP-Za-km-z]*$/;
 
 function base58(v: unknown, where: Where): void {
   const s = string(v, where);
   if (BASE58.test(s)) return;
-  let i = 0;
-  while (base58Digit(s.charCodeAt(i)) >= 0) i++;
+  const i = firstNonBase58(s);
   fail(where, `invalid base58 character ${JSON.stringify(s[i])} at ${i}`);
 }
 
@@ -83,45 +101,66 @@ function optionalUnsigned(v: unknown, where: Where): void {
   if (typeof v === 'string' && wholeNumber(v) === null) fail(where, `${shown(v)} is not a non-negative integer`);
 }
 
-function instruction(v: unknown, where: Where, keyCount: number, inner: boolean): void {
-  const ix = object(v, where);
+/**
+ * Instruction `i` of the outer list (`group` -1) or of inner group `group`. Every check is made
+ * inline and its path built only when it fails: a transaction has dozens of instructions.
+ */
+function instruction(v: unknown, group: number, i: number, keyCount: number): void {
+  const inner = group >= 0;
+  if (!isObj(v)) object(v, ixWhere(group, i));
+  const ix = v as Obj;
   if ('programIdIndex' in ix) {
-    if (!isIndex(ix.programIdIndex, keyCount)) fail(at(where, 'programIdIndex'), `index ${shown(ix.programIdIndex)} out of range (0-${keyCount - 1})`);
-    const accounts = array(ix.accounts, at(where, 'accounts'));
-    for (let i = 0; i < accounts.length; i++) {
-      if (!isIndex(accounts[i], keyCount)) fail(item(at(where, 'accounts'), i), `index ${shown(accounts[i])} out of range (0-${keyCount - 1})`);
+    if (!isIndex(ix.programIdIndex, keyCount)) fail(at(ixWhere(group, i), 'programIdIndex'), `index ${shown(ix.programIdIndex)} out of range (0-${keyCount - 1})`);
+    const accounts = ix.accounts;
+    if (!Array.isArray(accounts)) array(accounts, at(ixWhere(group, i), 'accounts'));
+    const list = accounts as unknown[];
+    for (let a = 0; a < list.length; a++) {
+      if (!isIndex(list[a], keyCount)) fail(item(at(ixWhere(group, i), 'accounts'), a), `index ${shown(list[a])} out of range (0-${keyCount - 1})`);
     }
   } else {
-    string(ix.programId, at(where, 'programId'));
+    if (typeof ix.programId !== 'string') string(ix.programId, at(ixWhere(group, i), 'programId'));
     if (!absent(ix.accounts)) {
-      const accounts = array(ix.accounts, at(where, 'accounts'));
-      for (let i = 0; i < accounts.length; i++) if (typeof accounts[i] !== 'string') string(accounts[i], item(at(where, 'accounts'), i));
+      const accounts = ix.accounts;
+      if (!Array.isArray(accounts)) array(accounts, at(ixWhere(group, i), 'accounts'));
+      const list = accounts as unknown[];
+      for (let a = 0; a < list.length; a++) if (typeof list[a] !== 'string') string(list[a], item(at(ixWhere(group, i), 'accounts'), a));
     }
     if (isObj(ix.parsed) && !absent(ix.parsed.info) && typeof ix.parsed.info !== 'object') {
-      fail(at(where, 'parsed.info'), `expected an object, got ${shown(ix.parsed.info)}`);
+      fail(at(ixWhere(group, i), 'parsed.info'), `expected an object, got ${shown(ix.parsed.info)}`);
     }
   }
-  if (!absent(ix.data)) base58(ix.data, at(where, 'data'));
+  const data = ix.data;
+  if (!absent(data) && (typeof data !== 'string' || !BASE58.test(data))) base58(data, at(ixWhere(group, i), 'data'));
   const h = ix.stackHeight;
   if (!absent(h) && (!Number.isInteger(h) || (h as number) < (inner ? 2 : 1) || (h as number) > MAX_STACK_HEIGHT)) {
-    fail(at(where, 'stackHeight'), `${shown(h)} is not a call depth`);
+    fail(at(ixWhere(group, i), 'stackHeight'), `${shown(h)} is not a call depth`);
   }
+}
+
+function ixWhere(group: number, i: number): Where {
+  return group < 0 ? item(named('transaction.message.instructions'), i) : item(at(item(named('meta.innerInstructions'), group), 'instructions'), i);
 }
 
 function tokenBalances(v: unknown, where: Where): void {
   const list = optionalArray(v, where);
   for (let i = 0; i < list.length; i++) {
-    const w = item(where, i);
-    const b = object(list[i], w);
-    if (!Number.isInteger(b.accountIndex) || (b.accountIndex as number) < 0) fail(at(w, 'accountIndex'), `${shown(b.accountIndex)} is not an index`);
-    string(b.mint, at(w, 'mint'));
-    if (!absent(b.owner)) string(b.owner, at(w, 'owner'));
-    if (!absent(b.programId)) string(b.programId, at(w, 'programId'));
-    const ui = object(b.uiTokenAmount, at(w, 'uiTokenAmount'));
-    if (typeof ui.amount !== 'string' || !isU64(ui.amount)) fail(at(w, 'uiTokenAmount.amount'), `${shown(ui.amount)} is not a u64 decimal string`);
-    const d = ui.decimals;
-    if (!Number.isInteger(d) || (d as number) < 0 || (d as number) > 255) fail(at(w, 'uiTokenAmount.decimals'), `${shown(d)} is not a decimals count`);
+    const b = list[i];
+    if (!isObj(b)) object(b, item(where, i));
+    tokenBalance(b as Obj, where, i);
   }
+}
+
+/** One token balance; paths are built only for a field that fails. */
+function tokenBalance(b: Obj, where: Where, i: number): void {
+  if (!Number.isInteger(b.accountIndex) || (b.accountIndex as number) < 0) fail(at(item(where, i), 'accountIndex'), `${shown(b.accountIndex)} is not an index`);
+  if (typeof b.mint !== 'string') string(b.mint, at(item(where, i), 'mint'));
+  if (!absent(b.owner) && typeof b.owner !== 'string') string(b.owner, at(item(where, i), 'owner'));
+  if (!absent(b.programId) && typeof b.programId !== 'string') string(b.programId, at(item(where, i), 'programId'));
+  const ui = b.uiTokenAmount;
+  if (!isObj(ui)) object(ui, at(item(where, i), 'uiTokenAmount'));
+  const { amount, decimals } = ui as Obj;
+  if (typeof amount !== 'string' || !isU64(amount)) fail(at(item(where, i), 'uiTokenAmount.amount'), `${shown(amount)} is not a u64 decimal string`);
+  if (!Number.isInteger(decimals) || (decimals as number) < 0 || (decimals as number) > 255) fail(at(item(where, i), 'uiTokenAmount.decimals'), `${shown(decimals)} is not a decimals count`);
 }
 
 function strings(v: unknown, where: Where): void {
@@ -129,58 +168,92 @@ function strings(v: unknown, where: Where): void {
   for (let i = 0; i < list.length; i++) if (typeof list[i] !== 'string') string(list[i], item(where, i));
 }
 
+const KEYS_AT = named('transaction.message.accountKeys');
+const WHERE = {
+  slot: named('slot'),
+  blockTime: named('blockTime'),
+  txIndex: named('txIndex'),
+  fee: named('meta.fee'),
+  signatures: named('transaction.signatures'),
+  signature0: named('transaction.signatures[0]'),
+  message: named('transaction.message'),
+  header: named('transaction.message.header'),
+  numRequiredSignatures: named('transaction.message.header.numRequiredSignatures'),
+  loadedAddresses: named('meta.loadedAddresses'),
+  writable: named('meta.loadedAddresses.writable'),
+  readonly: named('meta.loadedAddresses.readonly'),
+  instructions: named('transaction.message.instructions'),
+  innerInstructions: named('meta.innerInstructions'),
+  preBalances: named('meta.preBalances'),
+  postBalances: named('meta.postBalances'),
+  preTokenBalances: named('meta.preTokenBalances'),
+  postTokenBalances: named('meta.postTokenBalances'),
+  logMessages: named('meta.logMessages'),
+};
+
 export function validateTransaction(raw: unknown): asserts raw is RawTransaction {
   if (!isObj(raw)) throw new MalformedTransactionError(`not an object (${shown(raw)})`);
   if (!isObj(raw.meta)) throw new MalformedTransactionError('missing meta');
   const meta = raw.meta;
   const tx = raw.transaction;
   if (!isObj(tx)) throw new MalformedTransactionError('transaction is not in json or jsonParsed encoding');
-  for (const f of ['slot', 'blockTime', 'txIndex'] as const) optionalUnsigned(raw[f], named(f));
-  optionalUnsigned(meta.fee, named('meta.fee'));
+  optionalUnsigned(raw.slot, WHERE.slot);
+  optionalUnsigned(raw.blockTime, WHERE.blockTime);
+  optionalUnsigned(raw.txIndex, WHERE.txIndex);
+  optionalUnsigned(meta.fee, WHERE.fee);
 
-  const signatures = array(tx.signatures, named('transaction.signatures'));
-  if (typeof signatures[0] !== 'string' || signatures[0].length === 0) fail(named('transaction.signatures[0]'), `expected a signature, got ${shown(signatures[0])}`);
-  const message = object(tx.message, named('transaction.message'));
-  const keysAt = named('transaction.message.accountKeys');
-  const keys = array(message.accountKeys, keysAt);
-  if (keys.length === 0) fail(keysAt, 'empty');
+  const signatures = array(tx.signatures, WHERE.signatures);
+  if (typeof signatures[0] !== 'string' || signatures[0].length === 0) fail(WHERE.signature0, `expected a signature, got ${shown(signatures[0])}`);
+  const message = object(tx.message, WHERE.message);
+  const keys = array(message.accountKeys, KEYS_AT);
+  if (keys.length === 0) fail(KEYS_AT, 'empty');
   let keyCount = keys.length;
   if (isObj(keys[0])) {
-    for (let i = 0; i < keys.length; i++) string(object(keys[i], item(keysAt, i)).pubkey, at(item(keysAt, i), 'pubkey'));
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (!isObj(k) || typeof k.pubkey !== 'string') string(object(k, item(KEYS_AT, i)).pubkey, at(item(KEYS_AT, i), 'pubkey'));
+    }
   } else {
-    for (let i = 0; i < keys.length; i++) if (typeof keys[i] !== 'string') string(keys[i], item(keysAt, i));
+    for (let i = 0; i < keys.length; i++) if (typeof keys[i] !== 'string') string(keys[i], item(KEYS_AT, i));
     if (!absent(message.header)) {
-      const header = object(message.header, named('transaction.message.header'));
-      optionalUnsigned(header.numRequiredSignatures, named('transaction.message.header.numRequiredSignatures'));
+      const header = object(message.header, WHERE.header);
+      optionalUnsigned(header.numRequiredSignatures, WHERE.numRequiredSignatures);
     }
     if (!absent(meta.loadedAddresses)) {
-      const loaded = object(meta.loadedAddresses, named('meta.loadedAddresses'));
-      for (const side of ['writable', 'readonly'] as const) {
-        strings(loaded[side], named(`meta.loadedAddresses.${side}`));
-        keyCount += Array.isArray(loaded[side]) ? (loaded[side] as unknown[]).length : 0;
-      }
+      const loaded = object(meta.loadedAddresses, WHERE.loadedAddresses);
+      strings(loaded.writable, WHERE.writable);
+      keyCount += Array.isArray(loaded.writable) ? loaded.writable.length : 0;
+      strings(loaded.readonly, WHERE.readonly);
+      keyCount += Array.isArray(loaded.readonly) ? loaded.readonly.length : 0;
     }
   }
 
-  const outerAt = named('transaction.message.instructions');
-  const outer = array(message.instructions, outerAt);
-  for (let i = 0; i < outer.length; i++) instruction(outer[i], item(outerAt, i), keyCount, false);
-  const groupsAt = named('meta.innerInstructions');
-  const groups = optionalArray(meta.innerInstructions, groupsAt);
+  const outer = array(message.instructions, WHERE.instructions);
+  for (let i = 0; i < outer.length; i++) instruction(outer[i], -1, i, keyCount);
+  const groups = optionalArray(meta.innerInstructions, WHERE.innerInstructions);
   for (let g = 0; g < groups.length; g++) {
-    const groupAt = item(groupsAt, g);
-    const group = object(groups[g], groupAt);
-    if (!Number.isInteger(group.index) || (group.index as number) < 0) fail(at(groupAt, 'index'), `${shown(group.index)} is not an instruction index`);
-    const listAt = at(groupAt, 'instructions');
-    const list = array(group.instructions, listAt);
-    for (let i = 0; i < list.length; i++) instruction(list[i], item(listAt, i), keyCount, true);
+    const group = groups[g];
+    if (!isObj(group)) object(group, item(WHERE.innerInstructions, g));
+    const { index, instructions } = group as Obj;
+    if (!Number.isInteger(index) || (index as number) < 0) fail(at(item(WHERE.innerInstructions, g), 'index'), `${shown(index)} is not an instruction index`);
+    if (!Array.isArray(instructions)) array(instructions, at(item(WHERE.innerInstructions, g), 'instructions'));
+    const list = instructions as unknown[];
+    for (let i = 0; i < list.length; i++) instruction(list[i], g, i, keyCount);
   }
 
-  for (const side of ['preBalances', 'postBalances'] as const) {
-    const list = array(meta[side], named(`meta.${side}`));
-    for (let i = 0; i < list.length; i++) if (!isU64(list[i])) fail(named(`meta.${side}[${i}]`), `${shown(list[i])} is not a u64 amount`);
+  balances(meta.preBalances, WHERE.preBalances, 'preBalances');
+  balances(meta.postBalances, WHERE.postBalances, 'postBalances');
+  tokenBalances(meta.preTokenBalances, WHERE.preTokenBalances);
+  tokenBalances(meta.postTokenBalances, WHERE.postTokenBalances);
+  strings(meta.logMessages, WHERE.logMessages);
+}
+
+function balances(v: unknown, where: Where, side: string): void {
+  const list = array(v, where);
+  for (let i = 0; i < list.length; i++) {
+    // Lamports are mostly numbers past 2^31: tested here, not boxed for a call.
+    const n = list[i];
+    const ok = typeof n === 'number' ? Number.isInteger(n) && n >= 0 && n < U64_LIMIT : isU64(n);
+    if (!ok) fail(named(`meta.${side}[${i}]`), `${shown(n)} is not a u64 amount`);
   }
-  tokenBalances(meta.preTokenBalances, named('meta.preTokenBalances'));
-  tokenBalances(meta.postTokenBalances, named('meta.postTokenBalances'));
-  strings(meta.logMessages, named('meta.logMessages'));
 }
