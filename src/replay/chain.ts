@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { base58Decode, base58Encode } from '../core/decode/base58.js';
+import { maxBase58Length, writeBase58 } from './base58-write.js';
 
 /** One transaction as it sits inside a getBlock result (full details, json encoding). */
 export interface BlockTx {
@@ -26,6 +27,23 @@ export interface Block {
   blockHeight: number;
   blockTime: number;
   transactions: BlockTx[];
+}
+
+/** A block without its transactions. */
+export type BlockHeader = Omit<Block, 'transactions'>;
+
+/**
+ * A block's full transactions (all, or those mentioning an account) as JSON bytes, written
+ * without building them as objects: what blockSubscribe and getBlock send, thousands a block.
+ */
+export interface TxBytes {
+  count: number;
+  /** The first transaction's version above `limit` (the one a node names refusing the block), or null. */
+  versionAbove(limit: number): number | null;
+  /** At least the bytes write() writes. */
+  maxBytes: number;
+  /** The transactions' JSON, comma-separated, at `out[at]` (each exactly JSON.stringify(tx)); returns the end. */
+  write(out: Buffer, at: number): number;
 }
 
 export interface ChainOptions {
@@ -65,6 +83,12 @@ export interface Chain {
   /** Signatures mentioning an account, newest first (as getSignaturesForAddress pages them). */
   byAddress: ReadonlyMap<string, readonly string[]>;
   blockTimeOf(slot: number): number;
+  /** A produced slot's header, without building its transactions (blocks.get does). */
+  header(slot: number): BlockHeader | undefined;
+  /** One transaction of a produced slot, without building the others. */
+  txAt(slot: number, index: number): BlockTx | undefined;
+  /** A produced slot's transactions as bytes (only those mentioning `mentions` when it is given). */
+  txBytes(slot: number, mentions: string | null): TxBytes | undefined;
   /**
    * A block transaction as UTF-8 JSON in pieces (concatenated, exactly JSON.stringify(tx)),
    * from bytes serialised once per recording: a blockNotification of thousands of transactions
@@ -123,6 +147,20 @@ export function buildChain(txs: BlockTx[], opts: ChainOptions = {}): Chain {
   const txAt = (g: number): BlockTx => copier.copy(g % n, Math.floor(g / n));
   const locate = (g: number) => ({ slot: produced[Math.floor(g / perBlock)], index: g % perBlock });
 
+  function header(slot: number): BlockHeader | undefined {
+    const k = blockIndex.get(slot);
+    if (k === undefined) return undefined;
+    const prev = k === 0 ? firstSlot - 1 : produced[k - 1];
+    return {
+      slot,
+      parentSlot: prev,
+      blockhash: fakeHash(`block:${slot}`),
+      previousBlockhash: fakeHash(`block:${prev}`),
+      blockHeight: 280_000_000 + k,
+      blockTime: blockTimeOf(slot),
+    };
+  }
+
   const recent = new Map<number, Block>();
   function blockAt(slot: number): Block | undefined {
     const k = blockIndex.get(slot);
@@ -131,23 +169,14 @@ export function buildChain(txs: BlockTx[], opts: ChainOptions = {}): Chain {
     if (cached) return cached;
     const transactions: BlockTx[] = [];
     for (let g = k * perBlock; g < Math.min(total, (k + 1) * perBlock); g++) transactions.push(txAt(g));
-    const prev = k === 0 ? firstSlot - 1 : produced[k - 1];
-    const block: Block = {
-      slot,
-      parentSlot: prev,
-      blockhash: fakeHash(`block:${slot}`),
-      previousBlockhash: fakeHash(`block:${prev}`),
-      blockHeight: 280_000_000 + k,
-      blockTime: blockTimeOf(slot),
-      transactions,
-    };
+    const block: Block = { ...header(slot)!, transactions };
     // A few recent blocks are kept: getTransaction after getTransaction in one block.
     if (recent.size >= 8) recent.delete(recent.keys().next().value!);
     recent.set(slot, block);
     return block;
   }
 
-  const blocks = lazyMap<number, Block>(produced.length, () => produced, blockAt);
+  const blocks = lazyMap<number, Block>(produced.length, () => produced, blockAt, (slot) => blockIndex.has(slot));
   const bySignature = lazyMap<string, { slot: number; index: number }>(
     total,
     function* () {
@@ -182,12 +211,67 @@ export function buildChain(txs: BlockTx[], opts: ChainOptions = {}): Chain {
     return list;
   });
 
+  // Recordings mentioning an account, as a set, for block filters (copies mention what their recording does).
+  const mentionSets = new Map<string, Set<number>>();
+  const mentioning = (addr: string): Set<number> => {
+    let set = mentionSets.get(addr);
+    if (!set) mentionSets.set(addr, (set = new Set(mentionedBy.get(addr) ?? [])));
+    return set;
+  };
+
+  function txBytes(slot: number, mentions: string | null): TxBytes | undefined {
+    const k = blockIndex.get(slot);
+    if (k === undefined) return undefined;
+    const only = mentions === null ? null : mentioning(mentions);
+    const gs: number[] = [];
+    let maxBytes = 0;
+    for (let g = k * perBlock; g < Math.min(total, (k + 1) * perBlock); g++) {
+      if (only && !only.has(g % n)) continue;
+      gs.push(g);
+      maxBytes += copier.maxJsonBytes(g % n) + 1;
+    }
+    return {
+      count: gs.length,
+      maxBytes,
+      versionAbove(limit) {
+        for (const g of gs) {
+          const v = txs[g % n].version;
+          if (v !== 'legacy' && v > limit) return v;
+        }
+        return null;
+      },
+      write(out, at) {
+        for (let i = 0; i < gs.length; i++) {
+          if (i > 0) out[at++] = 44; // ','
+          at = copier.writeJson(gs[i] % n, Math.floor(gs[i] / n), out, at);
+        }
+        return at;
+      },
+    };
+  }
+
   const lastSlot = produced.length > 0 ? produced[produced.length - 1] : firstSlot - 1;
-  return { firstSlot, lastSlot, produced, blocks, bySignature, byAddress, blockTimeOf, txJson: copier.json };
+  return {
+    firstSlot,
+    lastSlot,
+    produced,
+    blocks,
+    bySignature,
+    byAddress,
+    blockTimeOf,
+    header,
+    txAt: (slot, index) => {
+      const k = blockIndex.get(slot);
+      const g = k === undefined ? -1 : k * perBlock + index;
+      return Number.isInteger(index) && index >= 0 && index < perBlock && g >= 0 && g < total ? txAt(g) : undefined;
+    },
+    txBytes,
+    txJson: copier.json,
+  };
 }
 
 /** A read-only Map over keys listed and values computed on demand. */
-function lazyMap<K, V>(size: number, keys: () => Iterable<K>, get: (key: K) => V | undefined): ReadonlyMap<K, V> {
+function lazyMap<K, V>(size: number, keys: () => Iterable<K>, get: (key: K) => V | undefined, has = (k: K) => get(k) !== undefined): ReadonlyMap<K, V> {
   function* entries(): IterableIterator<[K, V]> {
     for (const k of keys()) yield [k, get(k)!];
   }
@@ -195,7 +279,7 @@ function lazyMap<K, V>(size: number, keys: () => Iterable<K>, get: (key: K) => V
   const map = {
     size,
     get,
-    has: (k: K) => get(k) !== undefined,
+    has,
     entries,
     *keys() {
       yield* keys();
@@ -254,18 +338,30 @@ function createCopier(txs: BlockTx[]) {
     return { head: Buffer.from(text.slice(0, at)), tail: Buffer.from(text.slice(at + sig.length)) };
   });
 
+  // Copy 0's signature as the JSON splices it (latin1, as json() always has).
+  const quoted = txs.map((tx) => Buffer.from(JSON.stringify(tx.transaction.signatures[0]), 'latin1'));
+  const copyQuoted = maxBase58Length(64) + 2;
+
   let mixFor = -1;
   let mix: Buffer = Buffer.alloc(8);
-  function signature(recording: number, c: number): string {
-    if (c === 0) return txs[recording].transaction.signatures[0];
+  const scratch = Buffer.alloc(64);
+  const text = Buffer.alloc(maxBase58Length(64));
+  /** Copy c > 0's signature bytes (in `scratch`, valid until the next call). */
+  function signatureBytes(recording: number, c: number): Buffer {
     if (c !== mixFor) {
       mix = createHash('sha256').update(`copy:${c}`).digest().subarray(0, 8);
       mixFor = c;
     }
-    const bytes = Buffer.from(base[recording]);
-    for (let i = 0; i < 8; i++) bytes[i] ^= mix[i];
-    bytes.writeBigUInt64BE(BigInt(c), 56);
-    return base58Encode(bytes);
+    scratch.set(base[recording]);
+    for (let i = 0; i < 8; i++) scratch[i] ^= mix[i];
+    // c < 2^53: the high word by division, as writeBigUInt64BE would put it.
+    scratch.writeUInt32BE(Math.floor(c / 2 ** 32), 56);
+    scratch.writeUInt32BE(c % 2 ** 32, 60);
+    return scratch;
+  }
+  function signature(recording: number, c: number): string {
+    if (c === 0) return txs[recording].transaction.signatures[0];
+    return text.toString('latin1', 0, writeBase58(signatureBytes(recording, c), text, 0));
   }
 
   return {
@@ -295,6 +391,26 @@ function createCopier(txs: BlockTx[]) {
       if (c < 1n || c > BigInt(Number.MAX_SAFE_INTEGER)) return null;
       const copy = Number(c);
       return signature(recording, copy) === sig ? { recording, copy } : null;
+    },
+    /** The most bytes writeJson writes for a copy of this recording. */
+    maxJsonBytes(recording: number): number {
+      return texts[recording].head.length + texts[recording].tail.length + Math.max(quoted[recording].length, copyQuoted);
+    },
+    /** Copy c of a recording as JSON (what json() gives for it) at `out[at]`; returns the end. */
+    writeJson(recording: number, c: number, out: Buffer, at: number): number {
+      const t = texts[recording];
+      out.set(t.head, at);
+      at += t.head.length;
+      if (c === 0) {
+        out.set(quoted[recording], at);
+        at += quoted[recording].length;
+      } else {
+        out[at++] = 34; // '"'
+        at = writeBase58(signatureBytes(recording, c), out, at);
+        out[at++] = 34;
+      }
+      out.set(t.tail, at);
+      return at + t.tail.length;
     },
     json(tx: BlockTx): Buffer[] {
       const recording = (tx as Copied)[ORIGIN] ?? originals.get(tx.transaction.signatures[0]);
