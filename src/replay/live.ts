@@ -23,6 +23,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { accountKeys, type Block, type BlockTx, type Chain } from './chain.js';
+import { createBufferPool, type BufferPool } from './buffer-pool.js';
 import { subscriptionBlock, type Rendered } from './render.js';
 
 export interface LiveOptions {
@@ -106,6 +107,8 @@ export function createLive(
   faults: () => LiveFaults,
   rand: () => number,
   opts: LiveOptions = {},
+  /** Where block frames' buffers come from and go back to once sent. */
+  pool: BufferPool = createBufferPool(),
 ): Live {
   // No permessage-deflate (ws's default for a server, stated because it matters): compressing
   // megabytes of JSON a block would cost the server more than everything else it does.
@@ -195,22 +198,33 @@ export function createLive(
     stats.notifications++;
     const head = `{"jsonrpc":"2.0","method":${JSON.stringify(method)},"params":{"result":`;
     const tail = `,"subscription":${subscription}}}`;
-    let frame: string | Buffer = typeof result === 'function' ? result(head, tail) : head + JSON.stringify(result) + tail;
+    let frame: string | Buffer = typeof result === 'function' ? result(head, tail, pool.take) : head + JSON.stringify(result) + tail;
     if (f.wsMalformedRate && rand() < f.wsMalformedRate) {
       stats.malformed++;
       const text = frame.toString();
+      if (typeof frame !== 'string') pool.give(frame);
       frame = text.slice(0, Math.floor(text.length / 2));
     }
     send(c, frame);
   }
 
-  /** A text frame (a Buffer holds UTF-8 text, sent as a text frame too). */
+  /**
+   * A text frame (a Buffer holds UTF-8 text, sent as a text frame too). A Buffer goes back to
+   * the pool once the socket has taken it, or at once when it is not sent (not after a failed
+   * write: the socket may still hold it, and the garbage collector takes it then).
+   */
   function send(c: Conn, text: string | Buffer): void {
-    if (faults().wsSilent) return;
+    const done =
+      typeof text === 'string'
+        ? undefined
+        : (err?: Error | null) => {
+            if (!err) pool.give(text);
+          };
+    if (faults().wsSilent) return done?.();
     const delay = faults().wsLatencyMs ?? 0;
     const go = () => {
-      if (c.ws.readyState !== c.ws.OPEN) return;
-      c.ws.send(text, { binary: false });
+      if (c.ws.readyState !== c.ws.OPEN) return done?.();
+      c.ws.send(text, { binary: false }, done);
       if (c.ws.bufferedAmount > queueBytes) {
         stats.slowClosed++;
         c.ws.terminate();

@@ -8,8 +8,11 @@
  */
 import { accountKeys, type Block, type BlockHeader, type BlockTx, type Chain, type TxBytes } from './chain.js';
 
-/** JSON bytes waiting for their envelope: `prefix`, the JSON, `suffix`, in one buffer. */
-export type Rendered = (prefix: string, suffix: string) => Buffer;
+/**
+ * JSON bytes waiting for their envelope: `prefix`, the JSON, `suffix`, in one buffer, a big one
+ * from `take` (a BufferPool's: give it back once sent).
+ */
+export type Rendered = (prefix: string, suffix: string, take?: (size: number) => Buffer) => Buffer;
 
 /** Real nodes refuse to return a versioned transaction to a client that did not opt in. */
 export function versionError(txs: BlockTx[], max: unknown): string | null {
@@ -29,7 +32,7 @@ export function blockAnswer(chain: Chain, slot: number, cfg: any): { tooNew: str
   const txs = chain.txBytes(slot, null)!;
   const tooNew = versionAbove(txs, cfg.maxSupportedTransactionVersion);
   if (tooNew !== null) return { tooNew: tooNewMessage(tooNew) };
-  return { render: (prefix, suffix) => blockBytes(chain, slot, cfg, null, txs, prefix, suffix) };
+  return { render: (prefix, suffix, take) => blockBytes(chain, slot, cfg, null, txs, prefix, suffix, take) };
 }
 
 /**
@@ -44,7 +47,7 @@ export function subscriptionBlock(chain: Chain, slot: number, cfg: any, mentions
   if (tooNew !== null) return (prefix, suffix) => Buffer.from(`${prefix}${head}null,"err":${JSON.stringify(tooNewMessage(tooNew))}}}${suffix}`);
   // The same rendering as getBlock under its own option name.
   const blockCfg = { ...cfg, rewards: cfg.showRewards !== false };
-  return (prefix, suffix) => blockBytes(chain, slot, blockCfg, mentions, txs, prefix + head, `,"err":null}}${suffix}`);
+  return (prefix, suffix, take) => blockBytes(chain, slot, blockCfg, mentions, txs, prefix + head, `,"err":null}}${suffix}`, take);
 }
 
 function versionAbove(txs: TxBytes, max: unknown): number | null {
@@ -52,7 +55,7 @@ function versionAbove(txs: TxBytes, max: unknown): number | null {
 }
 
 /** `prefix`, the block as renderBlock gives it in JSON, `suffix`. */
-function blockBytes(chain: Chain, slot: number, cfg: any, mentions: string | null, txs: TxBytes, prefix: string, suffix: string): Buffer {
+function blockBytes(chain: Chain, slot: number, cfg: any, mentions: string | null, txs: TxBytes, prefix: string, suffix: string, take: (size: number) => Buffer = Buffer.allocUnsafe): Buffer {
   const details = cfg.transactionDetails ?? 'full';
   if (details !== 'full') {
     const block = chain.blocks.get(slot)!;
@@ -63,7 +66,7 @@ function blockBytes(chain: Chain, slot: number, cfg: any, mentions: string | nul
   const { slot: _slot, ...header } = chain.header(slot)! as BlockHeader;
   const before = `${prefix}${JSON.stringify(header).slice(0, -1)},"transactions":[`;
   const after = `]${cfg.rewards !== false ? ',"rewards":[]' : ''}}${suffix}`;
-  const out = Buffer.allocUnsafe(Buffer.byteLength(before) + txs.maxBytes + Buffer.byteLength(after));
+  const out = take(Buffer.byteLength(before) + txs.maxBytes + Buffer.byteLength(after));
   let at = out.write(before, 0);
   at = txs.write(out, at);
   at += out.write(after, at);

@@ -20,6 +20,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Chain } from './chain.js';
 import { seededRandom } from '../util/rng.js';
 import { createLive, type Live, type LiveFaults, type LiveOptions } from './live.js';
+import { createBufferPool, type BufferPool } from './buffer-pool.js';
 import { blockAnswer, versionError, type Rendered } from './render.js';
 
 export interface Faults extends LiveFaults {
@@ -113,6 +114,8 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
   /** getTransaction calls per signature under `nullTransactions`. */
   let nullCalls = new Map<string, number>();
   const stats = emptyStats();
+  // Block answers and block notifications write into reused buffers (see buffer-pool.ts).
+  const pool = createBufferPool();
   const sockets = new Set<Socket>();
   // Requests that are left unanswered on purpose are ended at close() so the process can exit.
   const hanging = new Set<ServerResponse>();
@@ -211,7 +214,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
       stats.byMethod[c?.method] = (stats.byMethod[c?.method] ?? 0) + 1;
       stats.log.push({ method: String(c?.method), key: String(c?.params?.[0] ?? ''), outcome: (answers[i] as any).error ? 'error' : 'ok', at: now });
     }
-    send(res, 200, payload, delay);
+    send(res, 200, payload, delay, {}, pool);
   }
 
   function answer(call: any): object | typeof HTTP_500 {
@@ -320,7 +323,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
 
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const bound = (server.address() as AddressInfo).port;
-  const live: Live = createLive(chain, bound, () => current, () => rand(), liveOptions);
+  const live: Live = createLive(chain, bound, () => current, () => rand(), liveOptions, pool);
 
   return {
     url: `http://127.0.0.1:${bound}`,
@@ -371,24 +374,28 @@ class RawJson {
   constructor(readonly render: Rendered) {}
 }
 
-/** An answer or a batch of them as the body's bytes, a RawJson result written in place. */
-function encode(payload: unknown): Buffer {
-  const one = (a: any, suffix = ''): Buffer =>
-    a?.result instanceof RawJson ? a.result.render(`{"jsonrpc":"2.0","id":${JSON.stringify(a.id)},"result":`, `}${suffix}`) : Buffer.from(JSON.stringify(a) + suffix);
-  if (!Array.isArray(payload)) return one(payload);
+/** An answer or a batch of them as the body's bytes, a RawJson result written in place (a single one into a pool's buffer). */
+function encode(payload: unknown, pool?: BufferPool): Buffer {
+  const one = (a: any, suffix = '', take?: (size: number) => Buffer): Buffer =>
+    a?.result instanceof RawJson ? a.result.render(`{"jsonrpc":"2.0","id":${JSON.stringify(a.id)},"result":`, `}${suffix}`, take) : Buffer.from(JSON.stringify(a) + suffix);
+  if (!Array.isArray(payload)) return one(payload, '', pool?.take);
   if (payload.length === 0) return Buffer.from('[]');
   return Buffer.concat([Buffer.from('['), ...payload.map((a, i) => one(a, i < payload.length - 1 ? ',' : ']'))]);
 }
 
 
-function send(res: ServerResponse, status: number, body: unknown, delayMs: number, headers: Record<string, string> = {}): void {
-  sendText(res, status, encode(body), delayMs, 'application/json', headers);
+/** With a pool, the body's buffer goes back to it once the response has been handed to the OS. */
+function send(res: ServerResponse, status: number, body: unknown, delayMs: number, headers: Record<string, string> = {}, pool?: BufferPool): void {
+  const bytes = encode(body, pool);
+  sendText(res, status, bytes, delayMs, 'application/json', headers, pool && (() => pool.give(bytes)));
 }
 
-function sendText(res: ServerResponse, status: number, text: string | Buffer, delayMs: number, type = 'text/plain', headers: Record<string, string> = {}): void {
+function sendText(res: ServerResponse, status: number, text: string | Buffer, delayMs: number, type = 'text/plain', headers: Record<string, string> = {}, sent?: () => void): void {
   const write = () => {
     if (res.destroyed) return;
     res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text), ...headers });
+    // 'finish': the whole body is with the OS (not on a destroyed response: the GC has it then).
+    if (sent) res.once('finish', sent);
     res.end(text);
   };
   if (delayMs > 0) setTimeout(write, delayMs);
