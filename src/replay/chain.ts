@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { base58Decode, base58Encode } from '../core/decode/base58.js';
-import { maxBase58Length, writeBase58 } from './base58-write.js';
+import { createBase58Of64, maxBase58Length } from './base58-write.js';
 
 /** One transaction as it sits inside a getBlock result (full details, json encoding). */
 export interface BlockTx {
@@ -344,24 +344,22 @@ function createCopier(txs: BlockTx[]) {
 
   let mixFor = -1;
   let mix: Buffer = Buffer.alloc(8);
-  const scratch = Buffer.alloc(64);
+  const first8 = Buffer.alloc(8);
   const text = Buffer.alloc(maxBase58Length(64));
-  /** Copy c > 0's signature bytes (in `scratch`, valid until the next call). */
-  function signatureBytes(recording: number, c: number): Buffer {
+  // Copies share their recording's middle bytes: base58 of one is a sum of precomputed parts.
+  const base58Of = createBase58Of64(base.map((b) => b.subarray(8, 56)));
+  /** Copy c > 0's signature in base58 at `out[at]`; returns the end. */
+  function writeSignature(recording: number, c: number, out: Uint8Array, at: number): number {
     if (c !== mixFor) {
       mix = createHash('sha256').update(`copy:${c}`).digest().subarray(0, 8);
       mixFor = c;
     }
-    scratch.set(base[recording]);
-    for (let i = 0; i < 8; i++) scratch[i] ^= mix[i];
-    // c < 2^53: the high word by division, as writeBigUInt64BE would put it.
-    scratch.writeUInt32BE(Math.floor(c / 2 ** 32), 56);
-    scratch.writeUInt32BE(c % 2 ** 32, 60);
-    return scratch;
+    for (let i = 0; i < 8; i++) first8[i] = base[recording][i] ^ mix[i];
+    return base58Of(recording, first8, c, out, at);
   }
   function signature(recording: number, c: number): string {
     if (c === 0) return txs[recording].transaction.signatures[0];
-    return text.toString('latin1', 0, writeBase58(signatureBytes(recording, c), text, 0));
+    return text.toString('latin1', 0, writeSignature(recording, c, text, 0));
   }
 
   return {
@@ -406,7 +404,7 @@ function createCopier(txs: BlockTx[]) {
         at += quoted[recording].length;
       } else {
         out[at++] = 34; // '"'
-        at = writeBase58(signatureBytes(recording, c), out, at);
+        at = writeSignature(recording, c, out, at);
         out[at++] = 34;
       }
       out.set(t.tail, at);
