@@ -72,12 +72,6 @@ export interface Chain {
   txAt(slot: number, index: number): BlockTx | undefined;
   /** A produced slot's transactions as bytes (only those mentioning `mentions` when it is given). */
   txBytes(slot: number, mentions: string | null): TxBytes | undefined;
-  /**
-   * A block transaction as UTF-8 JSON in pieces (concatenated, exactly JSON.stringify(tx)),
-   * from bytes serialised once per recording: a blockNotification of thousands of transactions
-   * costs a copy, not a serialisation (the soak bench's server must stay cheap).
-   */
-  txJson(tx: BlockTx): Buffer[];
 }
 
 /** Read getTransaction results from a directory of *.json files, in file-name order. */
@@ -249,7 +243,6 @@ export function buildChain(txs: BlockTx[], opts: ChainOptions = {}): Chain {
       return Number.isInteger(index) && index >= 0 && index < perBlock && g >= 0 && g < total ? txAt(g) : undefined;
     },
     txBytes,
-    txJson: copier.json,
   };
 }
 

@@ -9,9 +9,6 @@ import { base58Decode } from '../core/decode/base58.js';
 import { createBase58Of64, maxBase58Length } from './base58-write.js';
 import type { BlockTx } from './block.js';
 
-const ORIGIN = Symbol('recording');
-type Copied = BlockTx & { [ORIGIN]?: number };
-
 /**
  * Copy c > 0 of a recording gets its own signature: the recording's 64 signature bytes with
  * the last 8 replaced by c and the first 8 mixed with a hash of c. The first bytes vary because
@@ -73,9 +70,7 @@ export function createCopier(txs: BlockTx[]) {
       const tx = txs[recording];
       if (c === 0) return tx;
       const [, ...rest] = tx.transaction.signatures;
-      const copied: Copied = { ...tx, transaction: { ...tx.transaction, signatures: [signature(recording, c), ...rest] } };
-      Object.defineProperty(copied, ORIGIN, { value: recording });
-      return copied;
+      return { ...tx, transaction: { ...tx.transaction, signatures: [signature(recording, c), ...rest] } };
     },
     /** The recording and copy a signature names, or null. */
     find(sig: string): { recording: number; copy: number } | null {
@@ -99,7 +94,7 @@ export function createCopier(txs: BlockTx[]) {
     maxJsonBytes(recording: number): number {
       return texts[recording].head.length + texts[recording].tail.length + Math.max(quoted[recording].length, copyQuoted);
     },
-    /** Copy c of a recording as JSON (what json() gives for it) at `out[at]`; returns the end. */
+    /** Copy c of a recording as JSON (JSON.stringify of copy(recording, c)) at `out[at]`; returns the end. */
     writeJson(recording: number, c: number, out: Buffer, at: number): number {
       const t = texts[recording];
       out.set(t.head, at);
@@ -114,13 +109,6 @@ export function createCopier(txs: BlockTx[]) {
       }
       out.set(t.tail, at);
       return at + t.tail.length;
-    },
-    json(tx: BlockTx): Buffer[] {
-      const recording = (tx as Copied)[ORIGIN] ?? originals.get(tx.transaction.signatures[0]);
-      // Not one of this chain's transactions as built (a caller's own object): serialise it.
-      if (recording === undefined || (txs[recording] !== tx && (tx as Copied)[ORIGIN] === undefined)) return [Buffer.from(JSON.stringify(tx))];
-      const t = texts[recording];
-      return [t.head, Buffer.from(JSON.stringify(tx.transaction.signatures[0]), 'latin1'), t.tail];
     },
   };
 }
