@@ -9,23 +9,24 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { base58Decode, base58Encode } from '../core/decode/base58.js';
+import { base58Encode } from '../core/decode/base58.js';
+import type { Block, BlockHeader, BlockTx } from './block.js';
+import { createCopier } from './copies.js';
 
-/** One transaction as it sits inside a getBlock result (full details, json encoding). */
-export interface BlockTx {
-  transaction: { signatures: string[]; message: any };
-  meta: any;
-  version: 'legacy' | number;
-}
+export type { Block, BlockHeader, BlockTx } from './block.js';
 
-export interface Block {
-  slot: number;
-  parentSlot: number;
-  blockhash: string;
-  previousBlockhash: string;
-  blockHeight: number;
-  blockTime: number;
-  transactions: BlockTx[];
+/**
+ * A block's full transactions (all, or those mentioning an account) as JSON bytes, written
+ * without building them as objects: what blockSubscribe and getBlock send, thousands a block.
+ */
+export interface TxBytes {
+  count: number;
+  /** The first transaction's version above `limit` (the one a node names refusing the block), or null. */
+  versionAbove(limit: number): number | null;
+  /** At least the bytes write() writes. */
+  maxBytes: number;
+  /** The transactions' JSON, comma-separated, at `out[at]` (each exactly JSON.stringify(tx)); returns the end. */
+  write(out: Buffer, at: number): number;
 }
 
 export interface ChainOptions {
@@ -65,12 +66,12 @@ export interface Chain {
   /** Signatures mentioning an account, newest first (as getSignaturesForAddress pages them). */
   byAddress: ReadonlyMap<string, readonly string[]>;
   blockTimeOf(slot: number): number;
-  /**
-   * A block transaction as UTF-8 JSON in pieces (concatenated, exactly JSON.stringify(tx)),
-   * from bytes serialised once per recording: a blockNotification of thousands of transactions
-   * costs a copy, not a serialisation (the soak bench's server must stay cheap).
-   */
-  txJson(tx: BlockTx): Buffer[];
+  /** A produced slot's header, without building its transactions (blocks.get does). */
+  header(slot: number): BlockHeader | undefined;
+  /** One transaction of a produced slot, without building the others. */
+  txAt(slot: number, index: number): BlockTx | undefined;
+  /** A produced slot's transactions as bytes (only those mentioning `mentions` when it is given). */
+  txBytes(slot: number, mentions: string | null): TxBytes | undefined;
 }
 
 /** Read getTransaction results from a directory of *.json files, in file-name order. */
@@ -123,6 +124,20 @@ export function buildChain(txs: BlockTx[], opts: ChainOptions = {}): Chain {
   const txAt = (g: number): BlockTx => copier.copy(g % n, Math.floor(g / n));
   const locate = (g: number) => ({ slot: produced[Math.floor(g / perBlock)], index: g % perBlock });
 
+  function header(slot: number): BlockHeader | undefined {
+    const k = blockIndex.get(slot);
+    if (k === undefined) return undefined;
+    const prev = k === 0 ? firstSlot - 1 : produced[k - 1];
+    return {
+      slot,
+      parentSlot: prev,
+      blockhash: fakeHash(`block:${slot}`),
+      previousBlockhash: fakeHash(`block:${prev}`),
+      blockHeight: 280_000_000 + k,
+      blockTime: blockTimeOf(slot),
+    };
+  }
+
   const recent = new Map<number, Block>();
   function blockAt(slot: number): Block | undefined {
     const k = blockIndex.get(slot);
@@ -131,23 +146,14 @@ export function buildChain(txs: BlockTx[], opts: ChainOptions = {}): Chain {
     if (cached) return cached;
     const transactions: BlockTx[] = [];
     for (let g = k * perBlock; g < Math.min(total, (k + 1) * perBlock); g++) transactions.push(txAt(g));
-    const prev = k === 0 ? firstSlot - 1 : produced[k - 1];
-    const block: Block = {
-      slot,
-      parentSlot: prev,
-      blockhash: fakeHash(`block:${slot}`),
-      previousBlockhash: fakeHash(`block:${prev}`),
-      blockHeight: 280_000_000 + k,
-      blockTime: blockTimeOf(slot),
-      transactions,
-    };
+    const block: Block = { ...header(slot)!, transactions };
     // A few recent blocks are kept: getTransaction after getTransaction in one block.
     if (recent.size >= 8) recent.delete(recent.keys().next().value!);
     recent.set(slot, block);
     return block;
   }
 
-  const blocks = lazyMap<number, Block>(produced.length, () => produced, blockAt);
+  const blocks = lazyMap<number, Block>(produced.length, () => produced, blockAt, (slot) => blockIndex.has(slot));
   const bySignature = lazyMap<string, { slot: number; index: number }>(
     total,
     function* () {
@@ -182,12 +188,66 @@ export function buildChain(txs: BlockTx[], opts: ChainOptions = {}): Chain {
     return list;
   });
 
+  // Recordings mentioning an account, as a set, for block filters (copies mention what their recording does).
+  const mentionSets = new Map<string, Set<number>>();
+  const mentioning = (addr: string): Set<number> => {
+    let set = mentionSets.get(addr);
+    if (!set) mentionSets.set(addr, (set = new Set(mentionedBy.get(addr) ?? [])));
+    return set;
+  };
+
+  function txBytes(slot: number, mentions: string | null): TxBytes | undefined {
+    const k = blockIndex.get(slot);
+    if (k === undefined) return undefined;
+    const only = mentions === null ? null : mentioning(mentions);
+    const gs: number[] = [];
+    let maxBytes = 0;
+    for (let g = k * perBlock; g < Math.min(total, (k + 1) * perBlock); g++) {
+      if (only && !only.has(g % n)) continue;
+      gs.push(g);
+      maxBytes += copier.maxJsonBytes(g % n) + 1;
+    }
+    return {
+      count: gs.length,
+      maxBytes,
+      versionAbove(limit) {
+        for (const g of gs) {
+          const v = txs[g % n].version;
+          if (v !== 'legacy' && v > limit) return v;
+        }
+        return null;
+      },
+      write(out, at) {
+        for (let i = 0; i < gs.length; i++) {
+          if (i > 0) out[at++] = 44; // ','
+          at = copier.writeJson(gs[i] % n, Math.floor(gs[i] / n), out, at);
+        }
+        return at;
+      },
+    };
+  }
+
   const lastSlot = produced.length > 0 ? produced[produced.length - 1] : firstSlot - 1;
-  return { firstSlot, lastSlot, produced, blocks, bySignature, byAddress, blockTimeOf, txJson: copier.json };
+  return {
+    firstSlot,
+    lastSlot,
+    produced,
+    blocks,
+    bySignature,
+    byAddress,
+    blockTimeOf,
+    header,
+    txAt: (slot, index) => {
+      const k = blockIndex.get(slot);
+      const g = k === undefined ? -1 : k * perBlock + index;
+      return Number.isInteger(index) && index >= 0 && index < perBlock && g >= 0 && g < total ? txAt(g) : undefined;
+    },
+    txBytes,
+  };
 }
 
 /** A read-only Map over keys listed and values computed on demand. */
-function lazyMap<K, V>(size: number, keys: () => Iterable<K>, get: (key: K) => V | undefined): ReadonlyMap<K, V> {
+function lazyMap<K, V>(size: number, keys: () => Iterable<K>, get: (key: K) => V | undefined, has = (k: K) => get(k) !== undefined): ReadonlyMap<K, V> {
   function* entries(): IterableIterator<[K, V]> {
     for (const k of keys()) yield [k, get(k)!];
   }
@@ -195,7 +255,7 @@ function lazyMap<K, V>(size: number, keys: () => Iterable<K>, get: (key: K) => V
   const map = {
     size,
     get,
-    has: (k: K) => get(k) !== undefined,
+    has,
     entries,
     *keys() {
       yield* keys();
@@ -218,92 +278,6 @@ export function accountKeys(tx: BlockTx): string[] {
   const loaded = tx.meta?.loadedAddresses;
   if (loaded) keys.push(...(loaded.writable ?? []), ...(loaded.readonly ?? []));
   return keys;
-}
-
-const ORIGIN = Symbol('recording');
-type Copied = BlockTx & { [ORIGIN]?: number };
-
-/**
- * Copy c > 0 of a recording gets its own signature: the recording's 64 signature bytes with
- * the last 8 replaced by c and the first 8 mixed with a hash of c. The first bytes vary because
- * the store keys signatures on their leading base58 characters (src/store/sig-key.ts): copies
- * that shared them would all collide. The middle bytes name the recording, the last the copy,
- * so find() reads both back without any table of copies.
- */
-function createCopier(txs: BlockTx[]) {
-  const base = txs.map((tx) => {
-    const first = tx.transaction.signatures[0];
-    let bytes: Uint8Array;
-    try {
-      bytes = base58Decode(first);
-    } catch {
-      bytes = new Uint8Array(0);
-    }
-    // A made-up signature (a test's) still needs 64 bytes to vary.
-    return bytes.length === 64 ? Buffer.from(bytes) : createHash('sha512').update(first).digest();
-  });
-  const byMiddle = new Map<string, number>();
-  base.forEach((b, i) => byMiddle.set(b.toString('hex', 8, 56), i));
-  const originals = new Map<string, number>();
-  txs.forEach((tx, i) => originals.set(tx.transaction.signatures[0], i));
-  // Serialised once per recording, split around the first signature.
-  const texts = txs.map((tx) => {
-    const text = JSON.stringify(tx);
-    const sig = JSON.stringify(tx.transaction.signatures[0]);
-    const at = text.indexOf(sig);
-    return { head: Buffer.from(text.slice(0, at)), tail: Buffer.from(text.slice(at + sig.length)) };
-  });
-
-  let mixFor = -1;
-  let mix: Buffer = Buffer.alloc(8);
-  function signature(recording: number, c: number): string {
-    if (c === 0) return txs[recording].transaction.signatures[0];
-    if (c !== mixFor) {
-      mix = createHash('sha256').update(`copy:${c}`).digest().subarray(0, 8);
-      mixFor = c;
-    }
-    const bytes = Buffer.from(base[recording]);
-    for (let i = 0; i < 8; i++) bytes[i] ^= mix[i];
-    bytes.writeBigUInt64BE(BigInt(c), 56);
-    return base58Encode(bytes);
-  }
-
-  return {
-    signature,
-    copy(recording: number, c: number): BlockTx {
-      const tx = txs[recording];
-      if (c === 0) return tx;
-      const [, ...rest] = tx.transaction.signatures;
-      const copied: Copied = { ...tx, transaction: { ...tx.transaction, signatures: [signature(recording, c), ...rest] } };
-      Object.defineProperty(copied, ORIGIN, { value: recording });
-      return copied;
-    },
-    /** The recording and copy a signature names, or null. */
-    find(sig: string): { recording: number; copy: number } | null {
-      const original = originals.get(sig);
-      if (original !== undefined) return { recording: original, copy: 0 };
-      let bytes: Buffer;
-      try {
-        bytes = Buffer.from(base58Decode(sig));
-      } catch {
-        return null;
-      }
-      if (bytes.length !== 64) return null;
-      const recording = byMiddle.get(bytes.toString('hex', 8, 56));
-      if (recording === undefined) return null;
-      const c = bytes.readBigUInt64BE(56);
-      if (c < 1n || c > BigInt(Number.MAX_SAFE_INTEGER)) return null;
-      const copy = Number(c);
-      return signature(recording, copy) === sig ? { recording, copy } : null;
-    },
-    json(tx: BlockTx): Buffer[] {
-      const recording = (tx as Copied)[ORIGIN] ?? originals.get(tx.transaction.signatures[0]);
-      // Not one of this chain's transactions as built (a caller's own object): serialise it.
-      if (recording === undefined || (txs[recording] !== tx && (tx as Copied)[ORIGIN] === undefined)) return [Buffer.from(JSON.stringify(tx))];
-      const t = texts[recording];
-      return [t.head, Buffer.from(JSON.stringify(tx.transaction.signatures[0]), 'latin1'), t.tail];
-    },
-  };
 }
 
 function fakeHash(seed: string): string {

@@ -23,7 +23,8 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { accountKeys, type Block, type BlockTx, type Chain } from './chain.js';
-
+import { createBufferPool, type BufferPool } from './buffer-pool.js';
+import { subscriptionBlock, type Rendered } from './render.js';
 
 export interface LiveOptions {
   /** Milliseconds per slot on the replayed clock; 0: only `step()` moves it. Default 400. */
@@ -105,11 +106,13 @@ export function createLive(
   port: number,
   faults: () => LiveFaults,
   rand: () => number,
-  /** A block as a subscription renders it: UTF-8 JSON in pieces (null with why when it cannot be sent). */
-  renderBlock: (block: Block, cfg: any) => { block: Buffer[] | null; err: string | null },
   opts: LiveOptions = {},
+  /** Where block frames' buffers come from and go back to once sent. */
+  pool: BufferPool = createBufferPool(),
 ): Live {
-  const wss = new WebSocketServer({ noServer: true });
+  // No permessage-deflate (ws's default for a server, stated because it matters): compressing
+  // megabytes of JSON a block would cost the server more than everything else it does.
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   const conns = new Set<Conn>();
   const stats: LiveStats = { connections: 0, subscriptions: 0, notifications: 0, drops: 0, malformed: 0, refused: 0, slowClosed: 0 };
   const queueBytes = opts.queueBytes ?? 256 * 2 ** 20;
@@ -150,29 +153,31 @@ export function createLive(
 
   function emitNext(): void {
     if (next >= chain.produced.length) return;
-    const block = chain.blocks.get(chain.produced[next++])!;
-    slot = block.slot;
+    const at = chain.produced[next++];
+    const header = chain.header(at)!;
+    slot = at;
+    // The transactions as objects only for logs subscriptions: block ones are written from bytes.
+    let block: Block | null = null;
     for (const c of conns) {
       for (const [id, f] of c.subs) {
-        if (f.kind === 'slot') notify(c, 'slotNotification', id, { parent: block.parentSlot, root: Math.max(chain.firstSlot, block.slot - 32), slot: block.slot });
+        if (f.kind === 'slot') notify(c, 'slotNotification', id, { parent: header.parentSlot, root: Math.max(chain.firstSlot, at - 32), slot: at });
       }
-      for (const tx of block.transactions) {
+      let logs = false;
+      for (const f of c.subs.values()) logs ||= f.kind === 'logs';
+      if (logs) block ??= chain.blocks.get(at)!;
+      for (const tx of logs ? block!.transactions : []) {
         for (const [id, f] of c.subs) {
           if (f.kind !== 'logs' || !logsMatch(f, tx)) continue;
           notify(c, 'logsNotification', id, {
-            context: { slot: block.slot },
+            context: { slot: at },
             value: { signature: tx.transaction.signatures[0], err: tx.meta?.err ?? null, logs: tx.meta?.logMessages ?? [] },
           });
         }
       }
       for (const [id, f] of c.subs) {
         if (f.kind !== 'block') continue;
-        const txs = f.mentions ? block.transactions.filter((t) => accountKeys(t).includes(f.mentions!)) : block.transactions;
-        if (f.mentions && txs.length === 0) continue;
-        const { block: rendered, err } = renderBlock({ ...block, transactions: txs }, f.cfg);
-        // Assembled from bytes: the block's JSON is already rendered (see Chain.txJson).
-        const value = [Buffer.from(`{"context":{"slot":${block.slot}},"value":{"slot":${block.slot},"block":`), ...(rendered ?? [Buffer.from('null')]), Buffer.from(`,"err":${JSON.stringify(err)}}}`)];
-        notify(c, 'blockNotification', id, value);
+        const value = subscriptionBlock(chain, at, f.cfg, f.mentions);
+        if (value) notify(c, 'blockNotification', id, value);
       }
     }
   }
@@ -182,8 +187,8 @@ export function createLive(
     return f.votes || !accountKeys(tx).includes(VOTE_PROGRAM);
   }
 
-  /** `result` is an object, or its UTF-8 JSON in pieces when the caller rendered it already. */
-  function notify(c: Conn, method: string, subscription: number, result: unknown): void {
+  /** `result` is an object, or its bytes to render inside the frame (a block: see render.ts). */
+  function notify(c: Conn, method: string, subscription: number, result: object | Rendered): void {
     const f = faults();
     if (f.wsDropRate && rand() < f.wsDropRate) {
       stats.drops++;
@@ -193,22 +198,33 @@ export function createLive(
     stats.notifications++;
     const head = `{"jsonrpc":"2.0","method":${JSON.stringify(method)},"params":{"result":`;
     const tail = `,"subscription":${subscription}}}`;
-    let frame: string | Buffer = Array.isArray(result) ? Buffer.concat([Buffer.from(head), ...(result as Buffer[]), Buffer.from(tail)]) : head + JSON.stringify(result) + tail;
+    let frame: string | Buffer = typeof result === 'function' ? result(head, tail, pool.take) : head + JSON.stringify(result) + tail;
     if (f.wsMalformedRate && rand() < f.wsMalformedRate) {
       stats.malformed++;
       const text = frame.toString();
+      if (typeof frame !== 'string') pool.give(frame);
       frame = text.slice(0, Math.floor(text.length / 2));
     }
     send(c, frame);
   }
 
-  /** A text frame (a Buffer holds UTF-8 text, sent as a text frame too). */
+  /**
+   * A text frame (a Buffer holds UTF-8 text, sent as a text frame too). A Buffer goes back to
+   * the pool once the socket has taken it, or at once when it is not sent (not after a failed
+   * write: the socket may still hold it, and the garbage collector takes it then).
+   */
   function send(c: Conn, text: string | Buffer): void {
-    if (faults().wsSilent) return;
+    const done =
+      typeof text === 'string'
+        ? undefined
+        : (err?: Error | null) => {
+            if (!err) pool.give(text);
+          };
+    if (faults().wsSilent) return done?.();
     const delay = faults().wsLatencyMs ?? 0;
     const go = () => {
-      if (c.ws.readyState !== c.ws.OPEN) return;
-      c.ws.send(text, { binary: false });
+      if (c.ws.readyState !== c.ws.OPEN) return done?.();
+      c.ws.send(text, { binary: false }, done);
       if (c.ws.bufferedAmount > queueBytes) {
         stats.slowClosed++;
         c.ws.terminate();

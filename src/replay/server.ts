@@ -17,9 +17,11 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Block, BlockTx, Chain } from './chain.js';
+import type { Chain } from './chain.js';
 import { seededRandom } from '../util/rng.js';
 import { createLive, type Live, type LiveFaults, type LiveOptions } from './live.js';
+import { createBufferPool, type BufferPool } from './buffer-pool.js';
+import { blockAnswer, versionError, type Rendered } from './render.js';
 
 export interface Faults extends LiveFaults {
   /** Added before every answer (ms), plus up to jitterMs more. */
@@ -112,6 +114,8 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
   /** getTransaction calls per signature under `nullTransactions`. */
   let nullCalls = new Map<string, number>();
   const stats = emptyStats();
+  // Block answers and block notifications write into reused buffers (see buffer-pool.ts).
+  const pool = createBufferPool();
   const sockets = new Set<Socket>();
   // Requests that are left unanswered on purpose are ended at close() so the process can exit.
   const hanging = new Set<ServerResponse>();
@@ -210,7 +214,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
       stats.byMethod[c?.method] = (stats.byMethod[c?.method] ?? 0) + 1;
       stats.log.push({ method: String(c?.method), key: String(c?.params?.[0] ?? ''), outcome: (answers[i] as any).error ? 'error' : 'ok', at: now });
     }
-    send(res, 200, payload, delay);
+    send(res, 200, payload, delay, {}, pool);
   }
 
   function answer(call: any): object | typeof HTTP_500 {
@@ -228,7 +232,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
       case 'getSlot':
         return ok(tip());
       case 'getBlockHeight':
-        return ok(chain.blocks.get(tip())?.blockHeight ?? 0);
+        return ok(chain.header(tip())?.blockHeight ?? 0);
       case 'getFirstAvailableBlock':
         return ok(chain.firstSlot);
       case 'getBlocks': {
@@ -243,7 +247,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
         const slot = Number(p[0]);
         const missing = missingSlot(slot);
         if (missing) return err(missing.code, missing.message);
-        return ok(chain.blocks.get(slot)!.blockTime);
+        return ok(chain.header(slot)!.blockTime);
       }
       case 'getBlock': {
         const slot = Number(p[0]);
@@ -254,10 +258,9 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
         if (f.unavailableRate && rand() < f.unavailableRate) return err(-32004, messageFor(-32004, slot));
         const missing = missingSlot(slot);
         if (missing) return err(missing.code, missing.message);
-        const block = chain.blocks.get(slot)!;
-        const tooNew = versionError(block.transactions, cfg.maxSupportedTransactionVersion);
-        if (tooNew) return err(-32015, tooNew);
-        return ok(new RawJson(blockJson(chain, block, cfg)));
+        const block = blockAnswer(chain, slot, cfg);
+        if ('tooNew' in block) return err(-32015, block.tooNew);
+        return ok(new RawJson(block.render));
       }
       case 'getTransaction': {
         const sig = String(p[0]);
@@ -274,11 +277,10 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
           if (calls <= nulls) return ok(null);
         }
         if (f.unavailableRate && rand() < f.unavailableRate) return err(-32004, messageFor(-32004, at.slot));
-        const block = chain.blocks.get(at.slot)!;
-        const tx = block.transactions[at.index];
+        const tx = chain.txAt(at.slot, at.index)!;
         const tooNew = versionError([tx], cfg.maxSupportedTransactionVersion);
         if (tooNew) return err(-32015, tooNew);
-        return ok({ slot: at.slot, blockTime: block.blockTime, transaction: tx.transaction, meta: tx.meta, version: tx.version });
+        return ok({ slot: at.slot, blockTime: chain.blockTimeOf(at.slot), transaction: tx.transaction, meta: tx.meta, version: tx.version });
       }
       case 'getSignaturesForAddress': {
         const addr = String(p[0]);
@@ -296,13 +298,12 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
           if (cfg.until && all[i] === cfg.until) break;
           const at = chain.bySignature.get(all[i])!;
           if (at.slot > tip()) continue;
-          const block = chain.blocks.get(at.slot)!;
           out.push({
             signature: all[i],
             slot: at.slot,
-            err: block.transactions[at.index].meta?.err ?? null,
+            err: chain.txAt(at.slot, at.index)!.meta?.err ?? null,
             memo: null,
-            blockTime: block.blockTime,
+            blockTime: chain.blockTimeOf(at.slot),
             confirmationStatus: 'finalized',
           });
         }
@@ -322,7 +323,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
 
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const bound = (server.address() as AddressInfo).port;
-  const live: Live = createLive(chain, bound, () => current, () => rand(), (block, cfg) => renderForSubscription(chain, block, cfg), liveOptions);
+  const live: Live = createLive(chain, bound, () => current, () => rand(), liveOptions, pool);
 
   return {
     url: `http://127.0.0.1:${bound}`,
@@ -368,82 +369,33 @@ function messageFor(code: number, slot: number): string {
   }
 }
 
-/** Real nodes refuse to return a versioned transaction to a client that did not opt in. */
-function versionError(txs: BlockTx[], max: unknown): string | null {
-  const limit = typeof max === 'number' ? max : -1;
-  for (const tx of txs) {
-    if (tx.version !== 'legacy' && tx.version > limit) {
-      return `Transaction version (${tx.version}) is not supported by the requesting client. Please try the request again with the following configuration parameter: "maxSupportedTransactionVersion": ${tx.version}`;
-    }
-  }
-  return null;
-}
-
-/** A result already rendered as UTF-8 JSON in pieces (a block with its transactions: see Chain.txJson). */
+/** A result rendered as bytes inside its answer's envelope (a block: see render.ts). */
 class RawJson {
-  constructor(readonly parts: Buffer[]) {}
+  constructor(readonly render: Rendered) {}
 }
 
-/** An answer or a batch of them as the body's bytes, RawJson results copied in as they are. */
-function encode(payload: unknown): Buffer {
-  const one = (a: any): Buffer[] =>
-    a?.result instanceof RawJson ? [Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(a.id)},"result":`), ...a.result.parts, CLOSE] : [Buffer.from(JSON.stringify(a))];
-  if (!Array.isArray(payload)) return Buffer.concat(one(payload));
-  const parts: Buffer[] = [OPEN_ARRAY];
-  payload.forEach((a, i) => {
-    if (i > 0) parts.push(COMMA);
-    parts.push(...one(a));
-  });
-  parts.push(CLOSE_ARRAY);
-  return Buffer.concat(parts);
+/** An answer or a batch of them as the body's bytes, a RawJson result written in place (a single one into a pool's buffer). */
+function encode(payload: unknown, pool?: BufferPool): Buffer {
+  const one = (a: any, suffix = '', take?: (size: number) => Buffer): Buffer =>
+    a?.result instanceof RawJson ? a.result.render(`{"jsonrpc":"2.0","id":${JSON.stringify(a.id)},"result":`, `}${suffix}`, take) : Buffer.from(JSON.stringify(a) + suffix);
+  if (!Array.isArray(payload)) return one(payload, '', pool?.take);
+  if (payload.length === 0) return Buffer.from('[]');
+  return Buffer.concat([Buffer.from('['), ...payload.map((a, i) => one(a, i < payload.length - 1 ? ',' : ']'))]);
 }
 
-/** A block as blockSubscribe sends it (UTF-8 JSON in pieces): the same rendering, its own option names. */
-function renderForSubscription(chain: Chain, block: Block, cfg: any): { block: Buffer[] | null; err: string | null } {
-  const tooNew = versionError(block.transactions, cfg.maxSupportedTransactionVersion);
-  if (tooNew) return { block: null, err: tooNew };
-  return { block: blockJson(chain, block, { ...cfg, rewards: cfg.showRewards !== false }), err: null };
+
+/** With a pool, the body's buffer goes back to it once the response has been handed to the OS. */
+function send(res: ServerResponse, status: number, body: unknown, delayMs: number, headers: Record<string, string> = {}, pool?: BufferPool): void {
+  const bytes = encode(body, pool);
+  sendText(res, status, bytes, delayMs, 'application/json', headers, pool && (() => pool.give(bytes)));
 }
 
-/** renderBlock's answer as UTF-8 JSON in pieces: JSON.stringify's text, full transactions copied from their cached bytes. */
-function blockJson(chain: Chain, block: Block, cfg: any): Buffer[] {
-  const out: any = renderBlock(block, cfg);
-  if (out.transactions !== block.transactions) return [Buffer.from(JSON.stringify(out))];
-  // Full transactions: their cached JSON; the same keys in the same order as JSON.stringify.
-  const { transactions: _txs, rewards, ...header } = out;
-  const parts: Buffer[] = [Buffer.from(`${JSON.stringify(header).slice(0, -1)},"transactions":[`)];
-  block.transactions.forEach((tx, i) => {
-    if (i > 0) parts.push(COMMA);
-    parts.push(...chain.txJson(tx));
-  });
-  parts.push(Buffer.from(`]${rewards ? `,"rewards":${JSON.stringify(rewards)}` : ''}}`));
-  return parts;
-}
-
-const COMMA = Buffer.from(',');
-const CLOSE = Buffer.from('}');
-const OPEN_ARRAY = Buffer.from('[');
-const CLOSE_ARRAY = Buffer.from(']');
-
-function renderBlock(block: Block, cfg: any): object {
-  const { slot: _slot, transactions, ...header } = block;
-  const details = cfg.transactionDetails ?? 'full';
-  const out: any = { ...header };
-  if (details === 'full') out.transactions = transactions;
-  else if (details === 'signatures') out.signatures = transactions.map((t) => t.transaction.signatures[0]);
-  else if (details === 'accounts') out.transactions = transactions.map((t) => ({ transaction: { signatures: t.transaction.signatures }, meta: t.meta, version: t.version }));
-  if (cfg.rewards !== false) out.rewards = [];
-  return out;
-}
-
-function send(res: ServerResponse, status: number, body: unknown, delayMs: number, headers: Record<string, string> = {}): void {
-  sendText(res, status, encode(body), delayMs, 'application/json', headers);
-}
-
-function sendText(res: ServerResponse, status: number, text: string | Buffer, delayMs: number, type = 'text/plain', headers: Record<string, string> = {}): void {
+function sendText(res: ServerResponse, status: number, text: string | Buffer, delayMs: number, type = 'text/plain', headers: Record<string, string> = {}, sent?: () => void): void {
   const write = () => {
     if (res.destroyed) return;
     res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text), ...headers });
+    // 'finish': the whole body is with the OS (not on a destroyed response: the GC has it then).
+    if (sent) res.once('finish', sent);
     res.end(text);
   };
   if (delayMs > 0) setTimeout(write, delayMs);

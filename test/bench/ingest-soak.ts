@@ -45,6 +45,8 @@ interface Sample {
   /** CPU seconds: ingest (child) and this process (the server). */
   ingestCpu: number;
   serverCpu: number;
+  /** Of serverCpu, the kernel's share (mostly the socket writes of the frames). */
+  serverSysCpu: number;
   serverRssMb: number;
 }
 
@@ -113,6 +115,7 @@ export async function benchIngestSoak(): Promise<void> {
         blocks: server.live.slot === null ? 0 : server.chain.produced.indexOf(server.live.slot) + 1,
         ingestCpu: cpuSecondsOf(child.pid!),
         serverCpu: (own.user + own.system) / 1e6,
+        serverSysCpu: own.system / 1e6,
         serverRssMb: process.memoryUsage().rss / 2 ** 20,
       };
       const prev = samples[samples.length - 1];
@@ -163,7 +166,8 @@ function summarise(samples: Sample[], lags: { reported: Lags; replay: Lags }, wa
   );
   console.log(
     `    CPU: ingest ${f0(((b.ingestCpu - a.ingestCpu) / dt) * 100)}% of a core, ${tx > 0 ? f0(((b.ingestCpu - a.ingestCpu) * 1e6) / tx) : '?'} µs per transaction; ` +
-      `server ${f0(((b.serverCpu - a.serverCpu) / dt) * 100)}%, ${offered > 0 ? f0(((b.serverCpu - a.serverCpu) * 1e6) / offered) : '?'} µs per transaction offered`,
+      `server ${f0(((b.serverCpu - a.serverCpu) / dt) * 100)}%, ${offered > 0 ? f0(((b.serverCpu - a.serverCpu) * 1e6) / offered) : '?'} µs per transaction offered` +
+      (offered > 0 ? ` (${f0(((b.serverSysCpu - a.serverSysCpu) * 1e6) / offered)} of them in the kernel)` : ''),
   );
   console.log(
     `    ingest RSS min ${f0(Math.min(...rss))} / max ${f0(Math.max(...rss))} / last ${f0(rss[rss.length - 1])} MB, slope ${slopePer10Min(steady, (x) => x.rssMb).toFixed(1)} MB per 10 min; ` +
