@@ -11,7 +11,8 @@
  * 10,000 tx/s is 1,250-transaction blocks, ~14 MB of JSON each); SOLFLOW_SOAK_SAMPLE_SECONDS
  * (10: a line with RSS, heap, lag and rates); SOLFLOW_SOAK_WARMUP_MINUTES (a fifth of the run,
  * at most 5: left out of the summary's memory and rate figures); SOLFLOW_SOAK_CPU_PROF=DIR
- * (ingest runs under `node --cpu-prof`, the profile lands in DIR when it stops).
+ * (ingest runs under `node --cpu-prof`, the profile lands in DIR when it stops);
+ * SOLFLOW_SOAK_DECODE_THREADS (ingest's --decode-threads; default its own).
  *
  * The chain is the bundled recordings served as many times over as the run needs, each copy
  * with its own signatures, built on demand (test/support/replay/chain.ts), so neither side
@@ -60,6 +61,7 @@ export async function benchIngestSoak(): Promise<void> {
   const sampleMs = env('SOLFLOW_SOAK_SAMPLE_SECONDS', 10) * 1000;
   const warmupS = env('SOLFLOW_SOAK_WARMUP_MINUTES', Math.min(5, minutes / 5)) * 60;
   const profileDir = process.env.SOLFLOW_SOAK_CPU_PROF;
+  const decodeThreads = process.env.SOLFLOW_SOAK_DECODE_THREADS;
   const fixtures = readdirSync(FIXTURE_TX_DIR).filter((f) => f.endsWith('.json')).length;
   // Blocks the clock can emit in the duration, with a margin: the chain must not run out.
   const blocks = Math.ceil(((minutes * 60_000) / slotMs) * PRODUCED_SHARE * 1.2) + 50;
@@ -76,7 +78,7 @@ export async function benchIngestSoak(): Promise<void> {
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child = spawn(
     process.execPath,
-    [...nodeArgs, join(REPO_ROOT, 'bin', 'solflow.js'), 'ingest', '--rpc', server.url, '--ws', server.live.wsUrl, '--db', join(dir, 'soak.db'), '--metrics-port', String(port), '--log-level', 'warn'],
+    [...nodeArgs, join(REPO_ROOT, 'bin', 'solflow.js'), 'ingest', '--rpc', server.url, '--ws', server.live.wsUrl, '--db', join(dir, 'soak.db'), '--metrics-port', String(port), '--log-level', 'warn', ...(decodeThreads ? ['--decode-threads', decodeThreads] : [])],
     { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
   let stderr = '';
