@@ -19,3 +19,8 @@ export interface Block {
 
 /** A block without its transactions. */
 export type BlockHeader = Omit<Block, 'transactions'>;
+
+/** A transaction's version when it is newer than `limit` (a client's maxSupportedTransactionVersion, -1 if none), else null. */
+export function versionAbove(tx: BlockTx, limit: number): number | null {
+  return tx.version !== 'legacy' && tx.version > limit ? tx.version : null;
+}

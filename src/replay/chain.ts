@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { base58Encode } from '../core/decode/base58.js';
-import type { Block, BlockHeader, BlockTx } from './block.js';
+import { versionAbove, type Block, type BlockHeader, type BlockTx } from './block.js';
 import { createCopier } from './copies.js';
 
 export type { Block, BlockHeader, BlockTx } from './block.js';
@@ -212,8 +212,8 @@ export function buildChain(txs: BlockTx[], opts: ChainOptions = {}): Chain {
       maxBytes,
       versionAbove(limit) {
         for (const g of gs) {
-          const v = txs[g % n].version;
-          if (v !== 'legacy' && v > limit) return v;
+          const v = versionAbove(txs[g % n], limit);
+          if (v !== null) return v;
         }
         return null;
       },

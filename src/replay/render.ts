@@ -7,6 +7,7 @@
  * are rare and small, and go through JSON.stringify. Both give JSON.stringify's text.
  */
 import { accountKeys, type Block, type BlockHeader, type BlockTx, type Chain, type TxBytes } from './chain.js';
+import { versionAbove } from './block.js';
 
 /**
  * JSON bytes waiting for their envelope: `prefix`, the JSON, `suffix`, in one buffer, a big one
@@ -15,12 +16,9 @@ import { accountKeys, type Block, type BlockHeader, type BlockTx, type Chain, ty
 export type Rendered = (prefix: string, suffix: string, take?: (size: number) => Buffer) => Buffer;
 
 /** Real nodes refuse to return a versioned transaction to a client that did not opt in. */
-export function versionError(txs: BlockTx[], max: unknown): string | null {
-  const limit = typeof max === 'number' ? max : -1;
-  for (const tx of txs) {
-    if (tx.version !== 'legacy' && tx.version > limit) return tooNewMessage(tx.version);
-  }
-  return null;
+export function versionError(tx: BlockTx, max: unknown): string | null {
+  const v = versionAbove(tx, limitOf(max));
+  return v === null ? null : tooNewMessage(v);
 }
 
 function tooNewMessage(version: number): string {
@@ -30,7 +28,7 @@ function tooNewMessage(version: number): string {
 /** getBlock's result for a produced slot: the error a node gives, or the block. */
 export function blockAnswer(chain: Chain, slot: number, cfg: any): { tooNew: string } | { render: Rendered } {
   const txs = chain.txBytes(slot, null)!;
-  const tooNew = versionAbove(txs, cfg.maxSupportedTransactionVersion);
+  const tooNew = newestAbove(txs, cfg.maxSupportedTransactionVersion);
   if (tooNew !== null) return { tooNew: tooNewMessage(tooNew) };
   return { render: (prefix, suffix, take) => blockBytes(chain, slot, cfg, null, txs, prefix, suffix, take) };
 }
@@ -43,16 +41,18 @@ export function subscriptionBlock(chain: Chain, slot: number, cfg: any, mentions
   const txs = chain.txBytes(slot, mentions)!;
   if (mentions !== null && txs.count === 0) return null;
   const head = `{"context":{"slot":${slot}},"value":{"slot":${slot},"block":`;
-  const tooNew = versionAbove(txs, cfg.maxSupportedTransactionVersion);
+  const tooNew = newestAbove(txs, cfg.maxSupportedTransactionVersion);
   if (tooNew !== null) return (prefix, suffix) => Buffer.from(`${prefix}${head}null,"err":${JSON.stringify(tooNewMessage(tooNew))}}}${suffix}`);
   // The same rendering as getBlock under its own option name.
   const blockCfg = { ...cfg, rewards: cfg.showRewards !== false };
   return (prefix, suffix, take) => blockBytes(chain, slot, blockCfg, mentions, txs, prefix + head, `,"err":null}}${suffix}`, take);
 }
 
-function versionAbove(txs: TxBytes, max: unknown): number | null {
-  return txs.versionAbove(typeof max === 'number' ? max : -1);
+function newestAbove(txs: TxBytes, max: unknown): number | null {
+  return txs.versionAbove(limitOf(max));
 }
+
+const limitOf = (max: unknown): number => (typeof max === 'number' ? max : -1);
 
 /** `prefix`, the block as renderBlock gives it in JSON, `suffix`. */
 function blockBytes(chain: Chain, slot: number, cfg: any, mentions: string | null, txs: TxBytes, prefix: string, suffix: string, take: (size: number) => Buffer = Buffer.allocUnsafe): Buffer {
@@ -74,7 +74,7 @@ function blockBytes(chain: Chain, slot: number, cfg: any, mentions: string | nul
 }
 
 /** A block as getBlock returns it for the given detail level and rewards option. */
-export function renderBlock(block: Block, cfg: any): object {
+function renderBlock(block: Block, cfg: any): object {
   const { slot: _slot, transactions, ...header } = block;
   const details = cfg.transactionDetails ?? 'full';
   const out: any = { ...header };

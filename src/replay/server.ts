@@ -278,7 +278,7 @@ export async function startReplayServer(chain: Chain, faults: Faults = {}, port 
         }
         if (f.unavailableRate && rand() < f.unavailableRate) return err(-32004, messageFor(-32004, at.slot));
         const tx = chain.txAt(at.slot, at.index)!;
-        const tooNew = versionError([tx], cfg.maxSupportedTransactionVersion);
+        const tooNew = versionError(tx, cfg.maxSupportedTransactionVersion);
         if (tooNew) return err(-32015, tooNew);
         return ok({ slot: at.slot, blockTime: chain.blockTimeOf(at.slot), transaction: tx.transaction, meta: tx.meta, version: tx.version });
       }

@@ -51,5 +51,5 @@ export function liveSourceFor(e: LiveEndpoints, client: RpcClient, decodeThreads
   return (o) =>
     e.grpcUrl
       ? createGrpcSource({ ...o, endpoint: e.grpcUrl, xToken: e.xToken })
-      : createWebSocketSource({ ...o, wsUrl: e.wsUrl!, rpc: client, ...(decodeThreads === undefined ? {} : { readerThreads: decodeThreads }) });
+      : createWebSocketSource({ ...o, wsUrl: e.wsUrl!, rpc: client, readerThreads: decodeThreads });
 }

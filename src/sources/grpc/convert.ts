@@ -13,7 +13,8 @@ import {
   type SubscribeUpdateTransactionInfo,
 } from '@triton-one/yellowstone-grpc';
 import type { RawTransaction } from '../../core/decode/index.js';
-import { base58, base58Key } from './base58.js';
+import { base58Encode } from '../../core/decode/base58.js';
+import { base58Key } from './base58.js';
 
 type Info = SubscribeUpdateTransactionInfo;
 type Meta = NonNullable<Info['meta']>;
@@ -90,7 +91,7 @@ export function toRawTransaction(info: Info, slot: number, blockTime: number | n
 /** The first signature of an update, base58, for skip reports; null when it has none usable. */
 export function signatureOf(info: Info | undefined): string | null {
   const sig = info?.signature?.length === 64 ? info.signature : info?.transaction?.signatures[0];
-  return sig && sig.length === 64 ? base58(sig) : null;
+  return sig && sig.length === 64 ? base58Encode(sig) : null;
 }
 
 function convertMessage(message: Message, accountKeys: string[], keyCount: number): Record<string, unknown> {
@@ -130,7 +131,7 @@ function instruction(
     if (a >= keyCount) throw new GrpcConversionError(`account index ${a} out of range`);
     accs[i] = a;
   }
-  return { programIdIndex, accounts: accs, data: base58(data), stackHeight };
+  return { programIdIndex, accounts: accs, data: base58Encode(data), stackHeight };
 }
 
 function tokenBalance(b: ProtoTokenBalance, keyCount: number): Record<string, unknown> {
@@ -185,7 +186,7 @@ function encodeFixed(bytes: Uint8Array | undefined, length: number, what: string
   if (!bytes || bytes.length !== length) {
     throw new GrpcConversionError(`${what} of ${bytes?.length ?? 0} bytes (expected ${length})`);
   }
-  return length === 32 ? base58Key(bytes) : base58(bytes);
+  return length === 32 ? base58Key(bytes) : base58Encode(bytes);
 }
 
 function u64(value: string, what: string): number {
