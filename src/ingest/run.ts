@@ -107,7 +107,7 @@ export async function runIngest(req: IngestRequest): Promise<IngestSummary> {
         target: pipeline,
         startSlot,
         signal: req.signal,
-        fillGap: (from, to, reason) => fillGap(req, pipeline, from, to, reason),
+        fillGap: (from, to, reason) => fillGap(req, pipeline, source, from, to, reason),
         saveCursor: (slot) =>
           pipeline.writer.exclusive(async (tx) => {
             await tx.setCursor(INGEST_CURSOR, slot);
@@ -168,9 +168,16 @@ async function chooseStart(req: IngestRequest): Promise<number | null> {
  * A gap's slots over HTTP, once the node has them at our commitment (a gap reported at the tip
  * is younger than its confirmation: getBlocks would list it as empty).
  */
-async function fillGap(req: IngestRequest, pipeline: Pipeline, from: number, to: number, reason: string): Promise<GapFill> {
+async function fillGap(req: IngestRequest, pipeline: Pipeline, source: LiveSource, from: number, to: number, reason: string): Promise<GapFill> {
   await waitForSlot(req.client, to, req.commitment, req.signal);
-  const r = await fillRange({ client: req.client, pipeline, range: [from, to], commitment: req.commitment, shouldStop: () => req.signal.aborted });
+  const r = await fillRange({
+    client: req.client,
+    pipeline,
+    range: [from, to],
+    commitment: req.commitment,
+    readAnswer: source.readBlockAnswer,
+    shouldStop: () => req.signal.aborted,
+  });
   if (r.error) throw r.error;
   const missing = r.checkpoint.gaps.flatMap((g) => ('from' in g ? [{ from: g.from, to: g.to, error: g.error }] : [{ from: g.slot, to: g.slot, error: g.error }]));
   for (const m of missing) req.log.warn('slots could not be fetched', { from: m.from, to: m.to, error: m.error });

@@ -12,7 +12,8 @@ import type { Pipeline } from '../core/pipeline.js';
 import type { WriterTx } from '../core/store/types.js';
 import { runAddressBackfill, runSlotBackfill, type BackfillCounts, type BackfillSink, type Checkpoint, type Gap } from '../sources/backfill.js';
 import type { RpcClient } from '../sources/rpc/client.js';
-import type { Commitment, SlotRange, SourceTx } from '../sources/types.js';
+import type { BlockAnswerReader } from '../sources/blocks.js';
+import type { Commitment, DecodedSourceTx, SlotRange, SourceTx } from '../sources/types.js';
 
 export interface FillRequest {
   client: RpcClient;
@@ -25,6 +26,8 @@ export interface FillRequest {
   /** Where an earlier run stopped: slots ≤ pos are done, except these gaps (retried first). */
   resume?: { pos: number; gaps: Gap[] };
   shouldStop?: () => boolean;
+  /** Read each getBlock answer here (a live source's frame workers) instead of on this thread. */
+  readAnswer?: BlockAnswerReader;
   onProgress?: (counts: BackfillCounts) => void;
   onListing?: (listed: number, oldestSlot: number) => void;
   /**
@@ -57,7 +60,7 @@ export async function fillRange(req: FillRequest): Promise<FillResult> {
   let decodeFailures = 0;
   let counts: BackfillCounts = { planned: 0, done: 0, blocks: 0, skippedSlots: 0, transactions: 0, trades: 0, failedTxs: 0 };
   const sink: BackfillSink = {
-    async ingest(txs: SourceTx[], at) {
+    async ingest(txs: Array<SourceTx | DecodedSourceTx>, at) {
       const r = await pipeline.ingestTransactions(txs);
       decodeFailures += r.decodeErrors;
       if (at.blockTime !== null) await pipeline.tick(at.blockTime, at.slot);
@@ -74,6 +77,7 @@ export async function fillRange(req: FillRequest): Promise<FillResult> {
   const runOpts = {
     commitment: req.commitment,
     shouldStop: req.shouldStop,
+    readAnswer: req.readAnswer,
     onProgress: (c: BackfillCounts) => {
       counts = { ...c };
       req.onProgress?.(c);

@@ -12,9 +12,9 @@
  * them; whatever fails again is recorded again, so the list is always "what is missing now".
  */
 import type { RpcClient } from './rpc/client.js';
-import { slotOutcomes } from './blocks.js';
+import { slotOutcomes, type BlockAnswerReader } from './blocks.js';
 import { fetchTransactions, listSignaturePages, type SignatureInfo } from './address.js';
-import type { Commitment, SlotRange, SourceTx } from './types.js';
+import type { Commitment, DecodedSourceTx, SlotRange, SourceTx } from './types.js';
 
 export type Gap = { from: number; to: number; error: string } | { signature: string; slot: number; error: string };
 
@@ -39,7 +39,7 @@ export interface Checkpoint {
 
 export interface BackfillSink {
   /** Ingest one block's (or one slot's) transactions; answer the number of trades found. */
-  ingest(txs: SourceTx[], at: { slot: number; blockTime: number | null }): Promise<number>;
+  ingest(txs: Array<SourceTx | DecodedSourceTx>, at: { slot: number; blockTime: number | null }): Promise<number>;
   checkpoint(cp: Checkpoint): Promise<void> | void;
 }
 
@@ -48,6 +48,8 @@ export interface RunOptions {
   /** Stop early (Ctrl-C): the loop ends after the current item and checkpoints. */
   shouldStop?: () => boolean;
   onProgress?: (counts: BackfillCounts, pos: number) => void;
+  /** Slot scope: read each getBlock answer here (blocks.ts); its block comes back decoded. */
+  readAnswer?: BlockAnswerReader;
 }
 
 export interface RunResult {
@@ -113,7 +115,7 @@ export async function runSlotBackfill(
   const cp = new Checkpointer(sink, oldGaps);
   let pos = ranges.length > 0 ? ranges[0][0] - 1 : -1;
   let stopped = false;
-  for await (const o of slotOutcomes(client, ranges, opts.commitment)) {
+  for await (const o of slotOutcomes(client, ranges, opts.commitment, opts.readAnswer)) {
     if (o.kind === 'block') {
       counts.blocks++;
       counts.transactions += o.txs.length;

@@ -6,13 +6,23 @@
  * Every slot of the range comes out exactly once, as a block, as skipped (no block: the leader
  * skipped it, -32007/-32009), or as a gap (could not be fetched after retries), so the caller
  * can move its cursor past it and keep a precise list of what is missing.
+ *
+ * A caller with worker threads may have each getBlock answer read there (`readAnswer`): the
+ * JSON parse and the decode of a busy block are most of a fill's cost, and on the calling
+ * thread they starve whatever else it runs (a live ingest's socket and writer). Such a block's
+ * transactions come back decoded, and only those that mention a followed program.
  */
 import type { RpcClient } from './rpc/client.js';
 import { inOrderAhead, type Ahead } from './lookahead.js';
-import type { Commitment, SlotRange, SourceTx } from './types.js';
+import { RpcError } from './rpc/errors.js';
+import type { AnswerDigest, DigestedBlock } from './live/frame-digest.js';
+import type { Commitment, DecodedSourceTx, SlotRange, SourceTx } from './types.js';
+
+/** Reads one getBlock answer's body for `slot` (frame-reader.ts#readBlockAnswer). */
+export type BlockAnswerReader = (slot: number, body: Buffer) => Promise<AnswerDigest>;
 
 export type SlotOutcome =
-  | { kind: 'block'; slot: number; blockTime: number | null; txs: SourceTx[] }
+  | { kind: 'block'; slot: number; blockTime: number | null; txs: Array<SourceTx | DecodedSourceTx> }
   /** Slots from..to have no block. */
   | { kind: 'skipped'; from: number; to: number }
   /** Slots from..to could not be fetched (after retries); `error` says why. */
@@ -24,7 +34,7 @@ const LOOKAHEAD = 32;
 const LIST_CHUNK = 1000;
 
 /** Every slot of `ranges` (ascending, non-overlapping), in order. */
-export async function* slotOutcomes(client: RpcClient, ranges: readonly SlotRange[], commitment: Commitment = 'finalized'): AsyncGenerator<SlotOutcome> {
+export async function* slotOutcomes(client: RpcClient, ranges: readonly SlotRange[], commitment: Commitment = 'finalized', readAnswer?: BlockAnswerReader): AsyncGenerator<SlotOutcome> {
   const blockConfig = {
     encoding: 'json',
     transactionDetails: 'full',
@@ -40,8 +50,9 @@ export async function* slotOutcomes(client: RpcClient, ranges: readonly SlotRang
         continue;
       }
       const slot = step.slot;
-      const result = client.callMany<RawBlock | null>('getBlock', [[slot, blockConfig]]).then(([r]): SlotOutcome[] => {
-        if (r.ok && r.value) return [toBlock(slot, r.value)];
+      const read = readAnswer && ((body: Buffer) => readAnswer(slot, body).then(answerOf));
+      const result = client.callMany<RawBlock | DigestedBlock | null>('getBlock', [[slot, blockConfig]], { read }).then(([r]): SlotOutcome[] => {
+        if (r.ok && r.value) return [read ? fromDigest(r.value as DigestedBlock) : toBlock(slot, r.value as RawBlock)];
         // A null block is what some nodes answer for a skipped slot.
         if (r.ok || r.error.kind === 'skipped') return [{ kind: 'skipped', from: slot, to: slot }];
         return [{ kind: 'gap', from: slot, to: slot, error: r.error.message }];
@@ -79,6 +90,15 @@ async function* plannedSlots(client: RpcClient, ranges: readonly SlotRange[], ch
 interface RawBlock {
   blockTime?: number | null;
   transactions?: Array<{ transaction: unknown; meta: unknown; version?: unknown }>;
+}
+
+function answerOf(d: AnswerDigest): object {
+  if (!d.ok) throw new RpcError('malformed', `unreadable getBlock answer: ${d.why}`);
+  return d.answer;
+}
+
+function fromDigest(block: DigestedBlock): SlotOutcome {
+  return { kind: 'block', slot: block.slot, blockTime: block.blockTime, txs: block.txs.map((t) => ({ decoded: t.decoded, txIndex: t.txIndex })) };
 }
 
 function toBlock(slot: number, block: RawBlock): SlotOutcome {

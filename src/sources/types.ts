@@ -4,9 +4,16 @@
  * does not). Structurally the pipeline's TxEnvelope.
  */
 import type { RawTransaction } from '../core/decode/index.js';
+import type { DecodedTx } from '../core/decode/outcome.js';
 
 export interface SourceTx {
   tx: RawTransaction;
+  txIndex: number | null;
+}
+
+/** A transaction decoded where its block was read (a frame worker): the pipeline's DecodedEnvelope. */
+export interface DecodedSourceTx {
+  decoded: DecodedTx;
   txIndex: number | null;
 }
 

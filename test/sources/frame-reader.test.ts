@@ -84,4 +84,35 @@ describe('frame reader on several workers', () => {
     expect(got.map((g) => g.d)).toEqual(expected);
     expect(reader.backlog).toBe(0);
   });
+
+  it('reads getBlock answers beside the frames, each settled as soon as read, and settles them when closed', async () => {
+    server = await startReplay({ copies: 4, txPerBlock: 40 });
+    const slots = server.chain.produced.slice(0, 6);
+    const bodies: Buffer[] = [];
+    for (const slot of slots) {
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getBlock', params: [slot, { encoding: 'json', transactionDetails: 'full', rewards: false, maxSupportedTransactionVersion: 1 }] }),
+      });
+      bodies.push(Buffer.from(await res.arrayBuffer()));
+    }
+    const inline = createFrameReader({ programs: PROGRAMS, threads: 0 });
+    const expected = await Promise.all(slots.map((slot, i) => inline.readBlockAnswer(slot, Buffer.from(bodies[i]))));
+    const decoded = expected.flatMap((d) => (d.ok ? (d.answer as any).result.txs : []));
+    expect(decoded.length).toBeGreaterThan(20);
+    expect(expected.every((d, i) => d.ok && (d.answer as any).result.slot === slots[i])).toBe(true);
+
+    reader = createFrameReader({ programs: PROGRAMS, threads: 2 });
+    await reader.ready();
+    const got = await Promise.all(slots.map((slot, i) => reader!.readBlockAnswer(slot, Buffer.from(bodies[i]))));
+    expect(got).toEqual(expected);
+    expect(await reader.readBlockAnswer(slots[0], Buffer.from('{"jsonrpc":"2.0","id":1,"result":{"blockTime":1}}'))).toEqual({ ok: false, why: `slot ${slots[0]}: a block without a transactions list` });
+
+    // Closed with answers still held: they settle as unread (the fill retries them), never hang.
+    const held = slots.map((slot, i) => reader!.readBlockAnswer(slot, Buffer.from(bodies[i])));
+    reader.close();
+    const settled = await Promise.all(held);
+    expect(settled.some((d) => !d.ok && d.why === 'the frame reader closed')).toBe(true);
+  });
 });

@@ -10,7 +10,7 @@
  */
 import { decodeOutcome, type DecodedTx } from '../../core/decode/outcome.js';
 import { jsonText } from '../../util/json-text.js';
-import { readBlock, venueTransactions } from './frames.js';
+import { readBlock, venueTransactions, type BlockNote } from './frames.js';
 
 /** What the source keeps of a block notification (readBlock's answer, transactions decoded). */
 export interface DigestedBlock {
@@ -30,6 +30,13 @@ export type FrameDigest =
 
 export type FrameBytes = Buffer | ArrayBuffer | Buffer[] | string;
 
+/**
+ * A getBlock answer read the same way (a gap fill's blocks, frame-reader.ts#readBlockAnswer):
+ * the JSON-RPC answer, a block's `result` replaced by its DigestedBlock. A null result (a
+ * skipped slot, on some nodes) and an error answer stay as they came.
+ */
+export type AnswerDigest = { ok: true; answer: object } | { ok: false; why: string };
+
 export function digestFrame(data: FrameBytes, programs: ReadonlySet<string>): FrameDigest {
   const text = jsonText(data);
   let msg: any;
@@ -46,9 +53,29 @@ export function digestFrame(data: FrameBytes, programs: ReadonlySet<string>): Fr
   return { ok: true, msg };
 }
 
+/** `slot`: the block's, which a getBlock answer does not repeat. */
+export function digestBlockAnswer(data: FrameBytes, slot: number, programs: ReadonlySet<string>): AnswerDigest {
+  let answer: any;
+  try {
+    answer = JSON.parse(jsonText(data));
+  } catch {
+    return { ok: false, why: 'not JSON' };
+  }
+  if (!answer || typeof answer !== 'object' || Array.isArray(answer)) return { ok: false, why: 'not a JSON-RPC answer' };
+  const result = answer.result;
+  if (result === null || result === undefined) return { ok: true, answer };
+  if (typeof result !== 'object' || !Array.isArray(result.transactions)) return { ok: false, why: `slot ${slot}: a block without a transactions list` };
+  const block: BlockNote = { slot, err: null, blockTime: typeof result.blockTime === 'number' ? result.blockTime : null, transactions: result.transactions };
+  answer.result = digestNote(block, programs);
+  return { ok: true, answer };
+}
+
 function digestBlock(result: unknown, programs: ReadonlySet<string>): DigestedBlock | null {
   const block = readBlock(result);
-  if (!block) return null;
+  return block ? digestNote(block, programs) : null;
+}
+
+function digestNote(block: BlockNote, programs: ReadonlySet<string>): DigestedBlock {
   const { txs, failed } = venueTransactions(block, programs);
   return { slot: block.slot, err: block.err, blockTime: block.blockTime, txs: txs.map((t) => ({ txIndex: t.txIndex, decoded: decodeOutcome(t.tx) })), failed };
 }

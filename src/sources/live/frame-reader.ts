@@ -6,18 +6,21 @@
  * one connection's blocks be parsed and decoded side by side, the costliest part of ingest.
  *
  * The workers are shared by the source's connections; a connection drops the answers that come
- * back after it closed. If a worker dies, the frames the workers held are lost: `onFailure` is
+ * back after it closed. They also read the getBlock answers of the source's gap fills
+ * (readBlockAnswer): those come back as soon as read, since the fill orders its blocks itself. If a worker dies, the frames the workers held are lost: `onFailure` is
  * told (the source gives the connection up, and its reconnect gap refetches those slots) and
  * later frames are read on the calling thread.
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../util/start-worker.js';
-import { digestFrame, type FrameBytes, type FrameDigest } from './frame-digest.js';
+import { digestBlockAnswer, digestFrame, type AnswerDigest, type FrameBytes, type FrameDigest } from './frame-digest.js';
 
 export interface FrameReader {
   /** `done` gets the frame's digest, after every frame read before it. */
   read(data: FrameBytes, done: (d: FrameDigest) => void): void;
+  /** A getBlock answer's body for `slot`, read as frame-digest.ts#digestBlockAnswer does. */
+  readBlockAnswer(slot: number, body: Buffer): Promise<AnswerDigest>;
   /** Frames read and not answered yet. */
   readonly backlog: number;
   /** Threads reading (0: the calling one). */
@@ -39,6 +42,9 @@ export interface FrameWorkerData {
   programs: string[];
 }
 
+/** What a worker is given: a frame (bytes or text), or a getBlock answer's bytes with its slot. */
+export type WorkerJob = Uint8Array | string | { slot: number; body: Uint8Array };
+
 /**
  * The worker's young generation. A block notification is megabytes of short-lived objects;
  * with V8's default semi-spaces most of them live through a scavenge or two (they are held
@@ -51,10 +57,14 @@ export function defaultFrameThreads(): number {
   return Math.min(4, availableParallelism());
 }
 
-/** A frame handed to a worker: answered when its digest is back, passed on in arrival order. */
+/**
+ * Work handed to a worker. A frame (`ordered`) is answered when its digest is back, passed on
+ * in arrival order; a getBlock answer as soon as its digest is back.
+ */
 interface Pending {
-  done: (d: FrameDigest) => void;
-  digest: FrameDigest | null;
+  done: (d: any) => void;
+  digest: FrameDigest | AnswerDigest | null;
+  ordered: boolean;
 }
 
 interface FrameThread {
@@ -68,6 +78,7 @@ export function createFrameReader(opts: FrameReaderOptions): FrameReader {
   const { programs } = opts;
   const inline: FrameReader = {
     read: (data, done) => done(digestFrame(data, programs)),
+    readBlockAnswer: (slot, body) => Promise.resolve(digestBlockAnswer(body, slot, programs)),
     backlog: 0,
     threads: 0,
     ready: () => Promise.resolve(),
@@ -81,14 +92,20 @@ export function createFrameReader(opts: FrameReaderOptions): FrameReader {
   let started = 0;
   let onStarted: () => void = () => {};
   const allStarted = new Promise<void>((resolve) => (onStarted = resolve));
-  const failed = (why: string) => {
-    if (pool.length === 0) return;
-    // Frames from one worker are lost and the others' answers would come out of order around
-    // the hole: drop them all, read on this thread from now on, and let the source refetch.
+  /** Stop the workers; the getBlock answers they held settle as unread (the fill refetches them). */
+  const stopAll = (why: string) => {
+    const held = pool.flatMap((t) => t.held.filter((p) => !p.ordered));
     for (const t of pool) void t.worker.terminate();
     pool = [];
     order = [];
     onStarted();
+    for (const p of held) p.done({ ok: false, why } satisfies AnswerDigest);
+  };
+  const failed = (why: string) => {
+    if (pool.length === 0) return;
+    // Frames from one worker are lost and the others' answers would come out of order around
+    // the hole: drop them all, read on this thread from now on, and let the source refetch.
+    stopAll(why);
     opts.onFailure?.(why);
   };
   const passOn = () => {
@@ -115,8 +132,10 @@ export function createFrameReader(opts: FrameReaderOptions): FrameReader {
         if (++started === opts.threads) onStarted();
       }
       else if (pool.includes(t)) {
-        t.held.shift()!.digest = d;
-        passOn();
+        const p = t.held.shift()!;
+        p.digest = d;
+        if (p.ordered) passOn();
+        else p.done(d);
       }
     });
     t.worker.on('error', (err) => failed(`a frame worker failed: ${err.message}`));
@@ -140,20 +159,21 @@ export function createFrameReader(opts: FrameReaderOptions): FrameReader {
        * worker then, so the order holds.
        */
       if (t === null) return inline.read(data, done);
-      const pending: Pending = { done, digest: null };
+      const pending: Pending = { done, digest: null, ordered: true };
       order.push(pending);
       t.held.push(pending);
       if (typeof data === 'string') return t.worker.postMessage(data);
-      const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-      // A big frame is a buffer of its own (ws assembles it so): moved to the worker, not copied
-      // (copying cost the main thread a quarter of its time). Bytes that share their memory
-      // with others (a small frame in a pool, a slice of a socket read) are copied.
-      if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer)) {
-        return t.worker.postMessage(bytes, [bytes.buffer]);
-      }
-      const own = new Uint8Array(bytes.length);
-      own.set(bytes);
+      const own = ownBytes(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
       t.worker.postMessage(own, [own.buffer]);
+    },
+    readBlockAnswer(slot, body) {
+      const t = pick();
+      if (t === null) return inline.readBlockAnswer(slot, body);
+      return new Promise<AnswerDigest>((done) => {
+        t.held.push({ done, digest: null, ordered: false });
+        const own = ownBytes(body);
+        t.worker.postMessage({ slot, body: own } satisfies WorkerJob, [own.buffer]);
+      });
     },
     get backlog() {
       return order.length;
@@ -163,11 +183,20 @@ export function createFrameReader(opts: FrameReaderOptions): FrameReader {
     },
     ready: () => allStarted,
     close() {
-      onStarted();
-      const closing = pool;
-      pool = [];
-      order = [];
-      for (const t of closing) void t.worker.terminate();
+      stopAll('the frame reader closed');
     },
   };
+}
+
+/**
+ * Bytes to move to a worker. A big frame or HTTP body is a buffer of its own (ws and fetch
+ * assemble it so): moved, not copied (copying cost the main thread a quarter of its time).
+ * Bytes that share their memory with others (a small frame in a pool, a slice of a socket
+ * read) are copied.
+ */
+function ownBytes(bytes: Buffer): Uint8Array & { buffer: ArrayBuffer } {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes as Uint8Array & { buffer: ArrayBuffer };
+  const own = new Uint8Array(bytes.length);
+  own.set(bytes);
+  return own;
 }

@@ -1,13 +1,17 @@
 /**
- * The frame worker's side of frame-reader.ts: each frame in, its digest out, in arrival order.
+ * The frame worker's side of frame-reader.ts: each frame (or getBlock answer) in, its digest
+ * out, in the order they came.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { digestFrame } from './frame-digest.js';
-import type { FrameWorkerData } from './frame-reader.js';
+import { digestBlockAnswer, digestFrame } from './frame-digest.js';
+import type { FrameWorkerData, WorkerJob } from './frame-reader.js';
 
 const programs = new Set((workerData as FrameWorkerData).programs);
 const port = parentPort!;
-port.on('message', (data: Uint8Array | string) => {
-  port.postMessage(digestFrame(typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength), programs));
+const bytes = (data: Uint8Array) => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+port.on('message', (job: WorkerJob) => {
+  if (typeof job === 'string') port.postMessage(digestFrame(job, programs));
+  else if (job instanceof Uint8Array) port.postMessage(digestFrame(bytes(job), programs));
+  else port.postMessage(digestBlockAnswer(bytes(job.body), job.slot, programs));
 });
 port.postMessage('ready');

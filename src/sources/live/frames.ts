@@ -45,20 +45,48 @@ export function readBlock(result: unknown): BlockNote | null {
   return { slot, err: null, blockTime, transactions: txs };
 }
 
-/** The block's transactions that mention a followed program and did not fail, with their positions; and how many failed. */
+/**
+ * The block's transactions that mention a followed program and did not fail, with their
+ * positions; and how many failed. A transaction too damaged to say which programs it calls is
+ * kept too: the decoder reports it (a counted skip), as a backfill decoding the whole block
+ * would, rather than it vanishing here unseen.
+ */
 export function venueTransactions(block: BlockNote, programs: ReadonlySet<string>): { txs: Array<{ txIndex: number; tx: RawTransaction }>; failed: number } {
   const txs: Array<{ txIndex: number; tx: RawTransaction }> = [];
   let failed = 0;
   block.transactions.forEach((t, txIndex) => {
-    if (!t?.transaction?.message || !t.meta) return;
-    if (!mentionsAny(t.transaction.message, t.meta, programs)) return;
-    if (t.meta.err !== null && t.meta.err !== undefined) {
+    const message = t?.transaction?.message;
+    const meta = t?.meta;
+    const readable = readableCalls(message, meta);
+    if (readable && !mentionsAny(message, meta, programs)) return;
+    if (readable && meta.err !== null && meta.err !== undefined) {
       failed++;
       return;
     }
-    txs.push({ txIndex, tx: { slot: block.slot, blockTime: block.blockTime, transaction: t.transaction, meta: t.meta, version: t.version } as RawTransaction });
+    txs.push({ txIndex, tx: { slot: block.slot, blockTime: block.blockTime, transaction: t?.transaction, meta, version: t?.version } as RawTransaction });
   });
   return { txs, failed };
+}
+
+/**
+ * Whether the mentions test below can be trusted: a message and meta present, and every
+ * top-level instruction's program among the transaction's accounts (an index past them means
+ * keys are missing, and the missing one may be a venue's).
+ */
+function readableCalls(message: any, meta: any): boolean {
+  if (!message || typeof message !== 'object' || !meta || typeof meta !== 'object') return false;
+  const keys = message.accountKeys;
+  const ixs = message.instructions;
+  if (!Array.isArray(keys) || !Array.isArray(ixs)) return false;
+  const loaded = meta.loadedAddresses;
+  const accounts = keys.length + (Array.isArray(loaded?.writable) ? loaded.writable.length : 0) + (Array.isArray(loaded?.readonly) ? loaded.readonly.length : 0);
+  for (const ix of ixs) {
+    // jsonParsed names the program; json gives its index.
+    if (typeof ix?.programId === 'string') continue;
+    const at = ix?.programIdIndex;
+    if (!Number.isInteger(at) || at < 0 || at >= accounts) return false;
+  }
+  return true;
 }
 
 /** The same test logsSubscribe's `mentions` applies: static keys and the lookup tables' loaded ones. */

@@ -10,6 +10,7 @@
  */
 import type { RawTransaction } from '../../core/decode/index.js';
 import type { DecodedTx } from '../../core/decode/outcome.js';
+import type { BlockAnswerReader } from '../blocks.js';
 import type { Commitment } from '../types.js';
 
 export type LiveEvent =
@@ -60,4 +61,9 @@ export interface LiveSource {
    */
   events(): AsyncIterable<LiveEvent>;
   stop(): Promise<void>;
+  /**
+   * A source that reads its blocks on worker threads lends them to the gap fill: each getBlock
+   * answer read and decoded there, as the source's own blocks are.
+   */
+  readonly readBlockAnswer?: BlockAnswerReader;
 }

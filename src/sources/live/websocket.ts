@@ -307,6 +307,7 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
       return mode;
     },
     stats,
+    readBlockAnswer: (slot, body) => reader.readBlockAnswer(slot, body),
     events() {
       const it = queue.iterate();
       if (!started) {

@@ -18,7 +18,7 @@ import pLimit from 'p-limit';
 import { AdaptiveRate, type RateSnapshot, type Ticket } from '../rate.js';
 import { CircuitBreaker, type BreakerOptions, type BreakerState } from '../breaker.js';
 import { RpcError, fromRpcError, isEndpointTrouble } from './errors.js';
-import { postJson } from './http.js';
+import { postJson, type BodyReader } from './http.js';
 import { redactUrl } from '../../util/redact.js';
 
 /** 429s tolerated per call before giving up on it. */
@@ -155,20 +155,23 @@ export class RpcClient {
     return r.value;
   }
 
-  /** Many calls of one method; batched where the endpoint allows. One result per params entry. */
-  callMany<T>(method: string, paramsList: unknown[][]): Promise<Settled<T>[]> {
+  /**
+   * Many calls of one method; batched where the endpoint allows. One result per params entry.
+   * `read` reads an unbatched answer's body (postJson's BodyReader) in place of JSON.parse.
+   */
+  callMany<T>(method: string, paramsList: unknown[][], opts: { read?: BodyReader } = {}): Promise<Settled<T>[]> {
     const items: Item[] = [];
     // Promise executors run synchronously, so `items` is complete before the loop below.
     const settled = paramsList.map(
       (params) => new Promise<Settled<T>>((settle) => items.push({ params, attempts: 0, throttled: 0, settle })),
     );
     const size = this.batchSize(method);
-    for (let i = 0; i < items.length; i += size) void this.run(method, items.slice(i, i + size));
+    for (let i = 0; i < items.length; i += size) void this.run(method, items.slice(i, i + size), opts.read);
     return Promise.all(settled);
   }
 
   /** Send a group of items, settle what is final, and retry the rest after a backoff. */
-  private async run(method: string, items: Item[]): Promise<void> {
+  private async run(method: string, items: Item[], read: BodyReader | undefined): Promise<void> {
     let pending = items;
     // Calls coming back from a 429 go to the front of the pacer's queue: they are the oldest
     // work, and an ordered consumer is waiting on them.
@@ -182,14 +185,14 @@ export class RpcClient {
       const size = this.batchSize(method);
       if (pending.length > size) {
         // The batch limit shrank while these waited: split and carry on in parallel.
-        for (let i = size; i < pending.length; i += size) void this.run(method, pending.slice(i, i + size));
+        for (let i = size; i < pending.length; i += size) void this.run(method, pending.slice(i, i + size), read);
         pending = pending.slice(0, size);
       }
       let outcomes: Array<Settled<unknown>> | 'batch-refused';
       try {
         const group = pending;
         const urgent = first;
-        outcomes = await this.limit(() => this.send(method, group, urgent));
+        outcomes = await this.limit(() => this.send(method, group, urgent, read));
       } catch (err) {
         // Only the breaker's "endpoint down" reaches here: every item fails with it.
         const error = err instanceof RpcError ? err : new RpcError('network', String(err));
@@ -245,7 +248,7 @@ export class RpcClient {
   }
 
   /** One HTTP request for `items` (a plain request for one, a batch array for several). */
-  private async send(method: string, items: Item[], urgent = false): Promise<Array<Settled<unknown>> | 'batch-refused'> {
+  private async send(method: string, items: Item[], urgent: boolean, read: BodyReader | undefined): Promise<Array<Settled<unknown>> | 'batch-refused'> {
     await this.breaker.admit();
     const ticket = await this.pacer.acquire(items.length, { first: urgent });
     if (this.closing.signal.aborted) return items.map(() => ({ ok: false, error: new RpcError('aborted', 'client closed') }));
@@ -256,7 +259,8 @@ export class RpcClient {
     this.stats.calls += items.length;
     let body: unknown;
     try {
-      body = await postJson(this.url, asBatch ? requests : requests[0], this.timeoutMs, this.closing.signal);
+      // A batch's answers are read here: `read` knows one answer's shape.
+      body = await postJson(this.url, asBatch ? requests : requests[0], this.timeoutMs, this.closing.signal, asBatch ? undefined : read);
     } catch (err) {
       const e = err instanceof RpcError ? err : new RpcError('network', String(err));
       if (e.kind === 'aborted') {

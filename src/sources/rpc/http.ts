@@ -25,7 +25,15 @@ export function splitCredentials(url: string): { url: string; authorization: str
   return { url: parsed.toString(), authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
 }
 
-export async function postJson(url: string, body: unknown, timeoutMs: number, cancel?: AbortSignal): Promise<unknown> {
+/**
+ * Reads an answer's bytes into what the caller gets. Default: JSON.parse here. A caller with
+ * megabytes per answer (getBlock) may read them elsewhere, a worker thread; the bytes are its
+ * own (a fresh buffer, fit to move rather than copy). An RpcError it throws is passed on as is,
+ * anything else as a malformed answer.
+ */
+export type BodyReader = (bytes: Buffer) => unknown;
+
+export async function postJson(url: string, body: unknown, timeoutMs: number, cancel?: AbortSignal, read?: BodyReader): Promise<unknown> {
   const target = splitCredentials(url);
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (target.authorization) headers.authorization = target.authorization;
@@ -52,6 +60,14 @@ export async function postJson(url: string, body: unknown, timeoutMs: number, ca
       throw transportError(err, controller.signal.aborted, url, timeoutMs, cancel);
     }
     if (res.status !== 200) throw fromHttpStatus(res.status, bytes.toString('utf8'), res.headers.get('retry-after'));
+    if (read) {
+      try {
+        return await read(bytes);
+      } catch (err) {
+        if (err instanceof RpcError) throw err;
+        throw new RpcError('malformed', `unreadable answer from ${redactUrl(url)}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
     // A getBlock answer is megabytes: see jsonText for why not res.text().
     const text = jsonText(bytes);
     try {
