@@ -18,8 +18,8 @@ import { RpcError } from './rpc/errors.js';
 import type { AnswerDigest, DigestedBlock } from './live/frame-digest.js';
 import type { Commitment, DecodedSourceTx, SlotRange, SourceTx } from './types.js';
 
-/** Reads one getBlock answer's body for `slot` (frame-reader.ts#readBlockAnswer). */
-export type BlockAnswerReader = (slot: number, body: Buffer) => Promise<AnswerDigest>;
+/** Reads one getBlock answer's body for `slot`, as it arrived in chunks (frame-reader.ts#readBlockAnswer). */
+export type BlockAnswerReader = (slot: number, body: Uint8Array[]) => Promise<AnswerDigest>;
 
 export type SlotOutcome =
   | { kind: 'block'; slot: number; blockTime: number | null; txs: Array<SourceTx | DecodedSourceTx> }
@@ -50,7 +50,7 @@ export async function* slotOutcomes(client: RpcClient, ranges: readonly SlotRang
         continue;
       }
       const slot = step.slot;
-      const read = readAnswer && ((body: Buffer) => readAnswer(slot, body).then(answerOf));
+      const read = readAnswer && ((body: Uint8Array[]) => readAnswer(slot, body).then(answerOf));
       const result = client.callMany<RawBlock | DigestedBlock | null>('getBlock', [[slot, blockConfig]], { read }).then(([r]): SlotOutcome[] => {
         if (r.ok && r.value) return [read ? fromDigest(r.value as DigestedBlock) : toBlock(slot, r.value as RawBlock)];
         // A null block is what some nodes answer for a skipped slot.

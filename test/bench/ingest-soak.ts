@@ -12,7 +12,8 @@
  * (10: a line with RSS, heap, lag and rates); SOLFLOW_SOAK_WARMUP_MINUTES (a fifth of the run,
  * at most 5: left out of the summary's memory and rate figures); SOLFLOW_SOAK_CPU_PROF=DIR
  * (ingest runs under `node --cpu-prof`, the profile lands in DIR when it stops);
- * SOLFLOW_SOAK_DECODE_THREADS (ingest's --decode-threads; default its own).
+ * SOLFLOW_SOAK_DECODE_THREADS (ingest's --decode-threads; default its own); SOLFLOW_SOAK_LOG=FILE
+ * (ingest's log at info level, as JSON lines, into FILE: each reconnect and gap fill).
  *
  * The chain is the bundled recordings served as many times over as the run needs, each copy
  * with its own signatures, built on demand (test/support/replay/chain.ts), so neither side
@@ -23,7 +24,7 @@
  * CPU per transaction of ingest and of the server (this process), and the machine.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -62,6 +63,7 @@ export async function benchIngestSoak(): Promise<void> {
   const warmupS = env('SOLFLOW_SOAK_WARMUP_MINUTES', Math.min(5, minutes / 5)) * 60;
   const profileDir = process.env.SOLFLOW_SOAK_CPU_PROF;
   const decodeThreads = process.env.SOLFLOW_SOAK_DECODE_THREADS;
+  const logFile = process.env.SOLFLOW_SOAK_LOG;
   const fixtures = readdirSync(FIXTURE_TX_DIR).filter((f) => f.endsWith('.json')).length;
   // Blocks the clock can emit in the duration, with a margin: the chain must not run out.
   const blocks = Math.ceil(((minutes * 60_000) / slotMs) * PRODUCED_SHARE * 1.2) + 50;
@@ -78,11 +80,12 @@ export async function benchIngestSoak(): Promise<void> {
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child = spawn(
     process.execPath,
-    [...nodeArgs, join(REPO_ROOT, 'bin', 'solflow.js'), 'ingest', '--rpc', server.url, '--ws', server.live.wsUrl, '--db', join(dir, 'soak.db'), '--metrics-port', String(port), '--log-level', 'warn', ...(decodeThreads ? ['--decode-threads', decodeThreads] : [])],
+    [...nodeArgs, join(REPO_ROOT, 'bin', 'solflow.js'), 'ingest', '--rpc', server.url, '--ws', server.live.wsUrl, '--db', join(dir, 'soak.db'), '--metrics-port', String(port), ...(logFile ? ['--log-level', 'info', '--json'] : ['--log-level', 'warn']), ...(decodeThreads ? ['--decode-threads', decodeThreads] : [])],
     { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  if (logFile) child.stderr!.pipe(createWriteStream(logFile));
 
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();

@@ -97,20 +97,23 @@ describe('frame reader on several workers', () => {
       });
       bodies.push(Buffer.from(await res.arrayBuffer()));
     }
+    // As fetch hands a body over: chunks of 64 kB, each a buffer of its own.
+    const chunked = (body: Buffer) => Array.from({ length: Math.ceil(body.length / 65_536) }, (_, k) => new Uint8Array(body.subarray(k * 65_536, (k + 1) * 65_536)));
     const inline = createFrameReader({ programs: PROGRAMS, threads: 0 });
-    const expected = await Promise.all(slots.map((slot, i) => inline.readBlockAnswer(slot, Buffer.from(bodies[i]))));
+    const expected = await Promise.all(slots.map((slot, i) => inline.readBlockAnswer(slot, chunked(bodies[i]))));
     const decoded = expected.flatMap((d) => (d.ok ? (d.answer as any).result.txs : []));
     expect(decoded.length).toBeGreaterThan(20);
     expect(expected.every((d, i) => d.ok && (d.answer as any).result.slot === slots[i])).toBe(true);
 
     reader = createFrameReader({ programs: PROGRAMS, threads: 2 });
     await reader.ready();
-    const got = await Promise.all(slots.map((slot, i) => reader!.readBlockAnswer(slot, Buffer.from(bodies[i]))));
+    expect(bodies.some((b) => b.length > 65_536)).toBe(true);
+    const got = await Promise.all(slots.map((slot, i) => reader!.readBlockAnswer(slot, chunked(bodies[i]))));
     expect(got).toEqual(expected);
-    expect(await reader.readBlockAnswer(slots[0], Buffer.from('{"jsonrpc":"2.0","id":1,"result":{"blockTime":1}}'))).toEqual({ ok: false, why: `slot ${slots[0]}: a block without a transactions list` });
+    expect(await reader.readBlockAnswer(slots[0], [Buffer.from('{"jsonrpc":"2.0","id":1,"result":{"blockTime":1}}')])).toEqual({ ok: false, why: `slot ${slots[0]}: a block without a transactions list` });
 
     // Closed with answers still held: they settle as unread (the fill retries them), never hang.
-    const held = slots.map((slot, i) => reader!.readBlockAnswer(slot, Buffer.from(bodies[i])));
+    const held = slots.map((slot, i) => reader!.readBlockAnswer(slot, chunked(bodies[i])));
     reader.close();
     const settled = await Promise.all(held);
     expect(settled.some((d) => !d.ok && d.why === 'the frame reader closed')).toBe(true);

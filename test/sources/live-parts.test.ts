@@ -1,7 +1,7 @@
 /**
  * The WebSocket source's pure parts: the pubsub URL derived from the RPC URL, URL redaction,
- * salvaging a truncated frame, and the slot book that decides what is handed over and when the
- * watermark may move.
+ * salvaging a truncated frame, the slot book that decides what is handed over and when the
+ * watermark may move, and the event queue's weighed back-pressure.
  */
 import { describe, expect, it } from 'vitest';
 import { deriveWsUrl } from '../../src/sources/live/ws-url.js';
@@ -9,6 +9,7 @@ import { redactText, redactUrl } from '../../src/util/redact.js';
 import { salvage, readLogs, readBlock, venueTransactions } from '../../src/sources/live/frames.js';
 import { SlotBook } from '../../src/sources/live/slot-book.js';
 import { redialDelay } from '../../src/sources/live/backoff.js';
+import { createEventQueue } from '../../src/sources/live/event-queue.js';
 import type { RawTransaction } from '../../src/core/decode/index.js';
 
 describe('deriveWsUrl', () => {
@@ -139,5 +140,25 @@ describe('redialDelay', () => {
     expect(redialDelay(1, o, () => 1)).toBe(100);
     expect(redialDelay(3, o, () => 0.5)).toBe(300);
     expect(redialDelay(30, o, () => 1)).toBe(1000);
+  });
+});
+
+describe('event queue', () => {
+  it('pauses past highWater and resumes at lowWater, counting each event by its weight', async () => {
+    const pressure: boolean[] = [];
+    const q = createEventQueue<{ heavy: boolean }>({ highWater: 30, lowWater: 10, onPressure: (p) => pressure.push(p), weigh: (e) => (e.heavy ? 16 : 1) });
+    for (let i = 0; i < 20; i++) q.push({ heavy: false });
+    expect(pressure).toEqual([]);
+    q.push({ heavy: true }); // 36 > 30, though only 21 events
+    expect(pressure).toEqual([true]);
+    q.end();
+    const seen: boolean[] = [];
+    for await (const e of q.iterate()) {
+      seen.push(e.heavy);
+      // Twenty light events taken leave 16 (the heavy one): more than lowWater, still paused.
+      if (seen.length === 20) expect(pressure).toEqual([true]);
+    }
+    expect(seen).toHaveLength(21);
+    expect(pressure).toEqual([true, false]);
   });
 });

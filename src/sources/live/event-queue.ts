@@ -1,8 +1,9 @@
 /**
  * The hand-over between a source's callbacks and its one consumer's `for await`: events in
  * order, the iterator ending on end() and throwing on fail(). It is bounded the only way a push
- * source can be: past `highWater` queued events it asks the producer to pause (the socket stops
- * reading), and below `lowWater` to resume.
+ * source can be: past `highWater` it asks the producer to pause (the socket stops reading), and
+ * at or below `lowWater` to resume. Both count the queued events' weights (`weigh`, default 1
+ * each): events differ by an order of magnitude in the memory they hold.
  */
 export interface EventQueue<T> {
   push(item: T): void;
@@ -12,15 +13,19 @@ export interface EventQueue<T> {
   iterate(): AsyncIterable<T>;
 }
 
-export interface QueueOptions {
+export interface QueueOptions<T> {
   highWater: number;
   lowWater: number;
   onPressure: (paused: boolean) => void;
+  weigh?: (item: T) => number;
 }
 
-export function createEventQueue<T>(opts: QueueOptions): EventQueue<T> {
+export function createEventQueue<T>(opts: QueueOptions<T>): EventQueue<T> {
+  const weigh = opts.weigh ?? (() => 1);
   const items: T[] = [];
   let head = 0;
+  /** The queued items' weights, summed. */
+  let weight = 0;
   let ended = false;
   let error: Error | null = null;
   let paused = false;
@@ -37,7 +42,8 @@ export function createEventQueue<T>(opts: QueueOptions): EventQueue<T> {
     push(item) {
       if (ended) return;
       items.push(item);
-      if (!paused && items.length - head > opts.highWater) {
+      weight += weigh(item);
+      if (!paused && weight > opts.highWater) {
         paused = true;
         opts.onPressure(true);
       }
@@ -64,12 +70,13 @@ export function createEventQueue<T>(opts: QueueOptions): EventQueue<T> {
             if (head < items.length) {
               const item = items[head];
               items[head++] = undefined as T;
+              weight -= weigh(item);
               // Compact now and then rather than shift() per item.
               if (head > 1024 && head * 2 > items.length) {
                 items.splice(0, head);
                 head = 0;
               }
-              if (paused && items.length - head <= opts.lowWater) {
+              if (paused && weight <= opts.lowWater) {
                 paused = false;
                 opts.onPressure(false);
               }

@@ -19,8 +19,8 @@ import { digestBlockAnswer, digestFrame, type AnswerDigest, type FrameBytes, typ
 export interface FrameReader {
   /** `done` gets the frame's digest, after every frame read before it. */
   read(data: FrameBytes, done: (d: FrameDigest) => void): void;
-  /** A getBlock answer's body for `slot`, read as frame-digest.ts#digestBlockAnswer does. */
-  readBlockAnswer(slot: number, body: Buffer): Promise<AnswerDigest>;
+  /** A getBlock answer's body for `slot` (its chunks), read as frame-digest.ts#digestBlockAnswer does. */
+  readBlockAnswer(slot: number, body: Uint8Array[]): Promise<AnswerDigest>;
   /** Frames read and not answered yet. */
   readonly backlog: number;
   /** Threads reading (0: the calling one). */
@@ -43,7 +43,7 @@ export interface FrameWorkerData {
 }
 
 /** What a worker is given: a frame (bytes or text), or a getBlock answer's bytes with its slot. */
-export type WorkerJob = Uint8Array | string | { slot: number; body: Uint8Array };
+export type WorkerJob = Uint8Array | string | { slot: number; body: Uint8Array[] };
 
 /**
  * The worker's young generation. A block notification is megabytes of short-lived objects;
@@ -78,7 +78,7 @@ export function createFrameReader(opts: FrameReaderOptions): FrameReader {
   const { programs } = opts;
   const inline: FrameReader = {
     read: (data, done) => done(digestFrame(data, programs)),
-    readBlockAnswer: (slot, body) => Promise.resolve(digestBlockAnswer(body, slot, programs)),
+    readBlockAnswer: (slot, body) => Promise.resolve(digestBlockAnswer(body.map(asBuffer), slot, programs)),
     backlog: 0,
     threads: 0,
     ready: () => Promise.resolve(),
@@ -171,8 +171,8 @@ export function createFrameReader(opts: FrameReaderOptions): FrameReader {
       if (t === null) return inline.readBlockAnswer(slot, body);
       return new Promise<AnswerDigest>((done) => {
         t.held.push({ done, digest: null, ordered: false });
-        const own = ownBytes(body);
-        t.worker.postMessage({ slot, body: own } satisfies WorkerJob, [own.buffer]);
+        const own = body.map((chunk) => ownBytes(asBuffer(chunk)));
+        t.worker.postMessage({ slot, body: own } satisfies WorkerJob, own.map((c) => c.buffer));
       });
     },
     get backlog() {
@@ -194,6 +194,10 @@ export function createFrameReader(opts: FrameReaderOptions): FrameReader {
  * Bytes that share their memory with others (a small frame in a pool, a slice of a socket
  * read) are copied.
  */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function ownBytes(bytes: Buffer): Uint8Array & { buffer: ArrayBuffer } {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes as Uint8Array & { buffer: ArrayBuffer };
   const own = new Uint8Array(bytes.length);

@@ -12,6 +12,6 @@ const bytes = (data: Uint8Array) => Buffer.from(data.buffer, data.byteOffset, da
 port.on('message', (job: WorkerJob) => {
   if (typeof job === 'string') port.postMessage(digestFrame(job, programs));
   else if (job instanceof Uint8Array) port.postMessage(digestFrame(bytes(job), programs));
-  else port.postMessage(digestBlockAnswer(bytes(job.body), job.slot, programs));
+  else port.postMessage(digestBlockAnswer(job.body.map(bytes), job.slot, programs));
 });
 port.postMessage('ready');

@@ -78,9 +78,15 @@ export interface WebSocketSourceOptions extends LiveSourceOptions {
   nullRetries?: number;
   nullBackoffMs?: number;
   /**
-   * Queued events past which the socket stops being read. Default 5 000: a parsed transaction
-   * is ~15 KB of heap (the recorded DEX transactions), so the queue holds at most ~75 MB, and
-   * at 10,000 tx/s still half a second of work.
+   * Queued weight past which the socket stops being read, in decoded transactions (~0.85 KB of
+   * heap each, the recorded DEX transactions); a parsed one not yet decoded (logs mode) weighs
+   * RAW_TX_WEIGHT, other events 1. Default 80,000, at most ~70 MB: in block mode 8 s of
+   * 10,000 tx/s, in logs mode 5,000 transactions.
+   *
+   * Why so many: while the ingest loop fills a gap over HTTP it takes no events, and a socket
+   * paused for more than a few seconds at that rate is closed by the node (it will not hold
+   * hundreds of megabytes for a slow reader); the close makes the next gap. Decoded, seconds of
+   * the stream fit in memory and are passed on once the fill is done.
    */
   highWater?: number;
   /**
@@ -93,6 +99,12 @@ export interface WebSocketSourceOptions extends LiveSourceOptions {
 }
 
 export type { WebSocketStats } from './intake.js';
+
+/** How long the first dial waits for the frame workers to start (tens of ms, normally). */
+const WORKER_WAIT_MS = 5_000;
+
+/** A parsed transaction against a decoded one, in heap: ~15 KB against ~0.85 (the recorded DEX transactions). */
+const RAW_TX_WEIGHT = 16;
 
 export type WebSocketSource = LiveSource & { readonly stats: WebSocketStats; readonly mode: 'block' | 'logs' | null };
 
@@ -123,9 +135,11 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
   const timers: Array<ReturnType<typeof setInterval>> = [];
   let wakeSleep: (() => void) | null = null;
 
+  const highWater = opts.highWater ?? 80_000;
   const queue = createEventQueue<LiveEvent>({
-    highWater: opts.highWater ?? 5_000,
-    lowWater: Math.floor((opts.highWater ?? 5_000) / 2),
+    highWater,
+    lowWater: Math.floor(highWater / 2),
+    weigh: (e) => (e.kind === 'tx' && 'tx' in e ? RAW_TX_WEIGHT : 1),
     onPressure: (p) => {
       paused = p;
       if (p) conn?.pause();
@@ -202,6 +216,11 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
   }
 
   async function run(): Promise<void> {
+    // Until its workers are up the reader reads on this thread: a busy chain's block frames,
+    // megabytes each, would be parsed and decoded here at full rate while the code is still
+    // cold, and the node closes a socket that falls seconds behind. Worth a short wait.
+    await Promise.race([reader.ready(), sleep(WORKER_WAIT_MS)]);
+    if (stopped) return;
     for (;;) {
       let reason: string;
       let fatal: Error | null = null;

@@ -26,12 +26,14 @@ export function splitCredentials(url: string): { url: string; authorization: str
 }
 
 /**
- * Reads an answer's bytes into what the caller gets. Default: JSON.parse here. A caller with
- * megabytes per answer (getBlock) may read them elsewhere, a worker thread; the bytes are its
- * own (a fresh buffer, fit to move rather than copy). An RpcError it throws is passed on as is,
- * anything else as a malformed answer.
+ * Reads a 200 answer's bytes into what the caller gets, in place of JSON.parse here. A caller
+ * with megabytes per answer (getBlock) reads them elsewhere, on a worker thread. The body comes
+ * as the chunks it arrived in, each a buffer of its own: they can be moved to the worker as
+ * they are, where joining them (two copies of the whole body in fetch's arrayBuffer()) costs
+ * this thread nothing. An RpcError it throws is passed on as is, anything else as a malformed
+ * answer.
  */
-export type BodyReader = (bytes: Buffer) => unknown;
+export type BodyReader = (chunks: Uint8Array[]) => unknown;
 
 export async function postJson(url: string, body: unknown, timeoutMs: number, cancel?: AbortSignal, read?: BodyReader): Promise<unknown> {
   const target = splitCredentials(url);
@@ -53,6 +55,20 @@ export async function postJson(url: string, body: unknown, timeoutMs: number, ca
     } catch (err) {
       throw transportError(err, controller.signal.aborted, url, timeoutMs, cancel);
     }
+    if (read && res.status === 200) {
+      let chunks: Uint8Array[];
+      try {
+        chunks = await bodyChunks(res);
+      } catch (err) {
+        throw transportError(err, controller.signal.aborted, url, timeoutMs, cancel);
+      }
+      try {
+        return await read(chunks);
+      } catch (err) {
+        if (err instanceof RpcError) throw err;
+        throw new RpcError('malformed', `unreadable answer from ${redactUrl(url)}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
     let bytes: Buffer;
     try {
       bytes = Buffer.from(await res.arrayBuffer());
@@ -60,14 +76,6 @@ export async function postJson(url: string, body: unknown, timeoutMs: number, ca
       throw transportError(err, controller.signal.aborted, url, timeoutMs, cancel);
     }
     if (res.status !== 200) throw fromHttpStatus(res.status, bytes.toString('utf8'), res.headers.get('retry-after'));
-    if (read) {
-      try {
-        return await read(bytes);
-      } catch (err) {
-        if (err instanceof RpcError) throw err;
-        throw new RpcError('malformed', `unreadable answer from ${redactUrl(url)}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
     // A getBlock answer is megabytes: see jsonText for why not res.text().
     const text = jsonText(bytes);
     try {
@@ -78,6 +86,17 @@ export async function postJson(url: string, body: unknown, timeoutMs: number, ca
   } finally {
     clearTimeout(timer);
     cancel?.removeEventListener('abort', onCancel);
+  }
+}
+
+async function bodyChunks(res: Response): Promise<Uint8Array[]> {
+  const chunks: Uint8Array[] = [];
+  if (!res.body) return chunks;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return chunks;
+    chunks.push(value);
   }
 }
 
