@@ -1,6 +1,5 @@
 /** Shared output formatting: short keys, raw amounts at their decimals, tables that behave off a TTY. */
-import { createRequire } from 'node:module';
-import type CliTable from 'cli-table3';
+import Table from 'cli-table3';
 import { tableWidth } from './table-width.js';
 // The shared text helpers live in src/format (the watch screen prints with them too).
 export { formatAmount, isoTime, mintLabel, shortKey } from '../format/text.js';
@@ -94,11 +93,6 @@ export function makeTable(head: string[], numericColumns: number[] = [], fit: Co
   };
 }
 
-// cli-table3 is CommonJS: required when the first table is drawn (a --json run never needs it),
-// and not imported, which would first load Node's parser for CommonJS exports.
-let Table: typeof CliTable | undefined;
-const loadTable = () => (Table ??= createRequire(import.meta.url)('cli-table3') as typeof CliTable);
-
 const NO_BORDER = {
   top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
   left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' '.repeat(GAP),
@@ -110,7 +104,7 @@ export function renderTable(head: string[], rows: string[][], numericColumns: nu
   const natural = Array.from({ length: n }, (_, i) => Math.max(textWidth(head[i] ?? ''), ...rows.map((r) => textWidth(r[i] ?? '')), 1));
   const { keep, widths } = fitColumns(natural, fit, width);
   const color = useColor();
-  const table = new (loadTable())({
+  const table = new Table({
     ...(head.length ? { head: keep.map((i) => head[i] ?? '') } : {}),
     chars: NO_BORDER,
     style: { head: color ? ['cyan'] : [], border: [], 'padding-left': 0, 'padding-right': 0 },

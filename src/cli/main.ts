@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import type * as CommanderModule from 'commander';
+import { Command, CommanderError } from 'commander';
 import { EXIT, UsageError } from './errors.js';
 import { redactText } from '../util/redact.js';
 import { UnsupportedStoreError } from '../core/store/types.js';
@@ -18,11 +17,6 @@ import { exampleOf } from './examples.js';
 import { setWideTables } from './table-width.js';
 
 export type { CommandRegistrar } from './commands/types.js';
-
-// commander is CommonJS. Required, not imported: importing CommonJS from ESM first loads Node's
-// parser for CommonJS exports, which costs about as much as commander itself (test/bench/startup.ts).
-const { Command, CommanderError } = createRequire(import.meta.url)('commander') as typeof CommanderModule;
-type Command = CommanderModule.Command;
 
 /** Each top-level command by name, in the order --help lists them. */
 const REGISTRARS: ReadonlyArray<[name: string, register: CommandRegistrar]> = [

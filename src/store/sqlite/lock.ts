@@ -10,7 +10,7 @@
  */
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
-import { BetterSqlite3 } from './driver.js';
+import { openSqlite } from './driver.js';
 import { LockHeldError, type LockHolder } from '../../core/store/types.js';
 
 export { LockHeldError, type LockHolder } from '../../core/store/types.js';
@@ -45,7 +45,7 @@ function readHolder(conn: Database.Database): LockHolder | null {
 export function acquireFileLock(dbPath: string, name: string): FileLock {
   const path = lockPathFor(dbPath, name);
   if (dbPath === ':memory:' || dbPath === '') return { path, release() {} };
-  const conn = new BetterSqlite3(path);
+  const conn = openSqlite(path);
   const held = (): never => {
     const holder = readHolder(conn);
     conn.close();

@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
-import { BetterSqlite3 } from './driver.js';
+import { openSqlite } from './driver.js';
 import type { Kysely, SqliteDatabase, SqliteStatement } from 'kysely';
 import type { DB } from '../schema.js';
 import { checkVersion, loadMigrations, migrate } from './migrate.js';
@@ -110,7 +110,7 @@ export function openDatabase(opts: OpenOptions = {}): SolflowDb {
   if (!readonly && path !== ':memory:' && path !== '') checkWritable(path);
   let sqlite: Database.Database;
   try {
-    sqlite = readonly ? openReader(path) : new BetterSqlite3(path, { fileMustExist: mustExist });
+    sqlite = readonly ? openReader(path) : openSqlite(path, { fileMustExist: mustExist });
   } catch (err) {
     throw namingFile(err, path);
   }
@@ -186,7 +186,7 @@ function checkWritable(path: string): void {
  * checked first; nobody can be writing through a directory no -wal file can be made in.
  */
 function openReader(path: string): Database.Database {
-  const sqlite = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  const sqlite = openSqlite(path, { readonly: true, fileMustExist: true });
   try {
     sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
     return sqlite;
@@ -198,7 +198,7 @@ function openReader(path: string): Database.Database {
     if (existsSync(wal) && statSync(wal).size > 0) {
       throw new Error(`cannot read ${path}: its -wal file holds changes not yet in the file and the directory is not writable; run any writing command on it once where it is writable`);
     }
-    return new BetterSqlite3(`file:${encodeURI(resolve(path))}?immutable=1`, { readonly: true, fileMustExist: true });
+    return openSqlite(`file:${encodeURI(resolve(path))}?immutable=1`, { readonly: true, fileMustExist: true });
   }
 }
 

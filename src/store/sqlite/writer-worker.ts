@@ -5,7 +5,8 @@
  * flush() wakes up.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from './driver.js';
 import { applyPragmas, defineFunctions } from './open.js';
 import { receivedStrings, unpackTrades } from './trade-codec.js';
 import { createWriter, type SqliteWriter } from './writer.js';
@@ -29,7 +30,7 @@ let sqlite: Database.Database | null = null;
 let writer: SqliteWriter | null = null;
 let startError: unknown = null;
 try {
-  sqlite = new Database(data.path, { fileMustExist: true });
+  sqlite = openSqlite(data.path, { fileMustExist: true });
   applyPragmas(sqlite, { readonly: false, busyTimeoutMs: data.busyTimeoutMs });
   defineFunctions(sqlite);
   writer = createWriter(sqlite, {

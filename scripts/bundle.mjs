@@ -1,0 +1,120 @@
+// The CLI bundle (npm run build, after tsc), in dist/bundle/: the command line split into chunks
+// so each subcommand loads only its own code (test/bench/startup.ts). Libraries that are native,
+// ESM-only with their own dependency trees, or used by few commands stay outside, as packages
+// Node resolves at run time; commander, cli-table3 and better-sqlite3's JavaScript (plain
+// CommonJS that nearly every command loads) are bundled, which spares Node resolving and reading
+// ~35 files (better-sqlite3's addon stays a file: src/store/sqlite/driver.ts).
+//
+// Two steps. esbuild compiles and bundles (TypeScript, CommonJS inside ESM), then rollup cuts the
+// chunks again: esbuild makes a chunk for each set of entry points that share code and never lets
+// a chunk import the entry, so the ~10 small modules both main.ts and the commands use were ~10
+// files every command loaded, and `query stats` loaded 23. Each file costs Node's ESM loader a
+// resolve, a read and a link, in turn. Rollup keeps what main.js loads in main.js and puts the
+// code most commands share in one chunk (CORE below): --help loads main.js alone, query stats
+// main.js and that chunk.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { build } from 'esbuild';
+import { rollup } from 'rollup';
+
+const OUT = 'dist/bundle';
+const STAGE = 'dist/bundle-esbuild';
+
+// CommonJS bundled into ESM reaches Node's builtins (and any package left outside) through
+// esbuild's __require, which needs a real `require` in its chunk's scope.
+const REQUIRE_BANNER = "import { createRequire as __solflowCreateRequire } from 'node:module'; const require = __solflowCreateRequire(import.meta.url);";
+
+const common = {
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: [
+    '@solana/web3.js',
+    '@triton-one/yellowstone-grpc',
+    'ink',
+    'pg',
+    'prom-client',
+    'react',
+    'ws',
+  ],
+  banner: { js: REQUIRE_BANNER },
+  entryNames: '[name]',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+/**
+ * Rollup reads esbuild's files with their source maps, so the final maps point into src/. The
+ * `require` banner stays only in the file that defines __require (the line is blanked elsewhere,
+ * keeping the maps' line numbers).
+ */
+const fromEsbuild = {
+  name: 'from-esbuild',
+  load(id) {
+    let code = readFileSync(id, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n');
+    if (!code.includes('typeof require')) code = code.replace(REQUIRE_BANNER, '');
+    return { code, map: existsSync(`${id}.map`) ? readFileSync(`${id}.map`, 'utf8') : null };
+  },
+};
+
+rmSync(OUT, { recursive: true, force: true });
+rmSync(STAGE, { recursive: true, force: true });
+const { metafile } = await build({ ...common, entryPoints: ['src/cli/main.ts'], outdir: STAGE, metafile: true });
+
+/**
+ * The code most commands run once they open a SQLite file: the query subcommands, the CLI's
+ * output helpers, the SQLite store (not the Kysely reports) and the CommonJS libraries under
+ * them. Rollup would still cut it by which commands share what; one chunk is fewer files for
+ * every command (query top-flows 18 -> 7) at the price of some code a command does not run.
+ */
+const CORE = [
+  /^src\/cli\/query\//,
+  /^src\/cli\/[a-z-]+\.ts$/,
+  /^src\/format\//,
+  /^src\/store\/[a-z-]+\.ts$/,
+  /^src\/store\/writer\//,
+  /^src\/store\/sqlite\/(?!report-sql)[a-z-]+\.ts$/, // report-sql is Kysely's
+  /^src\/core\/labels/,
+  /^src\/core\/decode\/base58/,
+  /^src\/util\//,
+  /node_modules\/(cli-table3|string-width|strip-ansi|ansi-regex|emoji-regex|is-fullwidth-code-point|better-sqlite3|bindings|file-uri-to-path|@colors)\//,
+];
+const outputs = new Map(Object.entries(metafile.outputs).map(([file, o]) => [resolve(file), o]));
+/** esbuild's chunks main.js imports, loaded on every run: rollup keeps them in main.js. */
+const loadedByMain = new Set();
+const markLoaded = (file) => {
+  if (loadedByMain.has(file)) return;
+  loadedByMain.add(file);
+  for (const i of outputs.get(file).imports) if (i.kind === 'import-statement' && !i.external) markLoaded(resolve(i.path));
+};
+markLoaded(resolve(`${STAGE}/main.js`));
+/** Rollup's manualChunks: an esbuild chunk made only of core code goes into the one core chunk. */
+function chunkOf(id) {
+  if (loadedByMain.has(id)) return 'main';
+  const inputs = Object.keys(outputs.get(id)?.inputs ?? {});
+  return inputs.length > 0 && inputs.every((input) => CORE.some((re) => re.test(input))) ? 'core' : undefined;
+}
+
+const cli = await rollup({
+  input: { main: `${STAGE}/main.js` },
+  // Everything esbuild left as an import of a package or builtin stays one.
+  external: (id) => !id.startsWith('.') && !id.startsWith('/'),
+  // esbuild has already dropped what is unused.
+  treeshake: false,
+  // main.js may export more than run() (what the chunks loaded later take from it), so it holds
+  // that code itself rather than re-exporting it from one more file.
+  preserveEntrySignatures: 'allow-extension',
+  plugins: [fromEsbuild],
+  onwarn(warning, warn) {
+    if (warning.code !== 'CIRCULAR_DEPENDENCY') warn(warning);
+  },
+});
+await cli.write({ manualChunks: chunkOf, dir: OUT, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunk-[hash].js', sourcemap: true });
+await cli.close();
+rmSync(STAGE, { recursive: true, force: true });
+// The worker threads' entries (src/util/start-worker.ts finds them beside the chunk that starts
+// them), built apart from the command line: built together, every module both use became a chunk
+// of its own. Few files, so esbuild's chunks stay as they are.
+await build({ ...common, entryPoints: ['src/store/sqlite/writer-worker.ts', 'src/sources/live/frame-worker.ts'], outdir: OUT, chunkNames: 'worker-[hash]' });
