@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is built by `npm install` (the package's prepare script): tsc compiles
-// src/ to dist/, and scripts/bundle.mjs bundles the command line into dist/bundle/: Node loads a
+// src/ to dist/, and src/build-bundle.mjs bundles the command line into dist/bundle/: Node loads a
 // few files in place of solflow's ~60 and Kysely's ~400, each subcommand's code a chunk loaded
 // when it runs (test/bench/startup.ts). Libraries that are native or ESM-only stay outside the
-// bundle (scripts/bundle.mjs lists them).
+// bundle (src/build-bundle.mjs lists them).
 // React (under `solflow watch`) reads NODE_ENV once when first loaded; unset, it loads its
 // development build, several times slower per frame. Static imports run before this module's
 // body, so main.js is imported dynamically below, after the default is set.

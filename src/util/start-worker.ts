@@ -1,7 +1,7 @@
 /**
  * Start a worker thread on a module that sits beside the caller: the built .js (beside it in
  * dist/ as tsc lays it out, or in dist/bundle/, where each worker is a bundle entry of its own
- * in the one flat directory of chunks — scripts/bundle.mjs lists them), or under tsx/vitest
+ * in the one flat directory of chunks — src/build-bundle.mjs lists them), or under tsx/vitest
  * (running the .ts sources) the .ts file loaded through tsx's API, since a worker does not
  * inherit the loader.
  */

@@ -1,6 +1,6 @@
 /**
  * Opening a better-sqlite3 connection. The CLI bundle carries better-sqlite3's JavaScript
- * (scripts/bundle.mjs), sparing Node resolving and reading its ~13 files on every start; the
+ * (src/build-bundle.mjs), sparing Node resolving and reading its ~13 files on every start; the
  * compiled addon stays a file in the installed package, loaded on the first open.
  */
 import { existsSync } from 'node:fs';

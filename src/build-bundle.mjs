@@ -12,6 +12,9 @@
 // resolve, a read and a link, in turn. Rollup keeps what main.js loads in main.js and puts the
 // code most commands share in one chunk (CORE below): --help loads main.js alone, query stats
 // main.js and that chunk.
+//
+// Plain JavaScript that Node runs as it is (tsc leaves it alone), in src/ because the package's
+// top level is fixed.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
