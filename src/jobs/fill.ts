@@ -13,7 +13,7 @@ import type { WriterTx } from '../core/store/types.js';
 import { runAddressBackfill, runSlotBackfill, type BackfillCounts, type BackfillSink, type Checkpoint, type Gap } from '../sources/backfill.js';
 import type { RpcClient } from '../sources/rpc/client.js';
 import type { BlockAnswerReader } from '../sources/blocks.js';
-import type { Commitment, DecodedSourceTx, SlotRange, SourceTx } from '../sources/types.js';
+import type { BlockTx, Commitment, SlotRange } from '../sources/types.js';
 
 export interface FillRequest {
   client: RpcClient;
@@ -60,7 +60,7 @@ export async function fillRange(req: FillRequest): Promise<FillResult> {
   let decodeFailures = 0;
   let counts: BackfillCounts = { planned: 0, done: 0, blocks: 0, skippedSlots: 0, transactions: 0, trades: 0, failedTxs: 0 };
   const sink: BackfillSink = {
-    async ingest(txs: Array<SourceTx | DecodedSourceTx>, at) {
+    async ingest(txs: BlockTx[], at) {
       const r = await pipeline.ingestTransactions(txs);
       decodeFailures += r.decodeErrors;
       if (at.blockTime !== null) await pipeline.tick(at.blockTime, at.slot);

@@ -14,7 +14,7 @@
 import type { RpcClient } from './rpc/client.js';
 import { slotOutcomes, type BlockAnswerReader } from './blocks.js';
 import { fetchTransactions, listSignaturePages, type SignatureInfo } from './address.js';
-import type { Commitment, DecodedSourceTx, SlotRange, SourceTx } from './types.js';
+import type { BlockTx, Commitment, SlotRange, SourceTx } from './types.js';
 
 export type Gap = { from: number; to: number; error: string } | { signature: string; slot: number; error: string };
 
@@ -39,7 +39,7 @@ export interface Checkpoint {
 
 export interface BackfillSink {
   /** Ingest one block's (or one slot's) transactions; answer the number of trades found. */
-  ingest(txs: Array<SourceTx | DecodedSourceTx>, at: { slot: number; blockTime: number | null }): Promise<number>;
+  ingest(txs: BlockTx[], at: { slot: number; blockTime: number | null }): Promise<number>;
   checkpoint(cp: Checkpoint): Promise<void> | void;
 }
 

@@ -16,13 +16,13 @@ import type { RpcClient } from './rpc/client.js';
 import { inOrderAhead, type Ahead } from './lookahead.js';
 import { RpcError } from './rpc/errors.js';
 import type { AnswerDigest, DigestedBlock } from './live/frame-digest.js';
-import type { Commitment, DecodedSourceTx, SlotRange, SourceTx } from './types.js';
+import type { BlockTx, Commitment, SlotRange, SourceTx } from './types.js';
 
 /** Reads one getBlock answer's body for `slot`, as it arrived in chunks (frame-reader.ts#readBlockAnswer). */
 export type BlockAnswerReader = (slot: number, body: Uint8Array[]) => Promise<AnswerDigest>;
 
 export type SlotOutcome =
-  | { kind: 'block'; slot: number; blockTime: number | null; txs: Array<SourceTx | DecodedSourceTx> }
+  | { kind: 'block'; slot: number; blockTime: number | null; txs: BlockTx[] }
   /** Slots from..to have no block. */
   | { kind: 'skipped'; from: number; to: number }
   /** Slots from..to could not be fetched (after retries); `error` says why. */

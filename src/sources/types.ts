@@ -17,6 +17,9 @@ export interface DecodedSourceTx {
   txIndex: number | null;
 }
 
+/** What a block-reading source hands on: raw, or decoded where it was read. */
+export type BlockTx = SourceTx | DecodedSourceTx;
+
 /** An inclusive slot interval. */
 export type SlotRange = readonly [number, number];
 

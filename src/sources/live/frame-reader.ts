@@ -7,9 +7,10 @@
  *
  * The workers are shared by the source's connections; a connection drops the answers that come
  * back after it closed. They also read the getBlock answers of the source's gap fills
- * (readBlockAnswer): those come back as soon as read, since the fill orders its blocks itself. If a worker dies, the frames the workers held are lost: `onFailure` is
- * told (the source gives the connection up, and its reconnect gap refetches those slots) and
- * later frames are read on the calling thread.
+ * (readBlockAnswer): those come back as soon as read, since the fill orders its blocks itself.
+ * If a worker dies, the frames the workers held are lost: `onFailure` is told (the source gives
+ * the connection up, and its reconnect gap refetches those slots) and later frames are read on
+ * the calling thread; the getBlock answers held settle as unread (the fill refetches them).
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
@@ -57,21 +58,23 @@ export function defaultFrameThreads(): number {
   return Math.min(4, availableParallelism());
 }
 
-/**
- * Work handed to a worker. A frame (`ordered`) is answered when its digest is back, passed on
- * in arrival order; a getBlock answer as soon as its digest is back.
- */
+/** A frame handed to a worker: answered when its digest is back, passed on in arrival order. */
 interface Pending {
-  done: (d: any) => void;
-  digest: FrameDigest | AnswerDigest | null;
-  ordered: boolean;
+  done: (d: FrameDigest) => void;
+  digest: FrameDigest | null;
+}
+
+/** What a worker holds: takes the worker's answer; a getBlock answer can also be dropped unread. */
+interface Held {
+  take: (answer: FrameDigest | AnswerDigest) => void;
+  drop?: (why: string) => void;
 }
 
 interface FrameThread {
   worker: Worker;
   ready: boolean;
-  /** Its frames, oldest first: a worker answers in the order it was given them. */
-  held: Pending[];
+  /** Its work, oldest first: a worker answers in the order it was given it. */
+  held: Held[];
 }
 
 export function createFrameReader(opts: FrameReaderOptions): FrameReader {
@@ -92,14 +95,13 @@ export function createFrameReader(opts: FrameReaderOptions): FrameReader {
   let started = 0;
   let onStarted: () => void = () => {};
   const allStarted = new Promise<void>((resolve) => (onStarted = resolve));
-  /** Stop the workers; the getBlock answers they held settle as unread (the fill refetches them). */
   const stopAll = (why: string) => {
-    const held = pool.flatMap((t) => t.held.filter((p) => !p.ordered));
+    const held = pool.flatMap((t) => t.held);
     for (const t of pool) void t.worker.terminate();
     pool = [];
     order = [];
     onStarted();
-    for (const p of held) p.done({ ok: false, why } satisfies AnswerDigest);
+    for (const h of held) h.drop?.(why);
   };
   const failed = (why: string) => {
     if (pool.length === 0) return;
@@ -132,10 +134,7 @@ export function createFrameReader(opts: FrameReaderOptions): FrameReader {
         if (++started === opts.threads) onStarted();
       }
       else if (pool.includes(t)) {
-        const p = t.held.shift()!;
-        p.digest = d;
-        if (p.ordered) passOn();
-        else p.done(d);
+        t.held.shift()!.take(d);
       }
     });
     t.worker.on('error', (err) => failed(`a frame worker failed: ${err.message}`));
@@ -159,9 +158,14 @@ export function createFrameReader(opts: FrameReaderOptions): FrameReader {
        * worker then, so the order holds.
        */
       if (t === null) return inline.read(data, done);
-      const pending: Pending = { done, digest: null, ordered: true };
+      const pending: Pending = { done, digest: null };
       order.push(pending);
-      t.held.push(pending);
+      t.held.push({
+        take: (d) => {
+          pending.digest = d as FrameDigest;
+          passOn();
+        },
+      });
       if (typeof data === 'string') return t.worker.postMessage(data);
       const own = ownBytes(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
       t.worker.postMessage(own, [own.buffer]);
@@ -170,7 +174,7 @@ export function createFrameReader(opts: FrameReaderOptions): FrameReader {
       const t = pick();
       if (t === null) return inline.readBlockAnswer(slot, body);
       return new Promise<AnswerDigest>((done) => {
-        t.held.push({ done, digest: null, ordered: false });
+        t.held.push({ take: (d) => done(d as AnswerDigest), drop: (why) => done({ ok: false, why }) });
         const own = body.map((chunk) => ownBytes(asBuffer(chunk)));
         t.worker.postMessage({ slot, body: own } satisfies WorkerJob, own.map((c) => c.buffer));
       });
@@ -188,16 +192,16 @@ export function createFrameReader(opts: FrameReaderOptions): FrameReader {
   };
 }
 
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /**
  * Bytes to move to a worker. A big frame or HTTP body is a buffer of its own (ws and fetch
  * assemble it so): moved, not copied (copying cost the main thread a quarter of its time).
  * Bytes that share their memory with others (a small frame in a pool, a slice of a socket
  * read) are copied.
  */
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
 function ownBytes(bytes: Buffer): Uint8Array & { buffer: ArrayBuffer } {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes as Uint8Array & { buffer: ArrayBuffer };
   const own = new Uint8Array(bytes.length);

@@ -220,6 +220,8 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
     // megabytes each, would be parsed and decoded here at full rate while the code is still
     // cold, and the node closes a socket that falls seconds behind. Worth a short wait.
     await Promise.race([reader.ready(), sleep(WORKER_WAIT_MS)]);
+    // Ready first: end the wait's timer, so it cannot clear a later redial's wakeSleep.
+    wakeSleep?.();
     if (stopped) return;
     for (;;) {
       let reason: string;

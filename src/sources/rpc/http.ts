@@ -26,12 +26,11 @@ export function splitCredentials(url: string): { url: string; authorization: str
 }
 
 /**
- * Reads a 200 answer's bytes into what the caller gets, in place of JSON.parse here. A caller
+ * Reads a 200 answer's bytes into what the caller gets; by default JSON.parse here. A caller
  * with megabytes per answer (getBlock) reads them elsewhere, on a worker thread. The body comes
  * as the chunks it arrived in, each a buffer of its own: they can be moved to the worker as
- * they are, where joining them (two copies of the whole body in fetch's arrayBuffer()) costs
- * this thread nothing. An RpcError it throws is passed on as is, anything else as a malformed
- * answer.
+ * they are, and joined there (fetch's arrayBuffer() copied the whole body twice on this
+ * thread). An RpcError it throws is passed on as is, anything else as a malformed answer.
  */
 export type BodyReader = (chunks: Uint8Array[]) => unknown;
 
@@ -55,37 +54,32 @@ export async function postJson(url: string, body: unknown, timeoutMs: number, ca
     } catch (err) {
       throw transportError(err, controller.signal.aborted, url, timeoutMs, cancel);
     }
-    if (read && res.status === 200) {
-      let chunks: Uint8Array[];
-      try {
-        chunks = await bodyChunks(res);
-      } catch (err) {
-        throw transportError(err, controller.signal.aborted, url, timeoutMs, cancel);
-      }
-      try {
-        return await read(chunks);
-      } catch (err) {
-        if (err instanceof RpcError) throw err;
-        throw new RpcError('malformed', `unreadable answer from ${redactUrl(url)}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-    let bytes: Buffer;
+    let chunks: Uint8Array[];
     try {
-      bytes = Buffer.from(await res.arrayBuffer());
+      chunks = await bodyChunks(res);
     } catch (err) {
       throw transportError(err, controller.signal.aborted, url, timeoutMs, cancel);
     }
-    if (res.status !== 200) throw fromHttpStatus(res.status, bytes.toString('utf8'), res.headers.get('retry-after'));
-    // A getBlock answer is megabytes: see jsonText for why not res.text().
-    const text = jsonText(bytes);
+    if (res.status !== 200) throw fromHttpStatus(res.status, Buffer.concat(chunks).toString('utf8'), res.headers.get('retry-after'));
     try {
-      return JSON.parse(text);
-    } catch {
-      throw new RpcError('malformed', `malformed JSON from ${redactUrl(url)} (${text.length} bytes)`);
+      return await (read ?? readJson)(chunks);
+    } catch (err) {
+      if (err instanceof RpcError) throw err;
+      throw new RpcError('malformed', `unreadable answer from ${redactUrl(url)}: ${err instanceof Error ? err.message : String(err)}`);
     }
   } finally {
     clearTimeout(timer);
     cancel?.removeEventListener('abort', onCancel);
+  }
+}
+
+/** A getBlock answer is megabytes: see jsonText for why not res.text(). */
+function readJson(chunks: Uint8Array[]): unknown {
+  const text = jsonText(Buffer.concat(chunks));
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`malformed JSON (${text.length} bytes)`);
   }
 }
 
