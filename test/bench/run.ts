@@ -12,6 +12,7 @@ await benchDecode(seconds);
 // Other parts register here as they land: each module exports one async function.
 const others: Array<[string, string]> = [
   ['write-path.ts', 'benchWritePath'],
+  ['flow-memory.ts', 'benchFlowMemory'],
   ['write-path-pg.ts', 'benchWritePathPg'],
   ['backfill.ts', 'benchBackfill'],
   ['store-queries.ts', 'benchStoreQueries'],

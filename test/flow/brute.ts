@@ -14,6 +14,16 @@ export function effectiveTimes(sorted: readonly ClassifiedTrade[]): number[] {
   });
 }
 
+/**
+ * Whether a trade at chain time `time` is inside a window of `seconds` at `now`: windows up to
+ * 15 minutes are exact, (now - W, now]; longer ones move by whole minutes of chain time (the
+ * current minute and the W/60 - 1 before it).
+ */
+export function inWindow(time: number, now: number, seconds: number): boolean {
+  if (time > now) return false;
+  return seconds <= 900 ? time > now - seconds : Math.floor(time / 60) > Math.floor(now / 60) - seconds / 60;
+}
+
 export function bruteMetrics(trades: readonly ClassifiedTrade[], now: number): Map<string, WindowMetrics[]> {
   const sorted = trades.slice().sort(compareTrades);
   const times = effectiveTimes(sorted);
@@ -22,7 +32,7 @@ export function bruteMetrics(trades: readonly ClassifiedTrade[], now: number): M
   for (const mint of mints) {
     const rows: WindowMetrics[] = [];
     for (const w of WINDOWS) {
-      const inW = sorted.filter((t, i) => t.baseMint === mint && times[i] > now - w.seconds && times[i] <= now);
+      const inW = sorted.filter((t, i) => t.baseMint === mint && inWindow(times[i], now, w.seconds));
       const vol = (xs: ClassifiedTrade[]) => xs.reduce((s, t) => s + (t.solAmount === null ? 0 : Number(t.solAmount)), 0);
       const buys = inW.filter((t) => t.side === 'buy');
       const sells = inW.filter((t) => t.side === 'sell');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createFlowEngine } from '../../src/core/flow/index.js';
 import type { ClassifiedTrade, FlowOutput, WindowMetrics } from '../../src/core/flow/types.js';
 import { makeTrade, rng, synthTrades, USDC_MINT } from './gen.js';
-import { bruteMetrics } from './brute.js';
+import { bruteMetrics, inWindow } from './brute.js';
 
 const strip = (m: WindowMetrics) => ({ ...m, asOfSlot: null });
 
@@ -110,5 +110,69 @@ describe('rolling windows', () => {
     e.flush();
     const m5 = e.metricsFor('mint1')[1];
     expect(m5).toMatchObject({ botTrades: 1, botWallets: 1, botVolume: 1e9, botShare: 0.25, dcaTrades: 1, dcaWallets: 1, dcaVolume: 2e9, dcaBuyVolume: 2e9, dcaShare: 0.5 });
+  });
+});
+
+describe('window steps (the trades of one time kept together)', () => {
+  interface T { ts: number; wallet: string; buy: boolean; sol: number; bot: boolean; dca: boolean }
+
+  /** The 5m window's per-wallet buy volume and the windows' sums, recomputed from every trade. */
+  function bruteWindow(trades: T[], now: number, seconds: number) {
+    const inW = trades.filter((t) => inWindow(t.ts, now, seconds));
+    const sum = (xs: T[]) => xs.reduce((s, t) => s + t.sol, 0);
+    const distinct = (xs: T[]) => new Set(xs.map((t) => t.wallet)).size;
+    const buys = inW.filter((t) => t.buy);
+    const sells = inW.filter((t) => !t.buy);
+    const bots = inW.filter((t) => t.bot);
+    const dca = inW.filter((t) => t.dca);
+    const buy5m = new Map<string, number>();
+    for (const t of buys) buy5m.set(t.wallet, (buy5m.get(t.wallet) ?? 0) + t.sol);
+    return {
+      agg: {
+        buyVol: sum(buys), sellVol: sum(sells), buyCnt: buys.length, sellCnt: sells.length,
+        botVol: sum(bots), botTrades: bots.length, dcaVol: sum(dca), dcaBuyVol: sum(dca.filter((t) => t.buy)), dcaTrades: dca.length,
+        wallets: distinct(inW), buyers: distinct(buys), sellers: distinct(sells), botWallets: distinct(bots), dcaWallets: distinct(dca),
+      },
+      buy5m,
+    };
+  }
+
+  it('match a brute-force recomputation when few wallets trade many times a second, over many hours', async () => {
+    const { newTokenWindows, add, advance, W5M } = await import('../../src/core/flow/windows.js');
+    const { WINDOWS } = await import('../../src/core/flow/types.js');
+    const r = rng(11);
+    const t = newTokenWindows('DENSE');
+    const trades: T[] = [];
+    let ts = 5_000_000;
+    let checks = 0;
+    for (let i = 0; i < 40_000; i++) {
+      // Bursts of up to ~20 trades in one second, then gaps of up to 40 minutes (the token goes
+      // quiet: steps expire from every window, the columns drop their dead prefix and shrink).
+      const u = r();
+      ts += u < 0.85 ? 0 : u < 0.999 ? 1 + Math.floor(r() * 3) : Math.floor(r() * 2400);
+      const trade = { ts, wallet: `w${Math.floor(r() * 7)}`, buy: r() < 0.6, sol: 1 + Math.floor(r() * 1e9), bot: r() < 0.2, dca: r() < 0.1 };
+      advance(t, ts);
+      add(t, trade.ts, trade.wallet, trade.buy, trade.sol, trade.bot, trade.dca);
+      trades.push(trade);
+      if (i % 997 === 0 || r() < 0.002) {
+        // Look a little later too: the last second's trades are complete only once time moves on.
+        const now = ts + Math.floor(r() * 400);
+        advance(t, now);
+        for (let w = 0; w < WINDOWS.length; w++) {
+          const want = bruteWindow(trades, now, WINDOWS[w].seconds);
+          expect(t.aggs[w]).toEqual(want.agg);
+          if (w === W5M) {
+            const got = new Map([...t.buyers5m].filter((rec) => rec.buyInWindow > 0).map((rec) => [rec.wallet, rec.buyInWindow]));
+            expect(got).toEqual(want.buy5m);
+          }
+        }
+        ts = now;
+        checks++;
+      }
+    }
+    expect(checks).toBeGreaterThan(40);
+    // Steps are per distinct second (or minute), marks per (wallet, step): far fewer than the trades.
+    expect(t.short.base + t.short.len).toBeLessThan(trades.length / 4);
+    expect(t.long.markBase + t.long.marks).toBeLessThan(trades.length / 10);
   });
 });

@@ -189,9 +189,9 @@ function focus(t: TokenWindows, topShare: number): { focus: number; buyers: numb
   let n = 0;
   let inflow = 0;
   for (const r of t.buyers5m) {
-    if (r.buy5m > 0) {
-      scratch[n++] = r.buy5m;
-      inflow += r.buy5m;
+    if (r.buyInWindow > 0) {
+      scratch[n++] = r.buyInWindow;
+      inflow += r.buyInWindow;
     }
   }
   if (n === 0) return { focus: 1, buyers: 0, top: 0, inflow: 0 };
