@@ -4,11 +4,20 @@
 // few files in place of solflow's ~60 and Kysely's ~400, each subcommand's code a chunk loaded
 // when it runs (test/bench/startup.ts). Libraries that are native or ESM-only stay outside the
 // bundle (src/build-bundle.mjs lists them).
+//
+// CommonJS (bin/package.json), as the bundle is: an ES module entry costs Node ~7 ms of module
+// loader before the first line runs, and CommonJS lets dist/bundle/launch.cjs compile the bundle
+// with V8's code cache (src/cli/launch/load-bundle.ts).
+'use strict';
+
 // React (under `solflow watch`) reads NODE_ENV once when first loaded; unset, it loads its
-// development build, several times slower per frame. Static imports run before this module's
-// body, so main.js is imported dynamically below, after the default is set.
+// development build, several times slower per frame.
 process.env.NODE_ENV ??= 'production';
-const { run } = await import('../dist/bundle/main.js');
+const { join } = require('node:path');
+const { bundleRequire, cacheModeFrom } = require('../dist/bundle/launch.cjs');
+
+const requireBundle = bundleRequire(join(__dirname, '..', 'dist', 'bundle'), cacheModeFrom(process.env), (specifier) => import(specifier));
+const { run } = requireBundle('./main.cjs');
 
 // A reader that stops early (`solflow … | head`) closes the pipe: end quietly, as Unix tools do,
 // instead of an EPIPE stack.
