@@ -1,7 +1,7 @@
 // The CLI bundle (npm run build, after tsc), in dist/bundle/: the command line split into chunks
 // so each subcommand loads only its own code (test/bench/startup.ts). Libraries that are native,
 // ESM-only with their own dependency trees, or used by few commands stay outside, as packages
-// Node resolves at run time; commander, cli-table3 and better-sqlite3's JavaScript (plain
+// Node resolves at run time; commander and better-sqlite3's JavaScript (plain
 // CommonJS that nearly every command loads) are bundled, which spares Node resolving and reading
 // ~35 files (better-sqlite3's addon stays a file: src/store/sqlite/driver.ts).
 //
@@ -145,7 +145,7 @@ const CORE = [
   /^src\/core\/labels/,
   /^src\/core\/decode\/base58/,
   /^src\/util\//,
-  /node_modules\/(cli-table3|string-width|strip-ansi|ansi-regex|emoji-regex|is-fullwidth-code-point|better-sqlite3|bindings|file-uri-to-path|@colors)\//,
+  /node_modules\/(better-sqlite3|bindings|file-uri-to-path)\//,
 ];
 const outputs = new Map(Object.entries(metafile.outputs).map(([file, o]) => [resolve(file), o]));
 /** esbuild's chunks main.js imports, loaded on every run: rollup keeps them in main.js. */
