@@ -20,10 +20,22 @@ const requireBundle = bundleRequire(join(__dirname, '..', 'dist', 'bundle'), cac
 const { run } = requireBundle('./main.cjs');
 
 // A reader that stops early (`solflow … | head`) closes the pipe: end quietly, as Unix tools do,
-// instead of an EPIPE stack.
-process.stdout.on('error', (err) => {
-  if (err.code === 'EPIPE') process.exit(0);
-  throw err;
+// instead of an EPIPE stack. Said to process.stdout when something first makes it, not here:
+// making it loads Node's stream modules (~6 ms for a pipe), which query output written straight
+// to a pipe or file does without (src/cli/stdout.ts, which tells by the getter still being there).
+const makeStdout = Object.getOwnPropertyDescriptor(process, 'stdout');
+Object.defineProperty(process, 'stdout', {
+  configurable: true,
+  enumerable: true,
+  get() {
+    const stdout = makeStdout.get.call(process);
+    Object.defineProperty(process, 'stdout', { configurable: true, enumerable: true, writable: false, value: stdout });
+    stdout.on('error', (err) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+    return stdout;
+  },
 });
 
 run(process.argv).then(

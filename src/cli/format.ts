@@ -1,4 +1,5 @@
 /** Shared output formatting: short keys, raw amounts at their decimals, tables that behave off a TTY. */
+import { stdoutIsTTY } from './stdout.js';
 import { tableWidth } from './table-width.js';
 // The shared text helpers live in src/format (the watch screen prints with them too).
 export { formatAmount, isoTime, mintLabel, shortKey } from '../format/text.js';
@@ -15,8 +16,8 @@ export function groupDigits(n: number | bigint): string {
   return (neg ? '-' : '') + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
-  return Boolean(stream.isTTY) && !process.env.NO_COLOR;
+export function useColor(stream?: NodeJS.WriteStream): boolean {
+  return (stream ? stream.isTTY === true : stdoutIsTTY()) && !process.env.NO_COLOR;
 }
 
 /** How a column behaves when the table is wider than the terminal. */
