@@ -82,7 +82,7 @@ describe('the bundle loader', () => {
     const key = cacheKey(join(dir, 'main.cjs'));
     const good = readCodeCache(cacheOf(dir), key)!;
     // Well-formed header, payload of the right length but not V8's: V8 refuses it.
-    writeCodeCache(cacheOf(dir), key, Buffer.alloc(good.length, 0xab));
+    writeCodeCache(cacheOf(dir), key, () => Buffer.alloc(good.length, 0xab));
     expect(load(dir)).toEqual({ code: 0, stdout: EXPECTED, stderr: '' });
     // Cut short: the header's length does not match.
     writeFileSync(cacheOf(dir), readFileSync(cacheOf(dir)).subarray(0, 100));

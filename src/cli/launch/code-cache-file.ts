@@ -10,7 +10,7 @@
  * and the payload's length (a truncated write). Hashing the source would be stronger but costs
  * ~5 ms to load node:crypto, a third of what the cache saves.
  */
-import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 
 const MAGIC = 'solflow-v8-code-cache/1';
 
@@ -45,17 +45,24 @@ export function readCodeCache(path: string, key: string): Buffer | undefined {
 }
 
 /**
- * Writes `data` under `key`, whole or not at all (a temporary file renamed over the old one, so a
- * reader in another process never sees half a cache). Returns false, quietly, when it cannot:
- * a read-only install, a full disk.
+ * Writes the data `make` gives under `key`, whole or not at all (a temporary file renamed over the
+ * old one, so a reader in another process never sees half a cache). `make` is called only once
+ * the temporary file is open: where nothing can be written (a read-only install, a full disk)
+ * the cache is not made for nothing. Returns false, quietly, when it cannot write.
  */
-export function writeCodeCache(path: string, key: string, data: Buffer): boolean {
+export function writeCodeCache(path: string, key: string, make: () => Buffer): boolean {
   const tmp = `${path}.${process.pid}.tmp`;
+  let fd: number | undefined;
   try {
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${key} ${data.length}\n`, 'latin1'), data]));
+    fd = openSync(tmp, 'w');
+    const data = make();
+    writeFileSync(fd, Buffer.concat([Buffer.from(`${key} ${data.length}\n`, 'latin1'), data]));
+    closeSync(fd);
+    fd = undefined;
     renameSync(tmp, path);
     return true;
   } catch {
+    if (fd !== undefined) closeSync(fd);
     try {
       unlinkSync(tmp);
     } catch {

@@ -79,8 +79,13 @@ export function bundleRequire(dir: string, mode: CacheMode, nodeImport: (specifi
     if (known) return known.exports;
     const module: BundleModule = { exports: {} };
     loaded.set(file, module);
-    const fn = compile(file).runInThisContext() as (...args: unknown[]) => void;
-    fn.call(module.exports, module.exports, requireFn, module, file, dir, importModule);
+    try {
+      const fn = compile(file).runInThisContext() as (...args: unknown[]) => void;
+      fn.call(module.exports, module.exports, requireFn, module, file, dir, importModule);
+    } catch (err) {
+      loaded.delete(file); // as Node does: a file that failed to load is not half there next time
+      throw err;
+    }
     return module.exports;
   }
 
@@ -106,11 +111,7 @@ export function bundleRequire(dir: string, mode: CacheMode, nodeImport: (specifi
   function saveCaches(): void {
     for (const c of compiled) {
       if (!c.save) continue;
-      try {
-        writeCodeCache(c.cacheFile, c.key, c.script.createCachedData());
-      } catch {
-        // a cache is an optimisation: never a reason for a command to fail
-      }
+      writeCodeCache(c.cacheFile, c.key, () => c.script.createCachedData());
     }
   }
 
