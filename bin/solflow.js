@@ -22,21 +22,20 @@ const { run } = requireBundle('./main.cjs');
 // A reader that stops early (`solflow … | head`) closes the pipe: end quietly, as Unix tools do,
 // instead of an EPIPE stack. Said to process.stdout when something first makes it, not here:
 // making it loads Node's stream modules (~6 ms for a pipe), which query output written straight
-// to a pipe or file does without (src/cli/stdout.ts, which tells by the getter still being there).
+// to a pipe or file does without (src/cli/stdout.ts, which knows by this getter still being there
+// that nothing has written through the stream).
 const makeStdout = Object.getOwnPropertyDescriptor(process, 'stdout');
-Object.defineProperty(process, 'stdout', {
-  configurable: true,
-  enumerable: true,
-  get() {
-    const stdout = makeStdout.get.call(process);
-    Object.defineProperty(process, 'stdout', { configurable: true, enumerable: true, writable: false, value: stdout });
-    stdout.on('error', (err) => {
-      if (err.code === 'EPIPE') process.exit(0);
-      throw err;
-    });
-    return stdout;
-  },
-});
+function lazyStdout() {
+  const stdout = makeStdout.get.call(process);
+  Object.defineProperty(process, 'stdout', { configurable: true, enumerable: true, writable: false, value: stdout });
+  stdout.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  return stdout;
+}
+lazyStdout[Symbol.for('solflow.lazy-stdout')] = true;
+Object.defineProperty(process, 'stdout', { configurable: true, enumerable: true, get: lazyStdout });
 
 run(process.argv).then(
   (code) => {

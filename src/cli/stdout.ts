@@ -3,30 +3,37 @@
  *
  * Written straight to file descriptor 1 when it is a pipe, a socket or a file and nothing has
  * made process.stdout yet: making that stream loads Node's stream and net modules (~6 ms of a
- * ~130 ms `query stats` piped), and writes to a pipe or file are synchronous on Linux either
- * way. A terminal, or a stream someone already made, is written through process.stdout as ever,
- * and so is the rest of the output once fd 1 answers EAGAIN (a non-blocking pipe that is full).
+ * ~130 ms `query stats` piped). Each such write is whole when writeSync returns, so once
+ * something makes the stream (bin/solflow.js says when: LAZY_STDOUT) every later write goes
+ * through it and the order holds. A terminal is written through process.stdout as ever, and so
+ * is everything after fd 1 answers EAGAIN (a non-blocking pipe that is full).
  */
 import { fstatSync, writeSync } from 'node:fs';
 
-/** Decided at the first use: write to fd 1 ourselves. */
-let direct: boolean | undefined;
-
 /**
- * fd 1 is certainly not a terminal, and process.stdout is still the getter that makes it on
- * first use (bin/solflow.js replaces it with the stream once made).
+ * Marks bin/solflow.js's getter for process.stdout, which replaces itself with the stream once
+ * made: while it is there, nothing has written to stdout through a stream.
  */
+const LAZY_STDOUT = Symbol.for('solflow.lazy-stdout');
+
+/** fd 1 is a pipe, a socket or a file: asked once. */
+let notATerminal: boolean | undefined;
+/** fd 1 answered EAGAIN: process.stdout from then on, which waits for the reader. */
+let fellBack = false;
+
 function writeDirect(): boolean {
-  if (direct !== undefined) return direct;
-  direct = false;
-  if (typeof Object.getOwnPropertyDescriptor(process, 'stdout')?.get !== 'function') return direct;
-  try {
-    const st = fstatSync(1);
-    direct = st.isFIFO() || st.isSocket() || st.isFile();
-  } catch {
-    // no fd 1 to look at: leave it to process.stdout
+  if (fellBack) return false;
+  const getter = Object.getOwnPropertyDescriptor(process, 'stdout')?.get as { [LAZY_STDOUT]?: boolean } | undefined;
+  if (getter?.[LAZY_STDOUT] !== true) return false;
+  if (notATerminal === undefined) {
+    try {
+      const st = fstatSync(1);
+      notATerminal = st.isFIFO() || st.isSocket() || st.isFile();
+    } catch {
+      notATerminal = false; // no fd 1 to look at: leave it to process.stdout
+    }
   }
-  return direct;
+  return notATerminal;
 }
 
 /** Whether stdout is a terminal, asked without making process.stdout where that can be avoided. */
@@ -54,7 +61,7 @@ export function out(text: string): boolean {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EPIPE') process.exit(0);
       if (code !== 'EAGAIN') throw err;
-      direct = false;
+      fellBack = true;
       process.stdout.write(bytes.subarray(done));
       return true;
     }
