@@ -9,9 +9,9 @@
 // chunks again: esbuild makes a chunk for each set of entry points that share code and never lets
 // a chunk import the entry, so the ~10 small modules both main.ts and the commands use were ~10
 // files every command loaded, and `query stats` loaded 23. Each file costs Node's ESM loader a
-// resolve, a read and a link, in turn. Rollup keeps what main.js loads in main.js and puts the
-// code most commands share in one chunk (CORE below): --help loads main.js alone, query stats
-// main.js and that chunk.
+// resolve, a read and a link, in turn. Rollup keeps what main.js loads in main (main.cjs) and
+// puts the code most commands share in one chunk (CORE below): --help loads main.cjs alone,
+// query stats main.cjs and that chunk.
 //
 // The chunks are CommonJS (.cjs), loaded by dist/bundle/launch.cjs (src/cli/launch/load-bundle.ts)
 // through vm.Script with V8's code cache, which src/build-code-cache.mjs makes at the end: Node 20
