@@ -1,7 +1,9 @@
 /**
  * The width tables must fit, and `--wide`. Apart from format.ts so that setting the flag (every
- * command does, before its action) does not load cli-table3 for commands that draw no table.
+ * command does, before its action) does not load the table drawing for commands that draw none.
  */
+import { stdoutIsTTY } from './stdout.js';
+
 let wideTables = false;
 
 /** `--wide`: every column in full, whatever the terminal's width. */
@@ -10,7 +12,7 @@ export function setWideTables(wide: boolean): void {
 }
 
 /** The width tables must fit: the terminal's, and none (no cutting) off a TTY or with --wide. */
-export function tableWidth(stream: NodeJS.WriteStream = process.stdout): number {
-  if (wideTables || !stream.isTTY) return Infinity;
-  return stream.columns && stream.columns > 0 ? stream.columns : 80;
+export function tableWidth(): number {
+  if (wideTables || !stdoutIsTTY()) return Infinity;
+  return process.stdout.columns > 0 ? process.stdout.columns : 80;
 }

@@ -6,6 +6,11 @@
  * loads commander and the command specs; `query stats` adds the SQLite store and that one report
  * (no Kysely, no Postgres driver); `query top-flows` adds Kysely and the shared reports.
  *
+ * The bundle is compiled with V8's code cache that `npm run build` makes (src/cli/launch/
+ * load-bundle.ts): the plain rows are the warm cache, as every run after a build is; the rows
+ * marked "no code cache" run with SOLFLOW_CODE_CACHE=off, compiling every file from source as
+ * a run whose cache is missing or refused (another Node, other V8 flags) does.
+ *
  *   npm run bench                      (with the other benches)
  *   npx tsx test/bench/startup.ts      (alone; builds dist/ first if it is missing)
  */
@@ -25,27 +30,31 @@ function median(xs: number[]): number {
 }
 
 /** Median wall time of `node args…` over `runs` fresh processes, ms. */
-function timeNode(args: string[], runs: number): number {
+function timeNode(args: string[], runs: number, env: NodeJS.ProcessEnv = process.env): number {
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env });
     ms.push(performance.now() - t0);
     if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   }
   return median(ms);
 }
 
+const NO_CODE_CACHE = { ...process.env, SOLFLOW_CODE_CACHE: 'off' };
+
 /** The commands timed, each a fresh `node bin/solflow.js …`; `{db}` is a filled database. */
-const COMMANDS: Array<[label: string, args: string[]]> = [
+const COMMANDS: Array<[label: string, args: string[], env?: NodeJS.ProcessEnv]> = [
   ['solflow --help', ['--help']],
   ['solflow query stats', ['query', 'stats', '--db', '{db}']],
   ['solflow query top-flows', ['query', 'top-flows', '--db', '{db}']],
   ['solflow analyze --help', ['analyze', '--help']],
+  ['--help, no code cache', ['--help'], NO_CODE_CACHE],
+  ['query stats, no code cache', ['query', 'stats', '--db', '{db}'], NO_CODE_CACHE],
 ];
 
 export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS ?? 15)): Promise<{ bareMs: number; floorMs: number; ms: Record<string, number> }> {
-  if (!existsSync(join(ROOT, 'dist', 'bundle', 'main.js'))) {
+  if (!existsSync(join(ROOT, 'dist', 'bundle', 'main.cjs'))) {
     const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
     if (b.status !== 0) throw new Error('build failed');
   }
@@ -61,17 +70,17 @@ export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS 
     for (let i = 0; i < runs; i++) {
       bare.push(timeNode(['-e', '0'], 1));
       floor.push(timeNode([FLOOR, 'stats', '--db', db], 1));
-      COMMANDS.forEach(([, args], c) => times[c].push(timeNode([BIN, ...args.map((a) => a.replace('{db}', db))], 1)));
+      COMMANDS.forEach(([, args, env], c) => times[c].push(timeNode([BIN, ...args.map((a) => a.replace('{db}', db))], 1, env)));
     }
     const bareMs = median(bare);
     const ms: Record<string, number> = {};
     console.log(`start-up (median of ${runs} fresh processes each, interleaved)`);
     const floorMs = median(floor);
-    console.log(`  ${'node -e 0'.padEnd(26)}${bareMs.toFixed(0).padStart(5)} ms`);
-    console.log(`  ${'floor: stack only'.padEnd(26)}${floorMs.toFixed(0).padStart(5)} ms   ${(floorMs / bareMs).toFixed(2)}x bare node   (commander + better-sqlite3 + cli-table3, startup-floor.mjs)`);
+    console.log(`  ${'node -e 0'.padEnd(28)}${bareMs.toFixed(0).padStart(5)} ms`);
+    console.log(`  ${'floor: stack only'.padEnd(28)}${floorMs.toFixed(0).padStart(5)} ms   ${(floorMs / bareMs).toFixed(2)}x bare node   (commander + better-sqlite3 + cli-table3, startup-floor.mjs)`);
     COMMANDS.forEach(([label], c) => {
       ms[label] = median(times[c]);
-      console.log(`  ${label.padEnd(26)}${ms[label].toFixed(0).padStart(5)} ms   ${(ms[label] / bareMs).toFixed(2)}x bare node   ${(ms[label] / floorMs).toFixed(2)}x floor`);
+      console.log(`  ${label.padEnd(28)}${ms[label].toFixed(0).padStart(5)} ms   ${(ms[label] / bareMs).toFixed(2)}x bare node   ${(ms[label] / floorMs).toFixed(2)}x floor`);
     });
     return { bareMs, floorMs, ms };
   } finally {

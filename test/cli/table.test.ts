@@ -46,6 +46,18 @@ describe('the shared table helper', () => {
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(26);
   });
 
+  it('gives a cell holding newlines a line each, the other cells blank beside it', () => {
+    const text = renderTable(['k', 'v'], [['a', 'x\ny'], ['b', 'z']], [], [], Infinity);
+    expect(text.split('\n')).toEqual(['k  v', '─  ───', 'a  x', '   y', 'b  z']);
+  });
+
+  it('cuts a cell to its width with …, never through a character', () => {
+    const fit = [{ minWidth: 2 }, {}];
+    expect(renderTable([], [['🚀🚀🚀', 'x']], [], fit, 6)).toBe('🚀…  x');
+    // Too narrow for the emoji (two cells wide): the cut takes it whole, not half its code point.
+    expect(renderTable([], [['🚀🚀🚀', 'x']], [], fit, 5)).toBe('…   x');
+  });
+
   it('says one header style and correct plurals', () => {
     expect(headerText('net_sol')).toBe('net SOL');
     expect(headerText('baseAmount')).toBe('base amount');

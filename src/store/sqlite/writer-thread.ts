@@ -18,7 +18,8 @@
  * The pipeline uses it where the source is CPU-bound (backfill --from, demo); why not for an
  * RPC backfill is in PipelineOptions.writerThread.
  */
-import { receiveMessageOnPort, MessageChannel, type MessagePort } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { MessagePort } from 'node:worker_threads';
 import { startWorker } from '../../util/start-worker.js';
 import type Database from 'better-sqlite3';
 import type { ClassifiedTrade, Signal, WindowMetrics } from '../../core/flow/types.js';
@@ -82,6 +83,9 @@ const WAIT_SLICE_MS = 1000;
  */
 export function createThreadedWriter(sqlite: Database.Database, path: string, opts: WriterOptions = {}): SqliteWriter {
   const { onReject, ...options } = opts;
+  // Required here, not imported: loading Node's worker modules costs every command that opens a
+  // store ~2 ms at start-up, and only writers start the thread (src/util/start-worker.ts too).
+  const { MessageChannel, receiveMessageOnPort } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
   const channel = new MessageChannel();
   const signal = new Int32Array(new SharedArrayBuffer(12));
   const data: WriterThreadData = {
