@@ -1,7 +1,7 @@
 // The CLI bundle (npm run build, after tsc), in dist/bundle/: the command line split into chunks
 // so each subcommand loads only its own code (test/bench/startup.ts). Libraries that are native,
 // ESM-only with their own dependency trees, or used by few commands stay outside, as packages
-// Node resolves at run time; commander and better-sqlite3's JavaScript (plain
+// Node resolves at run time; commander, cli-table3 and better-sqlite3's JavaScript (plain
 // CommonJS that nearly every command loads) are bundled, which spares Node resolving and reading
 // ~35 files (better-sqlite3's addon stays a file: src/store/sqlite/driver.ts).
 //
@@ -52,6 +52,20 @@ const lazyChildProcess = {
       if (!text.includes(eager)) throw new Error(`${args.path}: no "${eager}" to make lazy; commander changed, update src/build-bundle.mjs`);
       return { contents: text.replace(eager, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };"), loader: 'js' };
     });
+  },
+};
+
+/**
+ * cli-table3 measures cells with string-width, which runs emoji-regex's large pattern over every
+ * string: ~10 ms of a cold `query stats`. Its require of string-width gets an ASCII-first measure
+ * (src/cli/string-width-ascii.cjs) that hands anything else to string-width.
+ */
+const asciiFirstWidth = {
+  name: 'ascii-first-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, (args) =>
+      /[\\/]cli-table3[\\/]/.test(args.importer) ? { path: resolve('src/cli/string-width-ascii.cjs') } : undefined,
+    );
   },
 };
 
@@ -127,7 +141,7 @@ const esOnlyFirst = {
 
 rmSync(OUT, { recursive: true, force: true });
 rmSync(STAGE, { recursive: true, force: true });
-const { metafile } = await build({ ...common, entryPoints: ['src/cli/main.ts'], outdir: STAGE, metafile: true, plugins: [lazyChildProcess] });
+const { metafile } = await build({ ...common, entryPoints: ['src/cli/main.ts'], outdir: STAGE, metafile: true, plugins: [lazyChildProcess, asciiFirstWidth] });
 
 /**
  * The code most commands run once they open a SQLite file: the query subcommands, the CLI's
@@ -145,7 +159,8 @@ const CORE = [
   /^src\/core\/labels/,
   /^src\/core\/decode\/base58/,
   /^src\/util\//,
-  /node_modules\/(better-sqlite3|bindings|file-uri-to-path)\//,
+  /node_modules\/(cli-table3|string-width|strip-ansi|ansi-regex|emoji-regex|is-fullwidth-code-point|@colors|better-sqlite3|bindings|file-uri-to-path)\//,
+  /^src\/cli\/string-width-ascii\.cjs$/,
 ];
 const outputs = new Map(Object.entries(metafile.outputs).map(([file, o]) => [resolve(file), o]));
 /** esbuild's chunks main.js imports, loaded on every run: rollup keeps them in main.js. */

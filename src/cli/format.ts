@@ -1,4 +1,5 @@
 /** Shared output formatting: short keys, raw amounts at their decimals, tables that behave off a TTY. */
+import Table from 'cli-table3';
 import { stdoutIsTTY } from './stdout.js';
 import { tableWidth } from './table-width.js';
 // The shared text helpers live in src/format (the watch screen prints with them too).
@@ -95,11 +96,16 @@ export function makeTable(head: string[], numericColumns: number[] = [], fit: Co
   };
 }
 
+const NO_BORDER = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' '.repeat(GAP),
+};
+
 /**
- * Drawn here: cli-table3, which drew these tables before, measures every cell several times with
- * string-width, whose emoji pattern made drawing `query stats`' 20 rows take ~10 ms of a cold
- * start, more than its query. The output is the same; widths are measured one way (textWidth)
- * for fitting and drawing alike.
+ * cli-table3 draws. Cells wider than their column are cut here first (cutCell), by whole
+ * characters, because cli-table3's own cut can split an emoji's code point. cli-table3 measures
+ * every cell several times with string-width, whose emoji pattern cost ~10 ms of a cold `query
+ * stats`: in the bundle it gets an ASCII-first measure instead (src/cli/string-width-ascii.cjs).
  */
 export function renderTable(head: string[], rows: string[][], numericColumns: number[], fit: ColumnFit[], width: number): string {
   const n = Math.max(head.length, ...rows.map((r) => r.length));
@@ -107,51 +113,48 @@ export function renderTable(head: string[], rows: string[][], numericColumns: nu
   const natural = Array.from({ length: n }, (_, i) => Math.max(textWidth(head[i] ?? ''), ...rows.map((r) => textWidth(r[i] ?? '')), 1));
   const { keep, widths } = fitColumns(natural, fit, width);
   const color = useColor();
-  const columns = keep.map((i) => ({ width: widths[i], right: numericColumns.includes(i) }));
-  const lines: string[] = [];
+  const table = new Table({
+    ...(head.length ? { head: keep.map((i) => cutCell(head[i] ?? '', widths[i])) } : {}),
+    chars: NO_BORDER,
+    style: { head: color ? ['cyan'] : [], border: [], 'padding-left': 0, 'padding-right': 0 },
+    colWidths: keep.map((i) => widths[i]),
+    colAligns: keep.map((i) => (numericColumns.includes(i) ? 'right' : 'left')),
+    wordWrap: false,
+  });
+  for (const r of rows) table.push(keep.map((i) => cutCell(r[i] ?? '', widths[i])));
+  const lines = table.toString().split('\n').map((l) => l.trimEnd());
   if (head.length) {
-    lines.push(...drawRow(keep.map((i) => head[i] ?? ''), columns, (c) => (color ? `\x1b[36m${c}\x1b[39m` : c)));
+    // Under the header's last line: a header cell may hold several.
+    const headLines = Math.max(1, ...keep.map((i) => (head[i] ?? '').split('\n').length));
     const rule = keep.map((i) => '─'.repeat(widths[i])).join(' '.repeat(GAP));
-    lines.push(color ? `\x1b[90m${rule}\x1b[39m` : rule);
+    lines.splice(headLines, 0, color ? `\x1b[90m${rule}\x1b[39m` : rule);
   }
-  for (const r of rows) lines.push(...drawRow(keep.map((i) => r[i] ?? ''), columns, (c) => c));
   return lines.join('\n');
 }
 
-/**
- * One row as lines: a cell holding newlines takes as many lines as it has, the other cells blank
- * beside them (as cli-table3, which drew these tables before, did).
- */
-function drawRow(cells: string[], columns: Array<{ width: number; right: boolean }>, style: (cell: string) => string): string[] {
-  const split = cells.map((cell) => cell.split('\n'));
-  const height = Math.max(1, ...split.map((l) => l.length));
-  return Array.from({ length: height }, (_, j) => split.map((l, k) => style(fitCell(l[j] ?? '', columns[k].width, columns[k].right))).join(' '.repeat(GAP)).trimEnd());
-}
-
-/** A cell at exactly `width`: cut with … when wider (escape codes kept, counted as nothing), padded on its side. */
-function fitCell(text: string, width: number, alignRight: boolean): string {
-  let cell = text;
-  let w = textWidth(text);
-  if (w > width) {
-    cell = '';
-    w = 0;
-    for (const part of text.split(ANSI_SPLIT)) {
-      if (ANSI_ONLY.test(part)) {
-        cell += part;
-        continue;
+/** Each line of a cell cut to `width` with … when wider: whole characters, escape codes kept (counted as nothing). */
+function cutCell(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (textWidth(line) <= width) return line;
+      let cell = '';
+      let w = 0;
+      for (const part of line.split(ANSI_SPLIT)) {
+        if (ANSI_ONLY.test(part)) {
+          cell += part;
+          continue;
+        }
+        for (const ch of part) {
+          const cw = textWidth(ch);
+          if (w + cw > width - 1) break;
+          cell += ch;
+          w += cw;
+        }
       }
-      for (const ch of part) {
-        const cw = textWidth(ch);
-        if (w + cw > width - 1) break;
-        cell += ch;
-        w += cw;
-      }
-    }
-    cell += '…';
-    w += 1;
-  }
-  const pad = ' '.repeat(Math.max(0, width - w));
-  return alignRight ? pad + cell : cell + pad;
+      return `${cell}…`;
+    })
+    .join('\n');
 }
 
 /** "1 trade", "2 trades": a count with its noun, singular or plural. */
