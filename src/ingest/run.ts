@@ -25,6 +25,8 @@ import { runIngestLoop, type GapFill, type IngestEvent, type IngestLoopResult } 
 
 export const INGEST_CURSOR = 'ingest';
 export const INGEST_LOCK = 'ingest';
+/** The writer's own flush timer in ingest: a backstop behind the cursor's once-a-second flush. */
+const INGEST_FLUSH_MS = 2000;
 /** Mainnet's slot time, for turning --max-catch-up's duration into slots. */
 export const SLOT_SECONDS = 0.4;
 
@@ -85,6 +87,10 @@ export async function runIngest(req: IngestRequest): Promise<IngestSummary> {
       store,
       engine: req.flow,
       venues: req.venues,
+      // Commits follow the cursor's rhythm (its save flushes the writer, once a second): each
+      // commit rewrites every index page its rows touched, so ten small commits a second cost
+      // several times the SQLite work of one. The timer is only for a cursor save that is late.
+      writer: { flushIntervalMs: INGEST_FLUSH_MS },
       onOutput: req.onOutput,
       onDecodeError: (env, error) => {
         metrics.transactionFailed(error.name === 'MalformedTransactionError' ? 'malformed' : 'decode');
