@@ -4,7 +4,18 @@
  * source can be: past `highWater` it asks the producer to pause (the socket stops reading), and
  * at or below `lowWater` to resume. Both count the queued events' weights (`weigh`, default 1
  * each): events differ by an order of magnitude in the memory they hold.
+ *
+ * A consumer working through a backlog (the events queued while a gap was filled) gets them
+ * without a pause, each `next()` a microtask: nothing else on the thread would run meanwhile,
+ * not even the socket's reads, and a node closes a subscriber that stops reading for a few
+ * seconds. So the iterator lets the event loop turn every YIELD_MS of delivering.
  */
+import { performance } from 'node:perf_hooks';
+
+/** Longest the iterator delivers queued events without letting I/O and timers run. */
+const YIELD_MS = 20;
+/** Events delivered between clock reads. */
+const CHECK_EVERY = 64;
 export interface EventQueue<T> {
   push(item: T): void;
   end(): void;
@@ -66,8 +77,18 @@ export function createEventQueue<T>(opts: QueueOptions<T>): EventQueue<T> {
       iterating = true;
       return {
         [Symbol.asyncIterator]: async function* () {
+          let turnAt = performance.now();
+          let sinceCheck = 0;
           for (;;) {
             if (head < items.length) {
+              if (++sinceCheck === CHECK_EVERY) {
+                sinceCheck = 0;
+                if (performance.now() - turnAt > YIELD_MS) {
+                  await new Promise<void>((resolve) => setImmediate(resolve));
+                  turnAt = performance.now();
+                  continue;
+                }
+              }
               const item = items[head];
               items[head++] = undefined as T;
               weight -= weigh(item);
@@ -86,6 +107,7 @@ export function createEventQueue<T>(opts: QueueOptions<T>): EventQueue<T> {
             if (error) throw error;
             if (ended) return;
             await new Promise<void>((resolve) => (wake = resolve));
+            turnAt = performance.now();
           }
         },
       };

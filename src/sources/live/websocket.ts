@@ -80,13 +80,15 @@ export interface WebSocketSourceOptions extends LiveSourceOptions {
   /**
    * Queued weight past which the socket stops being read, in decoded transactions (~0.85 KB of
    * heap each, the recorded DEX transactions); a parsed one not yet decoded (logs mode) weighs
-   * RAW_TX_WEIGHT, other events 1. Default 80,000, at most ~70 MB: in block mode 8 s of
-   * 10,000 tx/s, in logs mode 5,000 transactions.
+   * RAW_TX_WEIGHT, other events 1. Default 240,000, at most ~200 MB: in block mode 30 s of
+   * 10,000 tx/s, in logs mode 15,000 transactions.
    *
    * Why so many: while the ingest loop fills a gap over HTTP it takes no events, and a socket
    * paused for more than a few seconds at that rate is closed by the node (it will not hold
    * hundreds of megabytes for a slow reader); the close makes the next gap. Decoded, seconds of
-   * the stream fit in memory and are passed on once the fill is done.
+   * the stream fit in memory and are passed on once the fill is done. A fill takes only the
+   * frame workers' spare time (frame-reader.ts), so it lasts several times its gap: 8 s of
+   * 10,000 tx/s was too few, and each fill's stall closed the socket again.
    */
   highWater?: number;
   /**
@@ -135,7 +137,7 @@ export function createWebSocketSource(opts: WebSocketSourceOptions): WebSocketSo
   const timers: Array<ReturnType<typeof setInterval>> = [];
   let wakeSleep: (() => void) | null = null;
 
-  const highWater = opts.highWater ?? 80_000;
+  const highWater = opts.highWater ?? 240_000;
   const queue = createEventQueue<LiveEvent>({
     highWater,
     lowWater: Math.floor(highWater / 2),
