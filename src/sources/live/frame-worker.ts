@@ -2,11 +2,15 @@
  * The frame worker's side of frame-reader.ts: each frame (or getBlock answer) in, its digest
  * out, in the order they came.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { digestBlockAnswer, digestFrame } from './frame-digest.js';
 import type { FrameWorkerData, WorkerJob } from './frame-reader.js';
 
-const programs = new Set((workerData as FrameWorkerData).programs);
+const data = workerData as FrameWorkerData;
+const programs = new Set(data.programs);
+if (data.nice > 0) lowerOwnPriority(data.nice);
 const port = parentPort!;
 const bytes = (data: Uint8Array) => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 port.on('message', (job: WorkerJob) => {
@@ -15,3 +19,18 @@ port.on('message', (job: WorkerJob) => {
   else port.postMessage(digestBlockAnswer(job.body.map(bytes), job.slot, programs));
 });
 port.postMessage('ready');
+
+/**
+ * This thread's nice value, for it alone: on Linux a thread's nice value is its own, set
+ * through its thread id (which /proc/thread-self names). Elsewhere, or where it is not
+ * allowed, the thread keeps the process's priority: the stream is then less tolerant of a
+ * busy machine, not wrong.
+ */
+function lowerOwnPriority(nice: number): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, nice);
+  } catch {
+    // Not Linux, or not permitted.
+  }
+}

@@ -23,11 +23,16 @@ export interface PubsubOptions {
 }
 
 /**
- * Frames read and not yet answered by the reader, per reading thread, past which the socket
- * stops being read: a busy block is megabytes, and a reader that falls behind must not queue
- * the stream in memory.
+ * Frames read and not yet answered by the reader past which the socket stops being read: a
+ * busy block is megabytes, and a reader that falls behind must not queue the stream without
+ * bound. The bound is in bytes, and generous: a node drops a subscriber it cannot write to
+ * for long (at most 256 MiB queued for it), and every drop costs a gap fetched over HTTP,
+ * dearer than the stream. Frames held here instead ride out a slow spell (code not yet
+ * optimised at start-up, a burst of commits, a collection) and are read once it passes:
+ * 512 MiB is ~4.5 s of 10,000 tx/s. The frame count caps a stream of small frames.
  */
-const MAX_READER_BACKLOG = 4;
+const READER_BACKLOG_BYTES = 512 * 2 ** 20;
+const READER_BACKLOG_FRAMES = 4096;
 
 export interface PubsubConnection {
   /** Resolves with the result; rejects with a PubsubError (an error reply, a timeout, a close). */
@@ -100,18 +105,18 @@ export function openPubsub(url: string, opts: PubsubOptions): Promise<PubsubConn
     /** pause() asked by the owner; the reader's backlog pauses on its own. */
     let pausedByOwner = false;
     let pausedForReader = false;
-    const readerLimit = () => MAX_READER_BACKLOG * Math.max(1, opts.reader.threads);
+    const readerFull = () => opts.reader.backlogBytes >= READER_BACKLOG_BYTES || opts.reader.backlog >= READER_BACKLOG_FRAMES;
     const pausable = ws as unknown as Pausable;
     ws.on('message', (data: WebSocket.Data) => {
       opts.reader.read(data as Buffer | ArrayBuffer | Buffer[] | string, onDigest);
-      if (!pausedForReader && opts.reader.backlog >= readerLimit()) {
+      if (!pausedForReader && readerFull()) {
         pausedForReader = true;
         pausable.pause();
       }
     });
 
     function onDigest(d: FrameDigest): void {
-      if (pausedForReader && opts.reader.backlog < readerLimit()) {
+      if (pausedForReader && !readerFull()) {
         pausedForReader = false;
         if (!pausedByOwner && closedWith === null) pausable.resume();
       }
