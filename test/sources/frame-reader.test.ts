@@ -4,6 +4,7 @@
  * digests them, and in the order they were read, although a slot notification read on an idle
  * worker is done long before the block a busy worker is still decoding.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DEFAULT_LABELS_FILE } from '../../src/core/labels.js';
@@ -48,7 +49,34 @@ async function recordFrames(blocks: number): Promise<Buffer[]> {
   return frames;
 }
 
+/** Nice values of this process's threads, by thread id (Linux: field 19 of /proc/self/task/TID/stat). */
+function threadNices(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      out.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
+
 describe('frame reader on several workers', () => {
+  it.runIf(process.platform === 'linux')('reads below the calling thread in priority, and getBlock answers on a thread of their own at the lowest', async () => {
+    const before = threadNices();
+    reader = createFrameReader({ programs: PROGRAMS, threads: 2 });
+    await reader.ready();
+    expect(reader.threads).toBe(2);
+    const added = [...threadNices()].filter(([tid]) => !before.has(tid)).map(([, nice]) => nice);
+    // The two readers at 4 and the fill's at 19 (other threads Node starts per worker stay at 0).
+    expect(added.filter((n) => n === 4)).toHaveLength(2);
+    expect(added.filter((n) => n === 19)).toHaveLength(1);
+    // The calling thread (the socket's) keeps the process's priority.
+    expect(threadNices().get(process.pid)).toBe(before.get(process.pid));
+  });
+
   it('answers in read order with the same digests as the calling thread', async () => {
     const frames = await recordFrames(10);
     const blocks = frames.filter((f) => f.includes('"blockNotification"')).length;
@@ -77,12 +105,15 @@ describe('frame reader on several workers', () => {
         maxBacklog = Math.max(maxBacklog, reader!.backlog);
       });
     });
+    // Held until answered, counted in bytes (the socket stops being read past a bound on them).
+    expect(reader.backlogBytes).toBe(frames.reduce((n, f) => n + f.length, 0));
     await all;
     // All read before any answer: each worker held several, so answers had to be put in order.
     expect(maxBacklog).toBe(frames.length);
     expect(got.map((g) => g.i)).toEqual(frames.map((_, i) => i));
     expect(got.map((g) => g.d)).toEqual(expected);
     expect(reader.backlog).toBe(0);
+    expect(reader.backlogBytes).toBe(0);
   });
 
   it('reads getBlock answers beside the frames, each settled as soon as read, and settles them when closed', async () => {

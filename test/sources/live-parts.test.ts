@@ -161,4 +161,27 @@ describe('event queue', () => {
     expect(seen).toHaveLength(21);
     expect(pressure).toEqual([true, false]);
   });
+
+  it('lets I/O and timers run while a consumer works through a backlog, keeping the order', async () => {
+    const q = createEventQueue<number>({ highWater: 1e9, lowWater: 0, onPressure: () => {} });
+    const n = 20_000;
+    for (let i = 0; i < n; i++) q.push(i);
+    q.end();
+    // Each event takes the consumer ~10 µs of synchronous work: the backlog is ~200 ms of it.
+    const busy = () => {
+      const until = performance.now() + 0.01;
+      while (performance.now() < until);
+    };
+    let timerFiredAt = -1;
+    const seen: number[] = [];
+    setTimeout(() => (timerFiredAt = seen.length), 0);
+    for await (const e of q.iterate()) {
+      seen.push(e);
+      busy();
+    }
+    expect(seen).toEqual(Array.from({ length: n }, (_, i) => i));
+    // Delivered as microtasks only, the timer would wait for the whole backlog.
+    expect(timerFiredAt).toBeGreaterThan(0);
+    expect(timerFiredAt).toBeLessThan(n / 2);
+  });
 });
