@@ -47,19 +47,21 @@ export interface FrameReaderOptions {
 
 export interface FrameWorkerData {
   programs: string[];
-  /** The thread's nice value (0: the process's own); see LIVE_NICE and FILL_NICE. */
-  nice: number;
+  /** Nice values below the process's to run at (0: its own); see LIVE_NICE and FILL_NICE. */
+  niceSteps: number;
 }
 
 /**
- * Scheduling priorities, as Linux nice values for the reading threads alone. The thread that
- * reads the socket (the calling one) keeps the process's: when the cores are short (the first
- * seconds, before the code is optimised; a burst of commits; a collection) it is the one that
- * must not wait, since a node drops a subscriber it cannot write to for a few seconds, and the
- * frames it hands over are held here and read once the spell passes. Measured at 10,000 tx/s
- * on two cores (the soak bench), readers at the same priority lost the connection in the first
- * seconds of every run and then after each gap fill; a few steps below, none in three minutes.
- * The gap fill's reader comes last: it takes only the time nobody else wants.
+ * Scheduling priorities, as Linux nice values for the reading threads alone, counted down
+ * from the process's (from the default 0: the live readers at 4, the fill's at 19, the
+ * lowest). The thread that reads the socket (the calling one) keeps the process's: when the
+ * cores are short (the first seconds, before the code is optimised; a burst of commits; a
+ * collection) it is the one that must not wait, since a node drops a subscriber it cannot
+ * write to for a few seconds, and the frames it hands over are held here and read once the
+ * spell passes. Measured at 10,000 tx/s on two cores (the soak bench), readers at the same
+ * priority lost the connection in the first seconds of every run and then after each gap
+ * fill; a few steps below, none in three minutes. The gap fill's reader comes last: it takes
+ * only the time nobody else wants.
  */
 const LIVE_NICE = 4;
 const FILL_NICE = 19;
@@ -152,7 +154,7 @@ export function createFrameReader(opts: FrameReaderOptions): FrameReader {
     const forFills = i === opts.threads;
     const t: FrameThread = {
       worker: startWorker(import.meta.url, 'frame-worker', {
-        workerData: { programs: [...programs], nice: forFills ? FILL_NICE : LIVE_NICE } satisfies FrameWorkerData,
+        workerData: { programs: [...programs], niceSteps: forFills ? FILL_NICE : LIVE_NICE } satisfies FrameWorkerData,
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       }),
       ready: false,
