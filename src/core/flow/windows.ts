@@ -10,9 +10,10 @@
  *
  * Why not one entry per trade, as these windows first were: the 4 h window then held every trade
  * of the last 4 hours, ~43 bytes each (test/bench/flow-memory.ts), which an hour's soak at 7,000
- * tx/s saw as memory rising by ~143 MB every 10 minutes (flat with steps: README, Benchmarks). Now a token keeps at most 900 + 240 steps, and marks only for each wallet's distinct
- * seconds (15 minutes) and minutes (4 hours): a wallet trading a token twenty times a minute costs
- * one long mark. The long windows' edges are a minute coarse; being part of the engine, the same
+ * tx/s saw as memory rising by ~143 MB every 10 minutes (flat with steps: README, Benchmarks).
+ * Now a token keeps at most 900 + 240 steps, and marks only for each wallet's distinct seconds
+ * (15 minutes) and minutes (4 hours): a wallet trading a token twenty times a minute costs one
+ * long mark. The long windows' edges are a minute coarse; being part of the engine, the same
  * trades give the same figures in a backfill, a live ingest and a recompute.
  *
  * An idle token empties completely and is evicted by the engine. A trade without a SOL quote adds
