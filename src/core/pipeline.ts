@@ -271,7 +271,7 @@ export async function recomputeFlow(
       const before = stored.get(key);
       stored.delete(key);
       const after = JSON.stringify(t.botReasons);
-      if (before !== after) flagUpdates.push({ signature: t.signature, ixPath: t.ixPath, isBot: t.isBot, botReasons: t.botReasons });
+      if (before !== after) flagUpdates.push({ signature: t.signature, ixPath: t.ixPath, slot: t.slot, isBot: t.isBot, botReasons: t.botReasons });
     }
     summary.trades += out.trades.length;
     summary.flagsChanged += flagUpdates.length;

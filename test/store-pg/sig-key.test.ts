@@ -54,7 +54,7 @@ describe('PostgreSQL writer with signatures that share a key', () => {
     expect(await keyOf(a[0])).toBe(sigKey(a[0].signature));
     expect(await keyOf(b[0])).toBeNull();
 
-    await w.write({ flagUpdates: [{ signature: b[0].signature, ixPath: b[0].ixPath, isBot: true, botReasons: ['sandwich:back'] }] });
+    await w.write({ flagUpdates: [{ signature: b[0].signature, ixPath: b[0].ixPath, slot: b[0].slot, isBot: true, botReasons: ['sandwich:back'] }] });
     await w.close();
     expect(w.counters().flagsUpdated).toBe(1);
     expect((await db.pool.query('SELECT signature, is_bot, bot_reasons FROM trade_rows WHERE is_bot = 1')).rows).toEqual([

@@ -90,7 +90,7 @@ describe('writer with signatures that share a key', () => {
       expect(keyOf.get(b[0].signature, b[0].ixPath)).toBeNull();
 
       // The flag update for the unkeyed trade finds it, and only it.
-      await w.write({ flagUpdates: [{ signature: b[0].signature, ixPath: b[0].ixPath, isBot: true, botReasons: ['sandwich:back'] }] });
+      await w.write({ flagUpdates: [{ signature: b[0].signature, ixPath: b[0].ixPath, slot: b[0].slot, isBot: true, botReasons: ['sandwich:back'] }] });
       await w.close();
       expect(w.counters().flagsUpdated).toBe(1);
       const flags = db.sqlite.prepare('SELECT signature, is_bot, bot_reasons FROM trade_rows WHERE is_bot = 1').all();

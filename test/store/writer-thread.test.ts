@@ -79,7 +79,7 @@ async function feed(w: Writer): Promise<void> {
   const out = engine.flush();
   await w.write({ trades: out.trades, signals: out.signals, metrics: out.metrics });
   const flagged = out.trades[0] ?? trades[0];
-  await w.write({ flagUpdates: [{ signature: flagged.signature, ixPath: flagged.ixPath, isBot: true, botReasons: ['manual'] }] });
+  await w.write({ flagUpdates: [{ signature: flagged.signature, ixPath: flagged.ixPath, slot: flagged.slot, isBot: true, botReasons: ['manual'] }] });
   await w.close();
 }
 

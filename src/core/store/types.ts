@@ -30,6 +30,8 @@ import type { Reports } from './reports.js';
 export interface FlagUpdate {
   signature: string;
   ixPath: string;
+  /** The trade's slot: with the signature and ix path, how its row is found (the unique key). */
+  slot: number | null;
   isBot: boolean;
   botReasons: string[];
 }
