@@ -53,18 +53,23 @@ describe('migration 003 (addresses interned)', () => {
     const distinct = new Set(half.flatMap((t) => [t.trader, t.signer, t.baseMint, t.quoteMint, t.programId, t.pool, t.feeMint]).filter((a) => a !== null));
     expect(db.sqlite.prepare('SELECT count(*) FROM addresses').pluck().get()).toBe(distinct.size);
 
-    const w = createWriter(db.sqlite);
+    // Then on to the latest schema (006 leads the key with the slot), where today's writer runs.
+    await db.close();
+    const latest = openDatabase({ path });
+    expect(latest.sqlite.prepare("SELECT sql FROM sqlite_schema WHERE name = 'trades_key'").pluck().get()).toContain('(slot, sig_key, ix_path)');
+    expect(latest.sqlite.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'trades_slot'").pluck().get()).toBe(0);
+    const w = createWriter(latest.sqlite);
     await w.write({ trades });
     await w.close();
     const stored = new Set(half.map((t) => `${t.signature}|${t.ixPath}`));
     const fresh = new Set(trades.map((t) => `${t.signature}|${t.ixPath}`).filter((k) => !stored.has(k)));
     expect(w.counters()).toMatchObject({ written: fresh.size, duplicate: trades.length - fresh.size, rejected: 0 });
     // Old rows untouched, new ones read back through the view with their addresses.
-    expect(db.sqlite.prepare(`SELECT ${cols} FROM trades WHERE id <= ? ORDER BY id`).safeIntegers(true).all(before.length)).toEqual(before);
+    expect(latest.sqlite.prepare(`SELECT ${cols} FROM trades WHERE id <= ? ORDER BY id`).safeIntegers(true).all(before.length)).toEqual(before);
     const last = trades[trades.length - 1];
-    const back = db.sqlite.prepare('SELECT trader, signer, base_mint, quote_mint, program_id, pool, fee_mint FROM trades WHERE signature = ? AND ix_path = ?').get(last.signature, last.ixPath);
+    const back = latest.sqlite.prepare('SELECT trader, signer, base_mint, quote_mint, program_id, pool, fee_mint FROM trades WHERE signature = ? AND ix_path = ?').get(last.signature, last.ixPath);
     expect(back).toEqual({ trader: last.trader, signer: last.signer, base_mint: last.baseMint, quote_mint: last.quoteMint, program_id: last.programId, pool: last.pool, fee_mint: last.feeMint });
-    expect(db.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-    await db.close();
+    expect(latest.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    await latest.close();
   });
 });

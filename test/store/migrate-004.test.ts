@@ -58,11 +58,16 @@ describe('migration 004 (signature key)', () => {
     const indexes = db.sqlite.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'trade_rows' AND sql IS NOT NULL ORDER BY name").pluck().all();
     expect(indexes).toEqual(['trades_key', 'trades_mint_time', 'trades_slot', 'trades_time', 'trades_trader_time']);
 
-    const w = createWriter(db.sqlite);
+    // Then on to the latest schema (006 leads the key with the slot), where today's writer runs.
+    await db.close();
+    const latest = openDatabase({ path });
+    expect(latest.sqlite.prepare("SELECT sql FROM sqlite_schema WHERE name = 'trades_key'").pluck().get()).toContain('(slot, sig_key, ix_path)');
+    expect(latest.sqlite.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'trades_slot'").pluck().get()).toBe(0);
+    const w = createWriter(latest.sqlite);
     await w.write({ trades });
     await w.close();
     expect(w.counters()).toMatchObject({ written: 0, duplicate: trades.length, rejected: 0 });
-    expect(db.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-    await db.close();
+    expect(latest.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    await latest.close();
   });
 });

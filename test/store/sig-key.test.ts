@@ -1,8 +1,9 @@
 /**
- * Trades are found by (sig_key, ix_path), where sig_key is nine base58 characters of the
- * signature (src/store/sig-key.ts). Two signatures can share those: the writer must still store
- * each trade exactly once, find either again as a duplicate, update its flags, and stay exact
- * after prune deletes one of them. The pairs here are real mainnet signatures and a twin that
+ * Trades are found by (slot, sig_key, ix_path), where sig_key is nine base58 characters of the
+ * signature (src/store/sig-key.ts). Two signatures in one slot can share those: the writer must
+ * still store each trade exactly once, find either again as a duplicate, update its flags, and
+ * stay exact after prune deletes one of them. In different slots they do not meet at all, and a
+ * trade with no slot (which a unique index never stops) is still stored once. The pairs here are real mainnet signatures and a twin that
  * differs only past the key's characters, so the collision is a real one, not a stubbed key.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -67,7 +68,8 @@ describe('writer with signatures that share a key', () => {
   const first = real.find((t) => t.blockTime !== null)!;
   const a = real.filter((t) => t.signature === first.signature).map((t) => classified(t));
   const other = real.find((t) => t.signature !== first.signature && t.blockTime !== null)!;
-  const b = [classified({ ...other, signature: twin(first.signature), ixPath: a[0].ixPath, blockTime: (a[0].blockTime as number) + 3600 })];
+  // In A's slot: the key leads with the slot, so only there do the two meet.
+  const b = [classified({ ...other, signature: twin(first.signature), ixPath: a[0].ixPath, slot: a[0].slot, blockTime: (a[0].blockTime as number) + 3600 })];
 
   for (const threaded of [false, true]) {
     it(`stores both, finds both again, updates flags and stays exact after a prune${threaded ? ' (writer thread)' : ''}`, async () => {
@@ -118,4 +120,41 @@ describe('writer with signatures that share a key', () => {
       await db.close();
     });
   }
+});
+
+describe('the trade key leads with the slot', () => {
+  const real = decodedCorpusTrades().filter((t) => t.slot !== null);
+  const a = classified(real[0]);
+  const find = async (db: ReturnType<typeof openDatabase>, signature: string) =>
+    (await findTrades(await db.exactKysely(), { signature, limit: 10 })).map((r) => `${r.signature}|${r.slot}`);
+
+  it('stores a twin signature in another slot under its own key, with no collision listed', async () => {
+    const b = classified({ ...real[1], signature: twin(a.signature), ixPath: a.ixPath, slot: (a.slot as number) + 7 });
+    const db = openDatabase({ path: tmp.file('other-slot.db') });
+    const w = createWriter(db.sqlite);
+    await w.write({ trades: [a, b] });
+    await w.write({ trades: [b, a] });
+    await w.close();
+    expect(w.counters()).toMatchObject({ written: 2, duplicate: 2, rejected: 0 });
+    expect(db.sqlite.prepare('SELECT count(*) FROM sig_collisions').pluck().get()).toBe(0);
+    expect(db.sqlite.prepare('SELECT sig_key FROM trade_rows ORDER BY id').pluck().all()).toEqual([sigKey(a.signature), sigKey(a.signature)]);
+    expect(await find(db, a.signature)).toEqual([`${a.signature}|${a.slot}`]);
+    expect(await find(db, b.signature)).toEqual([`${b.signature}|${b.slot}`]);
+    await db.close();
+  });
+
+  it('stores a trade with no slot once, however often it comes, and updates its flags', async () => {
+    const loose = classified({ ...real[2], slot: null });
+    const db = openDatabase({ path: tmp.file('no-slot.db') });
+    const w = createWriter(db.sqlite);
+    await w.write({ trades: [loose, loose] });
+    w.flush();
+    await w.write({ trades: [loose, a] });
+    await w.write({ flagUpdates: [{ signature: loose.signature, ixPath: loose.ixPath, slot: null, isBot: true, botReasons: ['manual'] }] });
+    await w.close();
+    expect(w.counters()).toMatchObject({ written: 2, duplicate: 2, rejected: 0, flagsUpdated: 1 });
+    expect(db.sqlite.prepare('SELECT slot, is_bot FROM trade_rows WHERE signature = ?').all(loose.signature)).toEqual([{ slot: null, is_bot: 1 }]);
+    expect(await find(db, loose.signature)).toEqual([`${loose.signature}|null`]);
+    await db.close();
+  });
 });

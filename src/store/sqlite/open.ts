@@ -67,9 +67,9 @@ export function applyPragmas(sqlite: Database.Database, opts: { readonly: boolea
   if (opts.readonly) {
     sqlite.pragma('cache_size = -32000'); // 32 MB page cache
   } else {
-    // Writers insert into three indexes at random keys ((signature, ix_path), (trader, time),
-    // (mint, time)): a cache that holds their inner pages keeps each insert from re-reading
-    // them. It is a ceiling, filled only as pages are touched.
+    // Writers insert into two indexes at scattered keys ((trader, time), (mint, time)): a cache
+    // that holds their inner pages keeps each insert from re-reading them. It is a ceiling,
+    // filled only as pages are touched.
     sqlite.pragma('cache_size = -262144'); // 256 MB
     // Checkpoint every ~32 MB of log rather than 4 MB: a page dirtied by several batches is then
     // copied into the file once, not once per batch.

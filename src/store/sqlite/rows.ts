@@ -17,10 +17,13 @@ const TRADE_ROW_COLUMNS = [
   'signer_id', 'is_bot', 'bot_reasons', 'inserted_at', 'sig_key',
 ] as const;
 
-/** Does nothing for a trade already stored under its key; writer.ts handles keys that collide. */
+/**
+ * Does nothing for a trade already stored under its key (sql/006); writer.ts handles keys that
+ * collide and trades with no slot.
+ */
 export const TRADE_INSERT_SQL =
   `INSERT INTO trade_rows (${TRADE_ROW_COLUMNS.join(', ')}) VALUES (${TRADE_ROW_COLUMNS.map(() => '?').join(', ')})` +
-  ' ON CONFLICT (sig_key, ix_path) DO NOTHING';
+  ' ON CONFLICT (slot, sig_key, ix_path) DO NOTHING';
 
 /** address → addresses.id (tradeParams takes any such function; the writer's is an AddressBook). */
 export type AddressId = (address: string) => number;

@@ -2,8 +2,9 @@
  * The batched writer on SQLite: the shared queue, batching, flush and close (../writer/batched.ts)
  * with each batch written here as one IMMEDIATE transaction of prepared statements:
  *
- *  - trades insert idempotently on (signature, ix_path), found through (sig_key, ix_path) (see
- *    storeTrade below for keys two signatures share); token_metrics rows never overwrite a row
+ *  - trades insert idempotently on (slot, signature, ix_path), found through the unique key
+ *    (slot, sig_key, ix_path) (see storeTrade below for keys two signatures share and trades with
+ *    no slot); token_metrics rows never overwrite a row
  *    with an older chain time; signals insert idempotently on (mint, type, signature).
  *
  * better-sqlite3 is synchronous, so a flush blocks the thread it runs on for its duration (a few
@@ -53,8 +54,9 @@ const TOKEN_UPSERT_SQL = `INSERT INTO tokens (mint, decimals, first_seen_slot, f
   last_seen_time = max(coalesce(tokens.last_seen_time, excluded.last_seen_time), coalesce(excluded.last_seen_time, tokens.last_seen_time)),
   updated_at = excluded.updated_at`;
 
-const FLAG_UPDATE_SQL = 'UPDATE trade_rows SET is_bot = ?, bot_reasons = ? WHERE sig_key = ? AND ix_path = ? AND signature = ?';
-const FLAG_UPDATE_UNKEYED_SQL = 'UPDATE trade_rows SET is_bot = ?, bot_reasons = ? WHERE sig_key IS NULL AND ix_path = ? AND signature = ?';
+// `slot IS ?` rather than `=`: a trade with no slot is found too, through the same index.
+const FLAG_UPDATE_SQL = 'UPDATE trade_rows SET is_bot = ?, bot_reasons = ? WHERE slot IS ? AND sig_key = ? AND ix_path = ? AND signature = ?';
+const FLAG_UPDATE_UNKEYED_SQL = 'UPDATE trade_rows SET is_bot = ?, bot_reasons = ? WHERE slot IS ? AND sig_key IS NULL AND ix_path = ? AND signature = ?';
 
 /**
  * Before a flow recompute: drop what the engine derived (signals, token_metrics) and return the
@@ -70,9 +72,10 @@ export function clearFlowTables(sqlite: Database.Database): { clock: number | nu
 
 /**
  * Rows per transaction. Every commit writes each index page the batch touched to the WAL, and
- * three indexes take random keys, so small batches rewrite the same pages again and again:
- * measured on 300k trades, 10k-row batches ran at ~0.75 of one big transaction, 50k at ~0.95.
- * 20k keeps a flush (which blocks this thread) to a few hundred milliseconds.
+ * the per-trader and per-mint indexes take scattered keys, so small batches rewrite the same
+ * pages again and again (measured on 300k trades when the trade key was random too: 10k-row
+ * batches ran at ~0.75 of one big transaction, 50k at ~0.95). 20k keeps a flush (which blocks
+ * this thread) to a few hundred milliseconds.
  */
 export const DEFAULT_BATCH_SIZE = 20_000;
 
@@ -84,27 +87,35 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
   const updateFlags = sqlite.prepare(FLAG_UPDATE_SQL);
   const updateUnkeyedFlags = sqlite.prepare(FLAG_UPDATE_UNKEYED_SQL);
   const addresses = createAddressBook(sqlite);
-  const signatureAtKey = sqlite.prepare('SELECT signature FROM trade_rows WHERE sig_key = ? AND ix_path = ?').pluck();
-  const storedUnkeyed = sqlite.prepare('SELECT 1 FROM trade_rows WHERE sig_key IS NULL AND ix_path = ? AND signature = ?').pluck();
+  const signatureAtKey = sqlite.prepare('SELECT signature FROM trade_rows WHERE slot = ? AND sig_key = ? AND ix_path = ?').pluck();
+  const storedUnkeyed = sqlite.prepare('SELECT 1 FROM trade_rows WHERE slot IS ? AND sig_key IS NULL AND ix_path = ? AND signature = ?').pluck();
+  const storedKeyed = sqlite.prepare('SELECT 1 FROM trade_rows WHERE slot IS NULL AND sig_key = ? AND ix_path = ? AND signature = ?').pluck();
   const listCollisions = sqlite.prepare('SELECT sig_key FROM sig_collisions').pluck();
   const addCollision = sqlite.prepare('INSERT INTO sig_collisions (sig_key) VALUES (?) ON CONFLICT DO NOTHING');
   /** Keys two signatures have shared (sql/004), read afresh in each transaction. */
   let collided = new Set<number>();
 
   /**
-   * Insert one trade unless its (signature, ix_path) is stored; returns 1 if it was new. The
-   * common case is one statement: the key is free, or taken by this very trade. A key taken by
-   * another signature is recorded in sig_collisions and the trade goes in with no key; such
-   * trades are only looked for when their key is listed, so the check costs nothing otherwise.
+   * Insert one trade unless its (slot, signature, ix_path) is stored; returns 1 if it was new.
+   * The common case is one statement: the key is free, or taken by this very trade. A key taken
+   * by another signature in the same slot is recorded in sig_collisions and the trade goes in
+   * with no key; such trades are only looked for when their key is listed, so the check costs
+   * nothing otherwise. A trade with no slot never conflicts (NULLs are distinct in a unique
+   * index), so it is looked up first; it always keeps its key.
    */
   const storeTrade = (t: QueuedTrade, at: number): number => {
     const key = sigKey(t.signature);
-    if (collided.has(key) && storedUnkeyed.get(t.ixPath, t.signature) !== undefined) return 0;
+    if (t.slot === null) {
+      if (storedKeyed.get(key, t.ixPath, t.signature) !== undefined) return 0;
+      if (collided.has(key) && storedUnkeyed.get(null, t.ixPath, t.signature) !== undefined) return 0;
+      return insertTrade.run(tradeParams(t, at, addresses.id, key)).changes;
+    }
+    if (collided.has(key) && storedUnkeyed.get(t.slot, t.ixPath, t.signature) !== undefined) return 0;
     if (insertTrade.run(tradeParams(t, at, addresses.id, key)).changes > 0) return 1;
-    if (signatureAtKey.get(key, t.ixPath) === t.signature) return 0;
+    if (signatureAtKey.get(t.slot, key, t.ixPath) === t.signature) return 0;
     addCollision.run(key);
     collided.add(key);
-    if (storedUnkeyed.get(t.ixPath, t.signature) !== undefined) return 0;
+    if (storedUnkeyed.get(t.slot, t.ixPath, t.signature) !== undefined) return 0;
     return insertTrade.run(tradeParams(t, at, addresses.id, null)).changes;
   };
 
@@ -163,8 +174,8 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
       const bot = f.isBot ? 1 : 0;
       const reasons = JSON.stringify(f.botReasons);
       const key = sigKey(f.signature);
-      let n = updateFlags.run(bot, reasons, key, f.ixPath, f.signature).changes;
-      if (n === 0 && collided.has(key)) n = updateUnkeyedFlags.run(bot, reasons, f.ixPath, f.signature).changes;
+      let n = updateFlags.run(bot, reasons, f.slot, key, f.ixPath, f.signature).changes;
+      if (n === 0 && collided.has(key)) n = updateUnkeyedFlags.run(bot, reasons, f.slot, f.ixPath, f.signature).changes;
       d.flagsUpdated += n;
     }
   });
