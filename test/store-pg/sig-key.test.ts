@@ -33,7 +33,8 @@ describe('PostgreSQL writer with signatures that share a key', () => {
   const first = real.find((t) => t.blockTime !== null)!;
   const a = real.filter((t) => t.signature === first.signature).map((t) => classified(t));
   const other = real.find((t) => t.signature !== first.signature && t.blockTime !== null)!;
-  const b = [classified({ ...other, signature: twin(first.signature), ixPath: a[0].ixPath, blockTime: (a[0].blockTime as number) + 3600 })];
+  // In A's slot: keys only collide within one slot (sql/postgres/006).
+  const b = [classified({ ...other, signature: twin(first.signature), ixPath: a[0].ixPath, slot: a[0].slot, blockTime: (a[0].blockTime as number) + 3600 })];
   const readAll = async () => (await db.pool.query('SELECT * FROM trades ORDER BY id')).rows.map((r) => rowToTrade(r as TradeRow));
   const keyOf = async (t: ClassifiedTrade) =>
     (await db.pool.query('SELECT sig_key FROM trade_rows WHERE signature = $1 AND ix_path = $2', [t.signature, t.ixPath])).rows[0].sig_key;

@@ -1,17 +1,20 @@
 /**
- * Trades into trade_rows, idempotent on (signature, ix_path) exactly as on SQLite (sql/004): a
- * batch is COPYed into a session-local staging table and inserted from it with ON CONFLICT
- * (sig_key, ix_path) DO NOTHING; a row that did not go in is a duplicate when its key holds the
- * same signature, else a key two signatures share, resolved row by row.
+ * Trades into trade_rows, idempotent on (slot, signature, ix_path) exactly as on SQLite (sql/004,
+ * sql/006): a batch is COPYed into a session-local staging table and inserted from it with ON
+ * CONFLICT (slot, sig_key, ix_path) DO NOTHING; a row that did not go in is a duplicate when its
+ * key holds the same signature, else a key two signatures share in one slot, resolved row by row.
+ * Rows the unique index never matches (unkeyed, or without a slot: NULLs are distinct) are
+ * looked up by signature before inserting.
  */
 import type pg from 'pg';
 import { copyFrom, copyText } from './copy.js';
 import { addressesOf, TRADE_ROW_COLUMN_NAMES, tradeValues, type PgAddressBook } from './rows.js';
 import { bulkOrEach, type QueuedTrade, type Reject } from './batch.js';
 
-export const STORED_UNKEYED_SQL = `SELECT r.signature, r.ix_path FROM trade_rows r
-  JOIN unnest($1::text[], $2::text[]) AS u(sig, ix) ON r.signature = u.sig AND r.ix_path = u.ix
-  WHERE r.sig_key IS NULL`;
+/** Stored rows trades_key never matches; the WHERE is trades_unkeyed's predicate, so that index serves it. */
+export const STORED_UNKEYED_SQL = `SELECT r.signature, r.ix_path, r.slot FROM trade_rows r
+  JOIN unnest($1::text[], $2::text[], $3::int8[]) AS u(sig, ix, s) ON r.signature = u.sig AND r.ix_path = u.ix AND r.slot IS NOT DISTINCT FROM u.s
+  WHERE r.sig_key IS NULL OR r.slot IS NULL`;
 
 const STAGE = 'solflow_stage';
 const STAGE_COLUMNS = TRADE_ROW_COLUMN_NAMES.join(', ');
@@ -28,7 +31,7 @@ async function ensureStage(client: pg.PoolClient): Promise<void> {
 
 /**
  * Rows into trade_rows through the staging table. Returns the ids that went in, and for each
- * keyed row that did not, the signature already holding its (sig_key, ix_path).
+ * keyed row that did not, the signature already holding its (slot, sig_key, ix_path).
  */
 async function insertStaged(client: pg.PoolClient, rows: unknown[][]): Promise<{ inserted: Set<number>; owners: Map<number, string> }> {
   await ensureStage(client);
@@ -36,21 +39,23 @@ async function insertStaged(client: pg.PoolClient, rows: unknown[][]): Promise<{
   await copyFrom(client, STAGE, TRADE_ROW_COLUMN_NAMES, rows.map(copyText));
   // Key order: two writers take the unique index's locks in one order and cannot deadlock.
   const r = await client.query<{ id: number }>(
-    `INSERT INTO trade_rows (${STAGE_COLUMNS}) SELECT ${STAGE_COLUMNS} FROM ${STAGE} ORDER BY sig_key, ix_path, id
-     ON CONFLICT (sig_key, ix_path) DO NOTHING RETURNING id`,
+    `INSERT INTO trade_rows (${STAGE_COLUMNS}) SELECT ${STAGE_COLUMNS} FROM ${STAGE} ORDER BY slot, sig_key, ix_path, id
+     ON CONFLICT (slot, sig_key, ix_path) DO NOTHING RETURNING id`,
   );
   const inserted = new Set(r.rows.map((x) => Number(x.id)));
   const owners = new Map<number, string>();
   if (inserted.size < rows.length) {
     const o = await client.query<{ id: number; signature: string }>(
-      `SELECT s.id, r.signature FROM ${STAGE} s JOIN trade_rows r ON r.sig_key = s.sig_key AND r.ix_path = s.ix_path WHERE r.id <> s.id`,
+      `SELECT s.id, r.signature FROM ${STAGE} s JOIN trade_rows r ON r.slot = s.slot AND r.sig_key = s.sig_key AND r.ix_path = s.ix_path
+       WHERE r.id <> s.id`,
     );
     for (const x of o.rows) owners.set(Number(x.id), x.signature);
   }
   return { inserted, owners };
 }
 
-export const pairKey = (signature: string, ixPath: string) => `${signature}\u0000${ixPath}`;
+/** A trade's identity as a Map key: (slot, signature, ix_path), a missing slot being one value of its own. */
+export const tradeKey = (signature: string, ixPath: string, slot: number | null) => `${slot ?? ''}\u0000${signature}\u0000${ixPath}`;
 
 export interface TradeInput {
   t: QueuedTrade;
@@ -71,14 +76,20 @@ export async function storeTrades(client: pg.PoolClient, inputs: TradeInput[], a
 
   const duplicate = new Set<TradeInput>();
   const failed = new Set<TradeInput>();
-  // Trades under a listed key may be stored unkeyed: look for them before inserting keyed.
-  const suspects = inputs.filter((i) => collided.has(i.key));
+  // Trades under a listed key may be stored unkeyed, and a trade without a slot never meets the
+  // unique index (NULLs are distinct): look for them before inserting keyed.
+  const suspects = inputs.filter((i) => i.t.slot === null || collided.has(i.key));
   if (suspects.length > 0) {
-    const found = await client.query<{ signature: string; ix_path: string }>(STORED_UNKEYED_SQL, [
-      suspects.map((i) => i.t.signature), suspects.map((i) => i.t.ixPath),
+    const found = await client.query<{ signature: string; ix_path: string; slot: number | null }>(STORED_UNKEYED_SQL, [
+      suspects.map((i) => i.t.signature), suspects.map((i) => i.t.ixPath), suspects.map((i) => i.t.slot),
     ]);
-    const stored = new Set(found.rows.map((r) => pairKey(r.signature, r.ix_path)));
-    for (const i of suspects) if (stored.has(pairKey(i.t.signature, i.t.ixPath))) duplicate.add(i);
+    const stored = new Set(found.rows.map((r) => tradeKey(r.signature, r.ix_path, r.slot === null ? null : Number(r.slot))));
+    for (const i of suspects) {
+      const k = tradeKey(i.t.signature, i.t.ixPath, i.t.slot);
+      if (stored.has(k)) duplicate.add(i);
+      // Nor does the index stop a slot-less trade's second copy in this batch.
+      else if (i.t.slot === null) stored.add(k);
+    }
   }
 
   // Ids in arrival order, as SQLite's rowids are (readers break ties on id), taken beforehand so
@@ -117,13 +128,13 @@ export async function storeTrades(client: pg.PoolClient, inputs: TradeInput[], a
     }
     // The key is held by another signature (a few in 10^8), or its holder was deleted since
     // (a prune between the INSERT and the look-up): the slow, exact path, row by row.
-    const pair = pairKey(i.t.signature, i.t.ixPath);
+    const pair = tradeKey(i.t.signature, i.t.ixPath, i.t.slot);
     let key: number | null = i.key;
     if (owner !== undefined) {
       await client.query('INSERT INTO sig_collisions (sig_key) VALUES ($1) ON CONFLICT DO NOTHING', [i.key]);
       collided.add(i.key);
       key = null;
-      const stored = unkeyedDone.has(pair) || (await client.query(STORED_UNKEYED_SQL, [[i.t.signature], [i.t.ixPath]])).rowCount! > 0;
+      const stored = unkeyedDone.has(pair) || (await client.query(STORED_UNKEYED_SQL, [[i.t.signature], [i.t.ixPath], [i.t.slot]])).rowCount! > 0;
       if (stored) {
         duplicate.add(i);
         continue;

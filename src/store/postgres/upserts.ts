@@ -7,7 +7,7 @@ import type { Signal, WindowMetrics } from '../../core/flow/types.js';
 import type { FlagUpdate } from '../../core/store/types.js';
 import { sigKey } from '../sig-key.js';
 import { bulkOrEach, type Delta, type Reject } from './batch.js';
-import { pairKey, type TradeInput } from './trade-insert.js';
+import { tradeKey, type TradeInput } from './trade-insert.js';
 import { noteTokenSeen, type TokenSeen } from '../writer/tokens-seen.js';
 import { METRICS_INSERT, METRICS_ON_CONFLICT } from '../writer/metrics-sql.js';
 
@@ -31,10 +31,13 @@ const TOKEN_UPSERT_SQL = `INSERT INTO tokens (mint, decimals, first_seen_slot, f
   last_seen_time = GREATEST(tokens.last_seen_time, excluded.last_seen_time),
   updated_at = excluded.updated_at`;
 
+// Keyed: through trades_key. Otherwise through trades_unkeyed (its predicate, then the slot as a
+// filter: IS NOT DISTINCT FROM is no index condition, but the signature already narrows to a row or two).
 const flagUpdateSql = (keyed: boolean) => `UPDATE trade_rows r SET is_bot = u.b, bot_reasons = u.reasons
-  FROM unnest($1::int2[], $2::text[], $3::int8[], $4::text[], $5::text[]) AS u(b, reasons, k, ix, sig)
-  WHERE ${keyed ? 'r.sig_key = u.k' : 'r.sig_key IS NULL'} AND r.ix_path = u.ix AND r.signature = u.sig
-  RETURNING r.signature, r.ix_path`;
+  FROM unnest($1::int2[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::int8[]) AS u(b, reasons, k, ix, sig, s)
+  WHERE ${keyed ? 'r.slot = u.s AND r.sig_key = u.k' : '(r.sig_key IS NULL OR r.slot IS NULL) AND r.slot IS NOT DISTINCT FROM u.s'}
+    AND r.ix_path = u.ix AND r.signature = u.sig
+  RETURNING r.signature, r.ix_path, r.slot`;
 
 export async function upsertTokens(client: pg.PoolClient, fresh: TradeInput[], at: number): Promise<void> {
   const seen = new Map<string, TokenSeen>();
@@ -91,19 +94,26 @@ export async function updateFlags(client: pg.PoolClient, fs: FlagUpdate[], colli
   if (fs.length === 0) return;
   // One UPDATE applies one source row per target: keep the last update of each trade, as applying them in turn would.
   const last = new Map<string, FlagUpdate>();
-  for (const f of fs) last.set(pairKey(f.signature, f.ixPath), f);
-  const list = [...last.values()].sort((a, b) => (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : a.ixPath < b.ixPath ? -1 : 1));
-  const args = (l: FlagUpdate[]) => [
-    l.map((f) => (f.isBot ? 1 : 0)), l.map((f) => JSON.stringify(f.botReasons)), l.map((f) => sigKey(f.signature)),
-    l.map((f) => f.ixPath), l.map((f) => f.signature),
+  for (const f of fs) last.set(tradeKey(f.signature, f.ixPath, f.slot), f);
+  // trades_key's order, slot-less last as there.
+  const list = [...last.values()]
+    .map((f) => ({ f, k: sigKey(f.signature) }))
+    .sort((a, b) => (a.f.slot ?? Infinity) - (b.f.slot ?? Infinity) || a.k - b.k || (a.f.ixPath < b.f.ixPath ? -1 : a.f.ixPath > b.f.ixPath ? 1 : 0));
+  const args = (l: typeof list) => [
+    l.map(({ f }) => (f.isBot ? 1 : 0)), l.map(({ f }) => JSON.stringify(f.botReasons)), l.map(({ k }) => k),
+    l.map(({ f }) => f.ixPath), l.map(({ f }) => f.signature), l.map(({ f }) => f.slot),
   ];
-  const hit = new Set((await client.query<{ signature: string; ix_path: string }>(flagUpdateSql(true), args(list))).rows.map((r) => pairKey(r.signature, r.ix_path)));
+  type Hit = { signature: string; ix_path: string; slot: number | null };
+  const hitKey = (r: Hit) => tradeKey(r.signature, r.ix_path, r.slot === null ? null : Number(r.slot));
+  const slotted = list.filter(({ f }) => f.slot !== null);
+  const hit = new Set(slotted.length > 0 ? (await client.query<Hit>(flagUpdateSql(true), args(slotted))).rows.map(hitKey) : []);
+  // Not found keyed: stored unkeyed (only under a listed key), or without a slot.
   const keys = await collided();
-  const rest = list.filter((f) => !hit.has(pairKey(f.signature, f.ixPath)) && keys.has(sigKey(f.signature)));
+  const rest = list.filter(({ f, k }) => !hit.has(tradeKey(f.signature, f.ixPath, f.slot)) && (f.slot === null || keys.has(k)));
   if (rest.length > 0) {
-    for (const r of (await client.query<{ signature: string; ix_path: string }>(flagUpdateSql(false), args(rest))).rows) hit.add(pairKey(r.signature, r.ix_path));
+    for (const r of (await client.query<Hit>(flagUpdateSql(false), args(rest))).rows) hit.add(hitKey(r));
   }
-  for (const f of fs) if (hit.has(pairKey(f.signature, f.ixPath))) c.flagsUpdated++;
+  for (const f of fs) if (hit.has(tradeKey(f.signature, f.ixPath, f.slot))) c.flagsUpdated++;
 }
 
 /** Before a flow recompute: drop signals and token_metrics, return the chain clock they reached. */

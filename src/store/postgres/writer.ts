@@ -6,13 +6,14 @@
  *
  *   1. addresses the batch needs and the cache lacks: one INSERT … ON CONFLICT DO NOTHING, one SELECT;
  *   2. trades: COPY into a session-local staging table, then one INSERT … SELECT FROM it ON
- *      CONFLICT (sig_key, ix_path) DO NOTHING RETURNING what went in (the same rows bound as
- *      32 unnest() arrays took ~2.5x as long: parsing the arrays cost more than the inserts).
+ *      CONFLICT (slot, sig_key, ix_path) DO NOTHING RETURNING what went in (the same rows bound
+ *      as 32 unnest() arrays took ~2.5x as long: parsing the arrays cost more than the inserts).
  *      A row that did not go in is a duplicate when its key holds the
- *      same signature; otherwise two signatures share the key, and it is resolved exactly as on
- *      SQLite (sql/004): the key goes into sig_collisions and the trade is stored unkeyed unless
- *      it already is. Trades whose key is a listed collision are first looked for among the
- *      unkeyed rows, so a re-run never stores one twice even after the key's owner was pruned;
+ *      same signature; otherwise two signatures share the key in one slot, and it is resolved
+ *      exactly as on SQLite (sql/004): the key goes into sig_collisions and the trade is stored
+ *      unkeyed unless it already is. Trades whose key is a listed collision, and trades without
+ *      a slot (which the unique index never matches), are first looked for among the rows it
+ *      does not hold, so a re-run never stores one twice even after the key's owner was pruned;
  *   3. tokens, token_metrics, signals, flag updates: one statement each.
  *
  * A statement that fails on one bad row (a CHECK, a NOT NULL the cheap checks let through) rolls
