@@ -21,7 +21,7 @@ describe('the built CLI', () => {
     expect(fill.stderr.trim()).toMatch(/^read 155 transactions from .*: 136 trades, 136 new in the database$/);
     const stats = solflow(['query', 'stats', '--db', db, '--format', 'json']);
     expect(stats.code).toBe(0);
-    expect(JSON.parse(stats.stdout)).toMatchObject({ schema_version: 5, rows_trades: 136 });
+    expect(JSON.parse(stats.stdout)).toMatchObject({ schema_version: 6, rows_trades: 136 });
   });
 
   it('runs the demo from the bundled fixtures', () => {
