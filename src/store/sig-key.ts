@@ -1,9 +1,9 @@
 /**
- * The integer a trade's signature is keyed on in trade_rows (sql/004): the idempotency index is
- * (sig_key, ix_path) instead of (signature, ix_path), ~16 bytes an entry instead of ~100. That
- * index takes random keys, so every batch's commit rewrites the pages it touched; with fewer,
- * smaller pages a plain insert in the writer's 20,000-row transactions ran 1.2-1.5x faster
- * (test/bench/write-path.ts).
+ * The integer a trade's signature is keyed on in trade_rows (sql/004): the idempotency index held
+ * it instead of the signature's text, ~16 bytes an entry instead of ~100, and a plain insert in
+ * the writer's 20,000-row transactions ran 1.2-1.5x faster (test/bench/write-path.ts). Since
+ * sql/006 the index is (slot, sig_key, ix_path): led by the key alone its entries landed on
+ * random pages, and commits slowed as the file grew.
  *
  * A transaction signature is 64 random bytes, so its base58 text is uniform from the second
  * character on (the first is biased: the number's top digit). Nine of those characters read as a

@@ -10,7 +10,8 @@
  * Rules every backend keeps:
  *  - Everything is async. No backend handle (better-sqlite3 Database, pg Pool, Kysely) crosses
  *    this interface; callers get numbers, strings, bigints and the types below.
- *  - Writes are idempotent: trades on (signature, ix_path), signals on (mint, type, signature),
+ *  - Writes are idempotent: trades on (slot, signature, ix_path) (a transaction lives in one
+ *    slot; the slot leads so new keys land together), signals on (mint, type, signature),
  *    token_metrics on (mint, window) never replaced by an older as_of. Re-running a range never
  *    duplicates a row.
  *  - One batched writer per ingest pipeline (createWriter). Job and cursor updates that must
