@@ -1,6 +1,6 @@
 /**
  * `analyze` on a big database: 10,000,000 synthetic trades in the real schema (migrations, the
- * same five trade indexes), then the whole analyze path — the wallet's rows through
+ * same trade indexes), then the whole analyze path — the wallet's rows through
  * trades_trader_time, the analysis, last-price lookups through trades_mint_time — timed for
  * light, medium and heavy wallets, with --token, --since and FIFO variants, and the built CLI
  * end to end for the heaviest wallet.

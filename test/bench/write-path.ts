@@ -126,7 +126,7 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     };
     const f = (x: number) => x.toFixed(0).padStart(9);
     const w = summary.writer;
-    console.log(`write path: ${n} synthetic trades, 5000 mints, 50000 wallets, SQLite WAL file with 5 trade indexes`);
+    console.log(`write path: ${n} synthetic trades, 5000 mints, 50000 wallets, SQLite WAL file with 4 trade indexes`);
     console.log(`  flags → metrics → signals → writer   ${f(r.pipelineTradesPerSec)} trades/s   writer on its own thread   (${w.batches} transactions, ${r.signals} signals, ${botTrades} bot trades, ${w.metricsWritten} metric rows)`);
     console.log(`    same, writer on the engine's thread  ${f(r.sameThreadTradesPerSec)} trades/s   (writerThread: false; the threaded run takes ${(pipelineMs / sameThreadMs).toFixed(2)}x its time)`);
     console.log(`    writer thread alone                  ${f(r.writerAloneTradesPerSec)} trades/s   (the engine's output computed beforehand: the most the pipeline can do)`);
@@ -135,7 +135,7 @@ export async function benchWritePath(n = Number(process.env.BENCH_TRADES ?? 300_
     console.log(`  what limits the ceiling, and what the writer adds to it:`);
     console.log(`    plain insert, ${DEFAULT_BATCH_SIZE}-row transactions  ${f(r.batchedCeilingTradesPerSec)} trades/s   (the writer's batch size: each commit rewrites the index pages it touched)`);
     console.log(`    same, each row built as it goes     ${f(r.buildingRowsTradesPerSec)} trades/s   (address ids looked up or inserted, parameters made, per trade: the writer's work besides SQLite)`);
-    console.log(`    plain insert, unique key only       ${f(r.keyOnlyCeilingTradesPerSec)} trades/s   (without the trader, mint, slot and time indexes readers use)`);
+    console.log(`    plain insert, unique key only       ${f(r.keyOnlyCeilingTradesPerSec)} trades/s   (without the trader, mint and time indexes readers use)`);
     console.log(`  flow engine alone (no I/O)            ${f(r.engineOnlyTradesPerSec)} trades/s`);
     const us = (x: number) => `${x.toFixed(1)} µs`;
     const most = (cpuUs: number) => ((r.cores * 1e6) / cpuUs).toFixed(0);
