@@ -51,7 +51,7 @@ export interface WritePathResult {
   batchedCeilingTradesPerSec: number;
   /** The batched plain insert with each row built as it goes (address ids, parameters). */
   buildingRowsTradesPerSec: number;
-  /** The same plain insert into a file with only the (signature, ix_path) key. */
+  /** The same plain insert into a file with only the unique trade key (slot, sig_key, ix_path). */
   keyOnlyCeilingTradesPerSec: number;
   engineOnlyTradesPerSec: number;
   /** pipeline / ceiling */

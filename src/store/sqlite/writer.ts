@@ -89,7 +89,7 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
   const addresses = createAddressBook(sqlite);
   const signatureAtKey = sqlite.prepare('SELECT signature FROM trade_rows WHERE slot = ? AND sig_key = ? AND ix_path = ?').pluck();
   const storedUnkeyed = sqlite.prepare('SELECT 1 FROM trade_rows WHERE slot IS ? AND sig_key IS NULL AND ix_path = ? AND signature = ?').pluck();
-  const storedKeyed = sqlite.prepare('SELECT 1 FROM trade_rows WHERE slot IS NULL AND sig_key = ? AND ix_path = ? AND signature = ?').pluck();
+  const storedWithoutSlot = sqlite.prepare('SELECT 1 FROM trade_rows WHERE slot IS NULL AND sig_key = ? AND ix_path = ? AND signature = ?').pluck();
   const listCollisions = sqlite.prepare('SELECT sig_key FROM sig_collisions').pluck();
   const addCollision = sqlite.prepare('INSERT INTO sig_collisions (sig_key) VALUES (?) ON CONFLICT DO NOTHING');
   /** Keys two signatures have shared (sql/004), read afresh in each transaction. */
@@ -106,7 +106,8 @@ export function createWriter(sqlite: Database.Database, opts: WriterOptions = {}
   const storeTrade = (t: QueuedTrade, at: number): number => {
     const key = sigKey(t.signature);
     if (t.slot === null) {
-      if (storedKeyed.get(key, t.ixPath, t.signature) !== undefined) return 0;
+      if (storedWithoutSlot.get(key, t.ixPath, t.signature) !== undefined) return 0;
+      // Before schema 6 a slot-less trade whose key was taken went in unkeyed.
       if (collided.has(key) && storedUnkeyed.get(null, t.ixPath, t.signature) !== undefined) return 0;
       return insertTrade.run(tradeParams(t, at, addresses.id, key)).changes;
     }
